@@ -1,0 +1,31 @@
+"""The ASK SDK edge: ``build_skill(store, config)`` wires handlers and interceptors once."""
+
+from __future__ import annotations
+
+from ask_sdk_core.skill import CustomSkill
+from ask_sdk_core.skill_builder import SkillBuilder
+
+from ..config import Config
+from ..store.base import Store
+from .handlers import ErrorHandler, build_handlers
+from .interceptors import LocaleInterceptor, RequestLogInterceptor, ResponseLogInterceptor
+
+__all__ = ["build_skill", "build_skill_builder"]
+
+
+def build_skill_builder(store: Store, config: Config) -> SkillBuilder:
+    """A SkillBuilder with every handler registered (the web host and Lambda both use it)."""
+    builder = SkillBuilder()
+    builder.skill_id = config.skill_id
+    builder.add_global_request_interceptor(RequestLogInterceptor())
+    builder.add_global_request_interceptor(LocaleInterceptor())
+    for handler in build_handlers(store, config.default_timezone, config.budget_seconds):
+        builder.add_request_handler(handler)
+    builder.add_exception_handler(ErrorHandler())
+    builder.add_global_response_interceptor(ResponseLogInterceptor())
+    return builder
+
+
+def build_skill(store: Store, config: Config) -> CustomSkill:
+    """The skill object; ``skill.invoke(envelope, context)`` answers one request."""
+    return build_skill_builder(store, config).create()

@@ -1,0 +1,206 @@
+"""ASK SDK handlers: each maps a request to a dialog event; ``respond`` does the rest."""
+
+from __future__ import annotations
+
+import logging
+from typing import Optional
+
+from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+from ask_sdk_model.slu.entityresolution import StatusCode
+
+from ..dialog import Event, EventKind
+from ..exceptions import StoreError
+from ..locales import strings_for
+from ..store.base import Store
+from .turn import TurnInput, run_turn
+
+__all__ = ["INTENT_EVENTS", "build_handlers", "ErrorHandler"]
+
+log = logging.getLogger(__name__)
+
+# The one table from intent names (interaction_model/) to dialog events.
+INTENT_EVENTS: dict[str, EventKind] = {
+    "StartRoutineIntent": EventKind.START_ROUTINE,
+    "StartExerciseIntent": EventKind.START_EXERCISE,
+    "HowToIntent": EventKind.HOW_TO,
+    "ChooseExerciseIntent": EventKind.CHOOSE_EXERCISE,
+    "RemainingIntent": EventKind.REMAINING,
+    "ProgressIntent": EventKind.PROGRESS,
+    "ListExercisesIntent": EventKind.LIST,
+    "SkipIntent": EventKind.SKIP,
+    "SetGoalIntent": EventKind.SET_GOAL,
+    "ResetTodayIntent": EventKind.RESET_TODAY,
+    "AMAZON.HelpIntent": EventKind.HELP,
+    "AMAZON.StopIntent": EventKind.STOP,
+    "AMAZON.CancelIntent": EventKind.STOP,
+    "AMAZON.NavigateHomeIntent": EventKind.STOP,
+    "AMAZON.FallbackIntent": EventKind.FALLBACK,
+    "AMAZON.NextIntent": EventKind.NEXT,
+    "AMAZON.PreviousIntent": EventKind.PREVIOUS,
+    "AMAZON.RepeatIntent": EventKind.REPEAT,
+    "AMAZON.StartOverIntent": EventKind.START_OVER,
+    "AMAZON.PauseIntent": EventKind.PAUSE,
+    "AMAZON.ResumeIntent": EventKind.RESUME,
+    "AMAZON.YesIntent": EventKind.YES,
+    "AMAZON.NoIntent": EventKind.NO,
+}
+
+
+def _request_type(handler_input: HandlerInput) -> str:
+    return handler_input.request_envelope.request.object_type or ""
+
+
+def _user_id(handler_input: HandlerInput) -> str:
+    envelope = handler_input.request_envelope
+    if envelope.session is not None and envelope.session.user is not None:
+        return envelope.session.user.user_id or "anonymous"
+    system = envelope.context.system if envelope.context is not None else None
+    if system is not None and system.user is not None:
+        return system.user.user_id or "anonymous"
+    return "anonymous"
+
+
+def _slot(handler_input: HandlerInput, name: str):
+    intent = getattr(handler_input.request_envelope.request, "intent", None)
+    slots = getattr(intent, "slots", None) or {}
+    return slots.get(name)
+
+
+def _exercise_slot(handler_input: HandlerInput) -> tuple[Optional[str], Optional[str]]:
+    """The resolved exercise id (``ER_SUCCESS_MATCH``) and the words heard."""
+    slot = _slot(handler_input, "exercise")
+    if slot is None:
+        return None, None
+    heard = (slot.value or "").strip() or None
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        status = getattr(getattr(authority, "status", None), "code", None)
+        if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
+            value = authority.values[0].value
+            if value is not None and value.id:
+                return value.id, heard
+    return None, heard
+
+
+def _number_slot(handler_input: HandlerInput, name: str) -> Optional[int]:
+    slot = _slot(handler_input, name)
+    raw = (getattr(slot, "value", None) or "").strip()
+    return int(raw) if raw.isdigit() and len(raw) < 4 else None
+
+
+def event_from_request(handler_input: HandlerInput) -> Event:
+    """Turn a LaunchRequest, IntentRequest or SessionEndedRequest into a dialog event."""
+    request_type = _request_type(handler_input)
+    if request_type == "LaunchRequest":
+        return Event(EventKind.LAUNCH)
+    if request_type == "SessionEndedRequest":
+        return Event(EventKind.SESSION_ENDED)
+    intent_name = handler_input.request_envelope.request.intent.name
+    kind = INTENT_EVENTS.get(intent_name, EventKind.FALLBACK)
+    if kind in (EventKind.START_EXERCISE, EventKind.HOW_TO, EventKind.CHOOSE_EXERCISE):
+        exercise, heard = _exercise_slot(handler_input)
+        return Event(kind, exercise=exercise, heard=heard)
+    if kind is EventKind.SET_GOAL:
+        return Event(kind, number=_number_slot(handler_input, "rounds"))
+    return Event(kind)
+
+
+class DialogRequestHandler(AbstractRequestHandler):
+    """Launch, every intent the model declares, and session end: all go through the dialog."""
+
+    def __init__(self, store: Store, timezone_name: str, budget_seconds: float):
+        self.store = store
+        self.timezone_name = timezone_name
+        self.budget_seconds = budget_seconds
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request_type = _request_type(handler_input)
+        if request_type == "IntentRequest":
+            return getattr(handler_input.request_envelope.request, "intent", None) is not None
+        return request_type in ("LaunchRequest", "SessionEndedRequest")
+
+    def handle(self, handler_input: HandlerInput) -> Optional[Response]:
+        envelope = handler_input.request_envelope
+        strings = handler_input.attributes_manager.request_attributes.get("strings") \
+            or strings_for(getattr(envelope.request, "locale", None))
+        event = event_from_request(handler_input)
+        result = run_turn(self.store, TurnInput(
+            user_id=_user_id(handler_input),
+            event=event,
+            timestamp=getattr(envelope.request, "timestamp", None),
+            session_attributes=handler_input.attributes_manager.session_attributes or {},
+            strings=strings,
+            timezone_name=self.timezone_name,
+            budget_seconds=self.budget_seconds,
+        ))
+        handler_input.attributes_manager.request_attributes["outcome"] = (
+            "store_error" if result.store_failed else "ok")
+        if event.kind is EventKind.SESSION_ENDED:
+            return handler_input.response_builder.response
+        handler_input.attributes_manager.session_attributes = result.session_attributes
+        reply = result.outcome.reply
+        builder = handler_input.response_builder.speak(reply.speech)
+        if reply.end_session:
+            builder.set_should_end_session(True)
+        else:
+            builder.ask(reply.reprompt or reply.speech)
+        return builder.response
+
+
+class SkillDisabledHandler(AbstractRequestHandler):
+    """The user disabled the skill: forget everything kept about them."""
+
+    def __init__(self, store: Store):
+        self.store = store
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return _request_type(handler_input) == "AlexaSkillEvent.SkillDisabled"
+
+    def handle(self, handler_input: HandlerInput) -> Optional[Response]:
+        try:
+            self.store.delete_user(_user_id(handler_input))
+        except StoreError as exc:
+            # Raise so Alexa retries the event later rather than the data staying forever.
+            log.error("could not delete a disabled user's data: %s", type(exc).__name__)
+            raise
+        return handler_input.response_builder.response
+
+
+class UnknownRequestHandler(AbstractRequestHandler):
+    """Request types the skill does not use: answer politely, change nothing."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        return True
+
+    def handle(self, handler_input: HandlerInput) -> Optional[Response]:
+        handler_input.attributes_manager.request_attributes["outcome"] = "unhandled"
+        return handler_input.response_builder.response
+
+
+class ErrorHandler(AbstractExceptionHandler):
+    """Last resort: the user hears a plain apology, never a stack trace or silence."""
+
+    def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
+        return _request_type(handler_input) not in ("AlexaSkillEvent.SkillDisabled",)
+
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Optional[Response]:
+        log.error("unhandled error: %s", type(exception).__name__, exc_info=exception)
+        handler_input.attributes_manager.request_attributes["outcome"] = "error"
+        request = handler_input.request_envelope.request
+        strings = strings_for(getattr(request, "locale", None))
+        text = strings.say("dialog.error")
+        builder = handler_input.response_builder.speak(text)
+        if _request_type(handler_input) != "SessionEndedRequest":
+            builder.ask(text)
+        return builder.response
+
+
+def build_handlers(store: Store, timezone_name: str, budget_seconds: float) -> list:
+    """Every request handler, in the order the SDK should try them."""
+    return [
+        SkillDisabledHandler(store),
+        DialogRequestHandler(store, timezone_name, budget_seconds),
+        UnknownRequestHandler(),
+    ]

@@ -1,0 +1,64 @@
+"""Request and response interceptors: locale strings in, one structured log line out."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import time
+
+from ask_sdk_core.dispatch_components import (AbstractRequestInterceptor,
+                                              AbstractResponseInterceptor)
+from ask_sdk_core.handler_input import HandlerInput
+
+from ..locales import strings_for
+
+__all__ = ["LocaleInterceptor", "RequestLogInterceptor", "ResponseLogInterceptor", "user_ref"]
+
+log = logging.getLogger("skill.requests")
+
+
+def user_ref(user_id: str | None) -> str:
+    """A short one-way reference to a user for logs: never the ID itself."""
+    if not user_id:
+        return "-"
+    return hashlib.sha256(user_id.encode("utf-8")).hexdigest()[:12]
+
+
+class LocaleInterceptor(AbstractRequestInterceptor):
+    """Attach the request locale's strings (English when the locale is unknown)."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        locale = getattr(handler_input.request_envelope.request, "locale", None)
+        handler_input.attributes_manager.request_attributes["strings"] = strings_for(locale)
+
+
+class RequestLogInterceptor(AbstractRequestInterceptor):
+    """Start the clock for the request's log line."""
+
+    def process(self, handler_input: HandlerInput) -> None:
+        handler_input.attributes_manager.request_attributes["started"] = time.perf_counter()
+
+
+class ResponseLogInterceptor(AbstractResponseInterceptor):
+    """One JSON line per request: type, intent, latency, outcome; no tokens, no full user ID."""
+
+    def process(self, handler_input: HandlerInput, response) -> None:
+        envelope = handler_input.request_envelope
+        request = envelope.request
+        attributes = handler_input.attributes_manager.request_attributes
+        started = attributes.get("started", time.perf_counter())
+        intent = getattr(getattr(request, "intent", None), "name", None)
+        system = envelope.context.system if envelope.context is not None else None
+        user = envelope.session.user if envelope.session is not None else None
+        if user is None and system is not None:
+            user = system.user
+        log.info(json.dumps({
+            "request_type": request.object_type,
+            "intent": intent,
+            "locale": getattr(request, "locale", None),
+            "user": user_ref(getattr(user, "user_id", None)),
+            "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+            "outcome": attributes.get("outcome", "ok"),
+            "end_session": getattr(response, "should_end_session", None) if response else None,
+        }, separators=(",", ":")))

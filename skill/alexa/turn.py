@@ -1,0 +1,145 @@
+"""One turn at the edge: session attributes and the store in, dialog out, effects written.
+
+The snapshot of the user's progress is read from the store once per session (and again only
+when the user's local day changes) and carried in the session attributes in between.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from typing import Any, Mapping
+
+from .. import dialog
+from ..dialog import (AddSet, Context, DialogState, Event, EventKind, MarkSafetyHeard, Outcome,
+                      RecordGoalMet, ResetDay, SavePosition, SetGoal)
+from ..exceptions import StoreError
+from ..locales import Strings
+from ..progress import DayProgress, Position, Profile, Snapshot, local_day, parse_zone
+from ..store.base import UNSET, Store
+
+__all__ = ["TurnInput", "TurnResult", "run_turn", "snapshot_to_dict", "snapshot_from_dict"]
+
+log = logging.getLogger(__name__)
+
+STATE_KEY = "dialog"
+SNAPSHOT_KEY = "progress"
+
+
+@dataclass(frozen=True)
+class TurnInput:
+    user_id: str
+    event: Event
+    timestamp: datetime | None
+    session_attributes: Mapping[str, Any]
+    strings: Strings
+    timezone_name: str
+    budget_seconds: float
+
+
+@dataclass(frozen=True)
+class TurnResult:
+    outcome: Outcome
+    session_attributes: dict[str, Any]
+    store_failed: bool
+
+
+def snapshot_to_dict(snapshot: Snapshot) -> dict:
+    p = snapshot.profile
+    return {
+        "day": snapshot.today.day.isoformat(),
+        "done": dict(snapshot.today.done),
+        "goal": p.goal,
+        "safety": p.safety_heard,
+        "position": p.position.to_dict() if p.position else None,
+        "position_ts": p.position_ts,
+        "streak": p.streak,
+        "best": p.best_streak,
+        "last_met": p.last_met_day.isoformat() if p.last_met_day else None,
+    }
+
+
+def snapshot_from_dict(data: Any) -> Snapshot | None:
+    """The cached snapshot, or ``None`` when absent or malformed (then the store is read)."""
+    if not isinstance(data, Mapping):
+        return None
+    try:
+        profile = Profile(
+            goal=int(data["goal"]), safety_heard=bool(data["safety"]),
+            position=Position.from_dict(data.get("position")),
+            position_ts=int(data.get("position_ts") or 0), streak=int(data["streak"]),
+            best_streak=int(data["best"]),
+            last_met_day=date.fromisoformat(data["last_met"]) if data.get("last_met") else None)
+        done = {str(k): int(v) for k, v in dict(data["done"]).items()}
+        return Snapshot(profile, DayProgress(date.fromisoformat(data["day"]), done))
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int, goal: int) -> None:
+    if isinstance(effect, AddSet):
+        # The store re-checks the goal atomically: another device may have got there first.
+        store.add_set(user_id, effect.day, effect.exercise_id, goal)
+    elif isinstance(effect, SavePosition):
+        store.update_profile(user_id, position=effect.position, position_ts=stamp_ms)
+    elif isinstance(effect, SetGoal):
+        store.update_profile(user_id, goal=effect.goal)
+    elif isinstance(effect, MarkSafetyHeard):
+        store.update_profile(user_id, safety_heard=True)
+    elif isinstance(effect, RecordGoalMet):
+        store.record_goal_met(user_id, effect.day)
+    elif isinstance(effect, ResetDay):
+        store.reset_day(user_id, effect.day)
+
+
+def run_turn(store: Store, turn: TurnInput) -> TurnResult:
+    """Load (once per session), run the dialog, write its effects, and say if writing failed."""
+    now = turn.timestamp or datetime.now(timezone.utc)
+    zone = parse_zone(turn.timezone_name)
+    today = local_day(now, zone)
+    attributes = dict(turn.session_attributes or {})
+    state = DialogState.from_dict(attributes.get(STATE_KEY))
+    snapshot = snapshot_from_dict(attributes.get(SNAPSHOT_KEY))
+    read_failed = False
+    if snapshot is None or snapshot.today.day != today:
+        try:
+            snapshot = store.load(turn.user_id, today)
+        except StoreError as exc:
+            log.warning("store read failed: %s", type(exc).__name__)
+            read_failed = True
+            carried = snapshot.profile if snapshot is not None else Profile()
+            snapshot = Snapshot(carried, DayProgress(today, {}))
+    event = turn.event
+    if event.kind is EventKind.PROGRESS and not read_failed:
+        try:
+            history = tuple(store.recent_days(turn.user_id, today, 7))
+        except StoreError:
+            history = None
+        event = Event(event.kind, history=history)
+    outcome = dialog.handle(state, event, Context(snapshot, turn.strings, turn.budget_seconds))
+    stamp_ms = int(now.timestamp() * 1000)
+    write_failed = False
+    for effect in outcome.effects:
+        if write_failed and isinstance(effect, RecordGoalMet):
+            continue  # a streak only follows a set that was saved
+        try:
+            _apply(store, turn.user_id, effect, stamp_ms, outcome.snapshot.profile.goal)
+        except StoreError as exc:
+            log.warning("store write failed: %s (%s)", type(exc).__name__,
+                        type(effect).__name__)
+            write_failed = True
+    if write_failed or read_failed:
+        notice = turn.strings.say("dialog.store_unavailable" if write_failed
+                                  else "dialog.store_read_unavailable")
+        reply = outcome.reply
+        outcome = Outcome(outcome.state,
+                          dialog.Reply(notice + " " + reply.speech, reply.reprompt,
+                                       reply.end_session),
+                          outcome.effects, outcome.snapshot)
+    attributes[STATE_KEY] = outcome.state.to_dict()
+    if read_failed:
+        attributes.pop(SNAPSHOT_KEY, None)  # read again next turn
+    else:
+        attributes[SNAPSHOT_KEY] = snapshot_to_dict(outcome.snapshot)
+    return TurnResult(outcome, attributes, write_failed or read_failed)

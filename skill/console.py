@@ -1,0 +1,338 @@
+"""The local console: resolve typed utterances against the interaction model, build genuine
+Alexa request envelopes, run them through the Lambda entry point, and print the replies.
+
+The resolver reads ``interaction_model/interactionModels/custom/<locale>.json``: sample
+utterances become patterns, ``{slot}`` parts capture words, and custom slot values resolve to
+their ids through names and synonyms (``ER_SUCCESS_MATCH``) as Alexa does. Built-in intents have
+no samples in the model (Alexa knows their phrases), so their phrases come from the locale file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import sys
+import time
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable, TextIO
+
+from .locales import strings_for
+from .ssml import split_on_breaks, to_plain_text, unwrap
+
+__all__ = ["Resolution", "Resolver", "Console", "default_model_dir", "local_zone_name"]
+
+_NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+
+
+def default_model_dir() -> Path:
+    """``interaction_model/`` beside the package (the repository layout)."""
+    return Path(__file__).resolve().parent.parent / "interaction_model"
+
+
+def local_zone_name() -> str:
+    """The machine's IANA time zone, from ``TZ`` or ``/etc/localtime``; UTC if unknown."""
+    tz = os.environ.get("TZ", "").lstrip(":")
+    if tz and "/" in tz:
+        return tz
+    try:
+        target = os.path.realpath("/etc/localtime")
+        marker = "zoneinfo/"
+        if marker in target:
+            return target.split(marker, 1)[1]
+    except OSError:
+        pass
+    return "UTC"
+
+
+def normalize(text: str) -> str:
+    """Lower case, apostrophes kept, other punctuation dropped, spaces collapsed."""
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"[^\w' ]+", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What an utterance means: a launch, an intent with slots, or nothing (fallback)."""
+
+    kind: str  # "launch", "intent"
+    intent: str | None = None
+    slots: dict[str, dict] = field(default_factory=dict)
+    new_session: bool = False
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    intent: str
+    regex: re.Pattern
+    slot_names: tuple[str, ...]
+    literal_chars: int
+
+
+class Resolver:
+    """Maps utterances to intents and slots the way the interaction model declares them."""
+
+    def __init__(self, model: dict, builtin_phrases: dict[str, list[str]],
+                 launch_phrases: Iterable[str], one_shot_prefixes: Iterable[str]):
+        language = model["interactionModel"]["languageModel"]
+        self.invocation = normalize(language["invocationName"])
+        self.slot_types: dict[tuple[str, str], str] = {}
+        self.patterns: list[_Pattern] = []
+        for intent in language["intents"]:
+            for slot in intent.get("slots", []):
+                self.slot_types[(intent["name"], slot["name"])] = slot["type"]
+            for sample in intent.get("samples", []):
+                self.patterns.append(self._compile(intent["name"], sample))
+        for intent_name, phrases in builtin_phrases.items():
+            for phrase in phrases:
+                self.patterns.append(self._compile(intent_name, phrase))
+        # Most literal first: "how do i do this one" beats "how do i do {exercise}".
+        self.patterns.sort(key=lambda p: (-p.literal_chars, len(p.slot_names)))
+        self.values: dict[str, list[tuple[str, str, str]]] = {}
+        for slot_type in language.get("types", []):
+            entries = []
+            for value in slot_type["values"]:
+                name = value["name"]
+                for synonym in [name["value"], *name.get("synonyms", [])]:
+                    entries.append((normalize(synonym), value.get("id") or name["value"],
+                                    name["value"]))
+            self.values[slot_type["name"]] = entries
+        self.launch = [normalize(p.format(invocation=self.invocation)) for p in launch_phrases]
+        self.one_shot = sorted((normalize(p.format(invocation=self.invocation))
+                                for p in one_shot_prefixes), key=len, reverse=True)
+
+    @classmethod
+    def for_locale(cls, locale: str, model_dir: Path | None = None) -> "Resolver":
+        model_dir = model_dir or default_model_dir()
+        path = model_dir / "interactionModels" / "custom" / f"{locale}.json"
+        model = json.loads(path.read_text(encoding="utf-8"))
+        strings = strings_for(locale)
+        return cls(model, strings.raw("console_builtin_utterances"),
+                   strings.raw("console_launch_phrases"), strings.raw("console_one_shot_prefixes"))
+
+    @staticmethod
+    def _compile(intent: str, sample: str) -> _Pattern:
+        parts = re.split(r"(\{\w+\})", normalize_sample(sample))
+        regex, names, literal = "", [], 0
+        for part in parts:
+            if part.startswith("{") and part.endswith("}"):
+                names.append(part[1:-1])
+                regex += f"(?P<{part[1:-1]}>.+?)"
+            else:
+                regex += re.escape(part)
+                literal += len(part.strip())
+        return _Pattern(intent, re.compile(f"^{regex}$"), tuple(names), literal)
+
+    def resolve(self, utterance: str) -> Resolution | None:
+        """A launch, an intent (``new_session`` for one-shots), or ``None`` for no match."""
+        text = normalize(utterance)
+        if text.startswith("alexa "):
+            text = text[len("alexa "):]
+        if text in self.launch:
+            return Resolution("launch", new_session=True)
+        for prefix in self.one_shot:
+            if text.startswith(prefix + " "):
+                found = self._intent(text[len(prefix) + 1:])
+                return Resolution("intent", found.intent, found.slots, new_session=True) \
+                    if found else Resolution("launch", new_session=True)
+        return self._intent(text)
+
+    def _intent(self, text: str) -> Resolution | None:
+        fallback_with_slots: Resolution | None = None
+        for pattern in self.patterns:
+            match = pattern.regex.match(text)
+            if not match:
+                continue
+            slots = {name: self._slot(pattern.intent, name, match.group(name))
+                     for name in pattern.slot_names}
+            unresolved = any(_status(s) == "ER_SUCCESS_NO_MATCH" for s in slots.values())
+            if not unresolved:
+                return Resolution("intent", pattern.intent, slots)
+            fallback_with_slots = fallback_with_slots or Resolution("intent", pattern.intent,
+                                                                    slots)
+        return fallback_with_slots
+
+    def _slot(self, intent: str, name: str, raw: str) -> dict:
+        slot_type = self.slot_types.get((intent, name), "")
+        slot: dict[str, Any] = {"name": name, "value": raw, "confirmationStatus": "NONE"}
+        if slot_type == "AMAZON.NUMBER":
+            slot["value"] = str(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else (
+                raw if raw.isdigit() else "?")
+            return slot
+        entries = self.values.get(slot_type)
+        if entries is None:
+            return slot
+        authority = f"amzn1.er-authority.echo-sdk.console.{slot_type}"
+        for synonym, value_id, value_name in entries:
+            if raw == synonym:
+                slot["resolutions"] = {"resolutionsPerAuthority": [{
+                    "authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [{"value": {"name": value_name, "id": value_id}}]}]}
+                return slot
+        slot["resolutions"] = {"resolutionsPerAuthority": [{
+            "authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}]}
+        return slot
+
+
+def normalize_sample(sample: str) -> str:
+    """Normalise a sample but keep its ``{slot}`` markers."""
+    pieces = re.split(r"(\{\w+\})", sample)
+    return " ".join(" ".join(normalize(p).split()) if not p.startswith("{") else p
+                    for p in pieces if p.strip())
+
+
+def _status(slot: dict) -> str | None:
+    for authority in slot.get("resolutions", {}).get("resolutionsPerAuthority", []):
+        return authority["status"]["code"]
+    return None
+
+
+Handler = Callable[[dict, Any], dict]
+
+
+class Console:
+    """A conversation with the skill, one utterance at a time, as a device would hold it."""
+
+    def __init__(self, handler: Handler, resolver: Resolver, user_id: str, locale: str = "en-US",
+                 application_id: str = "amzn1.ask.skill.console",
+                 clock: Callable[[], datetime] | None = None):
+        self.handler = handler
+        self.resolver = resolver
+        self.user_id = user_id
+        self.locale = locale
+        self.application_id = application_id
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.device_id = "amzn1.ask.device.console"
+        self.session: dict | None = None
+        self.last_response: dict | None = None
+
+    @property
+    def in_session(self) -> bool:
+        return self.session is not None
+
+    def envelope(self, request: dict, new_session: bool) -> dict:
+        if new_session or self.session is None:
+            self.session = {"sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
+                            "attributes": {}, "new": True}
+        else:
+            self.session["new"] = False
+        application = {"applicationId": self.application_id}
+        user = {"userId": self.user_id}
+        stamp = self.clock().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        request = {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": stamp,
+                   "locale": self.locale, **request}
+        return {
+            "version": "1.0",
+            "session": {"new": self.session["new"], "sessionId": self.session["sessionId"],
+                        "application": application, "user": user,
+                        "attributes": self.session["attributes"]},
+            "context": {"System": {"application": application, "user": user,
+                                   "device": {"deviceId": self.device_id,
+                                              "supportedInterfaces": {}},
+                                   "apiEndpoint": "https://api.amazonalexa.com"}},
+            "request": request,
+        }
+
+    def send(self, request: dict, new_session: bool = False) -> dict:
+        envelope = self.envelope(request, new_session)
+        response = self.handler(envelope, None)
+        self.last_response = response
+        body = response.get("response", {})
+        if request["type"] == "SessionEndedRequest" or body.get("shouldEndSession", True):
+            self.session = None
+        else:
+            assert self.session is not None
+            self.session["attributes"] = response.get("sessionAttributes") or {}
+        return response
+
+    def say(self, utterance: str) -> dict:
+        """Send what the user said; return the skill's response envelope."""
+        resolution = self.resolver.resolve(utterance)
+        if resolution is None:
+            resolution = Resolution("intent", "AMAZON.FallbackIntent")
+        if resolution.kind == "launch":
+            if self.session is not None:
+                self.end_session("USER_INITIATED")
+            return self.send({"type": "LaunchRequest"}, new_session=True)
+        new = resolution.new_session or self.session is None
+        if new and self.session is not None:
+            self.end_session("USER_INITIATED")
+        intent = {"name": resolution.intent, "confirmationStatus": "NONE",
+                  "slots": resolution.slots}
+        return self.send({"type": "IntentRequest", "dialogState": "COMPLETED",
+                          "intent": intent}, new_session=new)
+
+    def end_session(self, reason: str = "USER_INITIATED") -> None:
+        """Tell the skill the session is over (what Alexa does when the user walks away)."""
+        if self.session is not None:
+            self.send({"type": "SessionEndedRequest", "reason": reason})
+
+    @staticmethod
+    def speech_of(response: dict) -> str:
+        speech = response.get("response", {}).get("outputSpeech") or {}
+        return speech.get("ssml") or speech.get("text") or ""
+
+
+def print_reply(ssml: str, out: TextIO, realtime: bool,
+                sleep: Callable[[float], None] = time.sleep) -> None:
+    """Print a reply with pauses as ``[N s]``; in real time, wait the pauses out instead."""
+    if not realtime:
+        out.write(f"Alexa: {to_plain_text(ssml)}\n")
+        out.flush()
+        return
+    out.write("Alexa:")
+    for text, seconds in split_on_breaks(unwrap(ssml)):
+        if text:
+            out.write(f" {text}")
+        out.flush()
+        if seconds:
+            _countdown(seconds, out, sleep)
+    out.write("\n")
+    out.flush()
+
+
+def _countdown(seconds: float, out: TextIO, sleep: Callable[[float], None]) -> None:
+    if not out.isatty():
+        out.write(f" [{seconds:g} s]")
+        out.flush()
+        sleep(seconds)
+        return
+    remaining = seconds
+    while remaining > 0:
+        out.write(f" [{remaining:.0f} s]")
+        out.flush()
+        step = min(1.0, remaining)
+        sleep(step)
+        remaining -= step
+        out.write("\b" * (len(f" [{remaining + step:.0f} s]")))
+    out.write(f" [{seconds:g} s]")
+
+
+def chat(console: Console, lines: Iterable[str], out: TextIO = sys.stdout,
+         realtime: bool = False, prompt: bool = False) -> None:
+    """Run a conversation from lines of text until they run out."""
+    iterator = iter(lines)
+    while True:
+        if prompt:
+            out.write("You: ")
+            out.flush()
+        try:
+            line = next(iterator)
+        except StopIteration:
+            break
+        line = line.strip()
+        if not line:
+            continue
+        if not prompt:
+            out.write(f"You: {line}\n")
+        response = console.say(line)
+        print_reply(Console.speech_of(response), out, realtime)
+        if not console.in_session:
+            out.write("(session ended)\n")
+    if console.in_session:
+        console.end_session("USER_INITIATED")

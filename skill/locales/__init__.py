@@ -1,0 +1,112 @@
+"""All spoken text, one JSON file per language, looked up by dotted key.
+
+A locale such as ``en-GB`` reads ``en-GB.json`` over ``en.json`` (when it exists), so a regional
+variant only holds the strings that differ. Unknown locales fall back to English.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Sequence
+
+from ..ssml import escape
+
+__all__ = ["Strings", "strings_for", "DEFAULT_LOCALE", "available_languages"]
+
+DEFAULT_LOCALE = "en-US"
+
+
+def _load(name: str) -> dict | None:
+    try:
+        text = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    return json.loads(text)
+
+
+def _merge(base: dict, override: dict) -> dict:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def available_languages() -> list[str]:
+    """Language files shipped (``en``, ``en-GB`` ...)."""
+    return sorted(p.name[:-5] for p in resources.files(__package__).iterdir()
+                  if p.name.endswith(".json"))
+
+
+class Strings:
+    """The strings of one locale, with helpers to fill and join them.
+
+    ``text`` returns plain text; ``say`` returns it escaped for SSML. Fields are escaped too.
+    """
+
+    def __init__(self, locale: str, data: dict):
+        self.locale = locale
+        self._data = data
+
+    def raw(self, key: str) -> Any:
+        node: Any = self._data
+        for part in key.split("."):
+            node = node[part]
+        return node
+
+    def text(self, key: str, count: int | None = None, **fields: Any) -> str:
+        value = self.raw(key)
+        if isinstance(value, dict) and count is not None:
+            value = value["one" if count == 1 else "other"]
+        if count is not None:
+            fields.setdefault("count", count)
+        return str(value).format(**fields)
+
+    def say(self, key: str, count: int | None = None, **fields: Any) -> str:
+        safe = {k: escape(str(v)) if isinstance(v, str) else v for k, v in fields.items()}
+        value = self.raw(key)
+        if isinstance(value, dict) and count is not None:
+            value = value["one" if count == 1 else "other"]
+        if count is not None:
+            safe.setdefault("count", count)
+        return escape(str(value)).format(**safe)
+
+    def number(self, n: int) -> str:
+        words = self.raw("numbers")
+        return words[n] if 0 <= n < len(words) else str(n)
+
+    def join(self, items: Sequence[str]) -> str:
+        """``a, b and c`` in this language."""
+        items = list(items)
+        if len(items) <= 1:
+            return "".join(items)
+        return self.raw("list_comma").join(items[:-1]) + self.raw("list_and") + items[-1]
+
+    def exercise(self, exercise_id: str, field: str) -> Any:
+        return self.raw(f"exercises.{exercise_id}.{field}")
+
+    def exercise_name(self, exercise_id: str) -> str:
+        return self.exercise(exercise_id, "name")
+
+    def side(self, exercise_id: str, side: str) -> str:
+        sides = self.raw("sides")
+        return sides.get(exercise_id, sides["default"])[side]
+
+
+@lru_cache(maxsize=None)
+def strings_for(locale: str | None) -> Strings:
+    """Strings for a locale like ``en-US``: language file, then the regional overrides."""
+    locale = locale or DEFAULT_LOCALE
+    language = locale.split("-")[0].lower()
+    data = _load(language)
+    if data is None:
+        language, locale = "en", DEFAULT_LOCALE if not locale.startswith("en") else locale
+        data = _load("en")
+    regional = _load(locale) if locale != language else None
+    if regional:
+        data = _merge(data, regional)
+    return Strings(locale, data)

@@ -1,0 +1,136 @@
+"""Pure model of a user's progress: today's sets, what remains, rounds, streaks, local dates."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta, timezone
+from typing import Mapping
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .content import DEFAULT_ROUNDS_PER_DAY, EXERCISE_IDS
+
+__all__ = [
+    "Position",
+    "Profile",
+    "DayProgress",
+    "Snapshot",
+    "local_day",
+    "parse_zone",
+    "current_streak",
+    "next_streak",
+]
+
+
+@dataclass(frozen=True)
+class Position:
+    """Where a paused set resumes: the exercise and the segment to narrate next."""
+
+    exercise_id: str
+    segment: int
+
+    def to_dict(self) -> dict:
+        return {"exercise": self.exercise_id, "segment": self.segment}
+
+    @classmethod
+    def from_dict(cls, data: Mapping | None) -> "Position | None":
+        if not data:
+            return None
+        exercise_id = data.get("exercise")
+        segment = data.get("segment", 0)
+        if exercise_id not in EXERCISE_IDS or not isinstance(segment, (int, float)):
+            return None
+        return cls(str(exercise_id), max(0, int(segment)))
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the skill keeps about a user beyond one day."""
+
+    goal: int = DEFAULT_ROUNDS_PER_DAY
+    safety_heard: bool = False
+    position: Position | None = None
+    position_ts: int = 0  # request time (ms) of the session that wrote the position
+    streak: int = 0  # consecutive days with the goal met, ending on last_met_day
+    best_streak: int = 0
+    last_met_day: date | None = None
+
+
+@dataclass(frozen=True)
+class DayProgress:
+    """Sets done on one local day, per exercise id."""
+
+    day: date
+    done: Mapping[str, int] = field(default_factory=dict)
+
+    def count(self, exercise_id: str) -> int:
+        return int(self.done.get(exercise_id, 0))
+
+    def total(self) -> int:
+        return sum(self.count(e) for e in EXERCISE_IDS)
+
+    def remaining(self, goal: int) -> dict[str, int]:
+        """Sets left per exercise, in routine order, leaving out those that are complete."""
+        left = {e: goal - self.count(e) for e in EXERCISE_IDS}
+        return {e: n for e, n in left.items() if n > 0}
+
+    def remaining_total(self, goal: int) -> int:
+        return sum(self.remaining(goal).values())
+
+    def goal_met(self, goal: int) -> bool:
+        return not self.remaining(goal)
+
+    def current_round(self, goal: int) -> int:
+        """The round of the day in progress: one more than the fewest sets of any exercise."""
+        return min(goal, min(self.count(e) for e in EXERCISE_IDS) + 1)
+
+    def with_set(self, exercise_id: str, count: int | None = None) -> "DayProgress":
+        done = dict(self.done)
+        done[exercise_id] = count if count is not None else self.count(exercise_id) + 1
+        return replace(self, done=done)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one session needs from the store: the profile and today's progress."""
+
+    profile: Profile
+    today: DayProgress
+
+
+def parse_zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
+    """Return the zone called ``name``, or ``fallback`` when it is missing or unknown."""
+    for candidate in (name, fallback, "UTC"):
+        if not candidate:
+            continue
+        try:
+            return ZoneInfo(candidate)
+        except (ZoneInfoNotFoundError, ValueError):
+            continue
+    raise AssertionError("UTC is always available")  # pragma: no cover
+
+
+def local_day(instant: datetime, zone: ZoneInfo) -> date:
+    """The calendar date of ``instant`` in ``zone`` (naive instants are taken as UTC)."""
+    if instant.tzinfo is None:
+        instant = instant.replace(tzinfo=timezone.utc)
+    return instant.astimezone(zone).date()
+
+
+def current_streak(profile: Profile, today: date) -> int:
+    """The streak as it stands today: it lapses once a whole day passes with the goal unmet."""
+    if profile.last_met_day is None:
+        return 0
+    if profile.last_met_day >= today - timedelta(days=1):
+        return profile.streak
+    return 0
+
+
+def next_streak(profile: Profile, met_day: date) -> tuple[int, int]:
+    """Streak and best streak after the goal is met on ``met_day``."""
+    if profile.last_met_day == met_day:
+        streak = profile.streak
+    elif profile.last_met_day == met_day - timedelta(days=1):
+        streak = profile.streak + 1
+    else:
+        streak = 1
+    return streak, max(profile.best_streak, streak)

@@ -1,0 +1,138 @@
+"""Pure SSML helpers: escaping, pauses chained within Alexa's 10 s break limit, spoken length.
+
+Speech in this package is built as SSML fragments (strings without the ``<speak>`` wrapper) and
+wrapped once, at the edge, by :func:`speak`.
+"""
+
+from __future__ import annotations
+
+import re
+from xml.sax.saxutils import escape as _xml_escape
+
+__all__ = [
+    "MAX_BREAK_SECONDS",
+    "MAX_SPEECH_CHARS",
+    "SECONDS_PER_WORD",
+    "escape",
+    "pause",
+    "speak",
+    "unwrap",
+    "break_seconds",
+    "spoken_seconds",
+    "to_plain_text",
+    "split_on_breaks",
+]
+
+# Alexa rejects a <break> longer than 10 s and output speech of 8,000 characters or more.
+MAX_BREAK_SECONDS = 10.0
+MAX_SPEECH_CHARS = 8000
+
+# A deliberately slow reading pace (150 words a minute) so estimates err on the long side.
+SECONDS_PER_WORD = 0.4
+
+_BREAK_RE = re.compile(r'<break\s+time="(\d+(?:\.\d+)?)(ms|s)"\s*/>')
+_TAG_RE = re.compile(r"<[^>]+>")
+_WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+
+
+def escape(text: str) -> str:
+    """Escape text for use inside SSML (``&``, ``<``, ``>``, quotes)."""
+    return _xml_escape(text, {'"': "&quot;", "'": "&apos;"})
+
+
+def _format_seconds(seconds: float) -> str:
+    millis = round(seconds * 1000)
+    if millis % 1000 == 0:
+        return f"{millis // 1000}s"
+    return f"{millis}ms"
+
+
+def pause(seconds: float) -> str:
+    """Return ``<break>`` tags whose times add up to ``seconds``, none longer than 10 s.
+
+    >>> pause(25)
+    '<break time="10s"/><break time="10s"/><break time="5s"/>'
+    """
+    if seconds < 0:
+        raise ValueError("a pause cannot be negative")
+    parts = []
+    remaining = round(seconds * 1000)
+    limit = round(MAX_BREAK_SECONDS * 1000)
+    while remaining > 0:
+        chunk = min(remaining, limit)
+        parts.append(f'<break time="{_format_seconds(chunk / 1000)}"/>')
+        remaining -= chunk
+    return "".join(parts)
+
+
+def speak(fragment: str) -> str:
+    """Wrap an SSML fragment in ``<speak>``."""
+    return f"<speak>{fragment}</speak>"
+
+
+def unwrap(ssml: str) -> str:
+    """Return the fragment inside ``<speak>…</speak>`` (or the text unchanged)."""
+    if ssml.startswith("<speak>") and ssml.endswith("</speak>"):
+        return ssml[len("<speak>"):-len("</speak>")]
+    return ssml
+
+
+def break_seconds(ssml: str) -> list[float]:
+    """Every ``<break>`` of a fragment, in seconds, in order."""
+    return [float(v) / (1000 if unit == "ms" else 1) for v, unit in _BREAK_RE.findall(ssml)]
+
+
+def spoken_seconds(ssml: str) -> float:
+    """Estimate how long Alexa takes to say a fragment: words at a slow pace plus every break."""
+    words = len(_WORD_RE.findall(to_plain_text(ssml, show_pauses=False)))
+    return words * SECONDS_PER_WORD + sum(break_seconds(ssml))
+
+
+def split_on_breaks(ssml: str) -> list[tuple[str, float]]:
+    """Split a fragment into ``(text, pause after it in seconds)`` pairs.
+
+    Consecutive breaks are summed, so a chained 25 s pause is one pair. Text is plain (tags
+    stripped, entities decoded). Used by the console to print and to wait out pauses.
+    """
+    pieces: list[tuple[str, float]] = []
+    position = 0
+    text_acc = ""
+    pause_acc = 0.0
+    for match in _BREAK_RE.finditer(ssml):
+        text = _plain(ssml[position:match.start()])
+        if text.strip():
+            if pause_acc or text_acc:
+                pieces.append((text_acc, pause_acc))
+            text_acc, pause_acc = text, 0.0
+        value, unit = match.groups()
+        pause_acc += float(value) / (1000 if unit == "ms" else 1)
+        position = match.end()
+    tail = _plain(ssml[position:])
+    if tail.strip():
+        if pause_acc or text_acc:
+            pieces.append((text_acc, pause_acc))
+        text_acc, pause_acc = tail, 0.0
+    if text_acc or pause_acc:
+        pieces.append((text_acc, pause_acc))
+    return [(" ".join(t.split()), p) for t, p in pieces]
+
+
+def _plain(ssml: str) -> str:
+    text = _TAG_RE.sub(" ", ssml)
+    return (text.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<")
+            .replace("&gt;", ">").replace("&amp;", "&"))
+
+
+def _format_pause(seconds: float) -> str:
+    return f"[{seconds:g} s]"
+
+
+def to_plain_text(ssml: str, show_pauses: bool = True) -> str:
+    """Render SSML as text; with ``show_pauses`` each run of breaks shows as ``[N s]``."""
+    out = []
+    for text, seconds in split_on_breaks(unwrap(ssml)):
+        if text:
+            out.append(text)
+        if seconds and show_pauses:
+            out.append(_format_pause(seconds))
+    return " ".join(out)

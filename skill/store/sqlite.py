@@ -1,0 +1,195 @@
+"""The embedded store: one SQLite file under the user's data directory.
+
+Writes are single statements or short ``BEGIN IMMEDIATE`` transactions, so two processes that
+share a file (two consoles, or a web host with several workers) never lose an update.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import threading
+from datetime import date, timedelta
+from pathlib import Path
+
+from ..exceptions import StoreUnavailable
+from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
+from .base import UNSET, Store, day_key
+
+__all__ = ["SqliteStore", "default_path"]
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS profiles (
+    user_id TEXT PRIMARY KEY,
+    goal INTEGER,
+    safety_heard INTEGER NOT NULL DEFAULT 0,
+    position TEXT,
+    position_ts INTEGER NOT NULL DEFAULT 0,
+    streak INTEGER NOT NULL DEFAULT 0,
+    best_streak INTEGER NOT NULL DEFAULT 0,
+    last_met_day TEXT
+);
+CREATE TABLE IF NOT EXISTS day_sets (
+    user_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    exercise_id TEXT NOT NULL,
+    count INTEGER NOT NULL,
+    PRIMARY KEY (user_id, day, exercise_id)
+);
+"""
+
+
+def default_path() -> Path:
+    """``$XDG_DATA_HOME/leg-skill/progress.sqlite3`` (``~/.local/share`` when unset)."""
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local",
+                                                           "share")
+    return Path(base) / "leg-skill" / "progress.sqlite3"
+
+
+class SqliteStore(Store):
+    """SQLite implementation of :class:`~skill.store.base.Store`."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = str(path) if path else str(default_path())
+        self._local = threading.local()
+
+    def _db(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                if self.path != ":memory:":
+                    Path(self.path).parent.mkdir(parents=True, exist_ok=True)
+                conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
+                conn.executescript(_SCHEMA)
+            except (sqlite3.Error, OSError) as exc:
+                raise StoreUnavailable(f"cannot open {self.path}: {exc}") from exc
+            self._local.conn = conn
+        return conn
+
+    def _run(self, fn):
+        try:
+            return fn(self._db())
+        except sqlite3.Error as exc:
+            raise StoreUnavailable(str(exc)) from exc
+
+    def load(self, user_id: str, day: date) -> Snapshot:
+        def read(db: sqlite3.Connection) -> Snapshot:
+            row = db.execute("SELECT goal, safety_heard, position, position_ts, streak, "
+                             "best_streak, last_met_day FROM profiles WHERE user_id = ?",
+                             (user_id,)).fetchone()
+            done = dict(db.execute("SELECT exercise_id, count FROM day_sets "
+                                   "WHERE user_id = ? AND day = ?", (user_id, day_key(day))))
+            return Snapshot(_profile(row), DayProgress(day, done))
+
+        return self._run(read)
+
+    def add_set(self, user_id: str, day: date, exercise_id: str, goal: int) -> int | None:
+        def write(db: sqlite3.Connection) -> int | None:
+            row = db.execute(
+                "INSERT INTO day_sets (user_id, day, exercise_id, count) VALUES (?, ?, ?, 1) "
+                "ON CONFLICT (user_id, day, exercise_id) DO UPDATE SET count = count + 1 "
+                "WHERE count < ? RETURNING count",
+                (user_id, day_key(day), exercise_id, goal)).fetchone()
+            return int(row[0]) if row else None
+
+        return self._run(write)
+
+    def update_profile(self, user_id: str, *, goal: int | None = None,
+                       safety_heard: bool | None = None, position=UNSET,
+                       position_ts: int = 0) -> bool:
+        def write(db: sqlite3.Connection) -> bool:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("INSERT OR IGNORE INTO profiles (user_id) VALUES (?)", (user_id,))
+                if goal is not None:
+                    db.execute("UPDATE profiles SET goal = ? WHERE user_id = ?", (goal, user_id))
+                if safety_heard is not None:
+                    db.execute("UPDATE profiles SET safety_heard = ? WHERE user_id = ?",
+                               (int(safety_heard), user_id))
+                accepted = True
+                if position is not UNSET:
+                    encoded = json.dumps(position.to_dict()) if position else None
+                    cursor = db.execute(
+                        "UPDATE profiles SET position = ?, position_ts = ? "
+                        "WHERE user_id = ? AND position_ts <= ?",
+                        (encoded, position_ts, user_id, position_ts))
+                    accepted = cursor.rowcount == 1
+                db.execute("COMMIT")
+                return accepted
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+
+        return self._run(write)
+
+    def record_goal_met(self, user_id: str, day: date) -> Profile:
+        def write(db: sqlite3.Connection) -> Profile:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                db.execute("INSERT OR IGNORE INTO profiles (user_id) VALUES (?)", (user_id,))
+                row = db.execute("SELECT goal, safety_heard, position, position_ts, streak, "
+                                 "best_streak, last_met_day FROM profiles WHERE user_id = ?",
+                                 (user_id,)).fetchone()
+                profile = _profile(row)
+                streak, best = next_streak(profile, day)
+                db.execute("UPDATE profiles SET streak = ?, best_streak = ?, last_met_day = ? "
+                           "WHERE user_id = ?", (streak, best, day_key(day), user_id))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            return Profile(goal=profile.goal, safety_heard=profile.safety_heard,
+                           position=profile.position, position_ts=profile.position_ts,
+                           streak=streak, best_streak=best, last_met_day=day)
+
+        return self._run(write)
+
+    def reset_day(self, user_id: str, day: date) -> None:
+        self._run(lambda db: db.execute("DELETE FROM day_sets WHERE user_id = ? AND day = ?",
+                                        (user_id, day_key(day))))
+
+    def recent_days(self, user_id: str, last_day: date, days: int = 7) -> list[DayProgress]:
+        first = last_day - timedelta(days=days - 1)
+
+        def read(db: sqlite3.Connection) -> list[DayProgress]:
+            by_day: dict[str, dict[str, int]] = {}
+            for day, exercise_id, count in db.execute(
+                    "SELECT day, exercise_id, count FROM day_sets WHERE user_id = ? "
+                    "AND day BETWEEN ? AND ? ORDER BY day",
+                    (user_id, day_key(first), day_key(last_day))):
+                by_day.setdefault(day, {})[exercise_id] = count
+            return [DayProgress(date.fromisoformat(d), done) for d, done in by_day.items()]
+
+        return self._run(read)
+
+    def delete_user(self, user_id: str) -> None:
+        def write(db: sqlite3.Connection) -> None:
+            db.execute("BEGIN IMMEDIATE")
+            db.execute("DELETE FROM day_sets WHERE user_id = ?", (user_id,))
+            db.execute("DELETE FROM profiles WHERE user_id = ?", (user_id,))
+            db.execute("COMMIT")
+
+        self._run(write)
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+
+def _profile(row) -> Profile:
+    if row is None:
+        return Profile()
+    goal, safety, position, position_ts, streak, best, last_met = row
+    defaults = Profile()
+    return Profile(
+        goal=int(goal) if goal else defaults.goal,
+        safety_heard=bool(safety),
+        position=Position.from_dict(json.loads(position)) if position else None,
+        position_ts=int(position_ts or 0),
+        streak=int(streak or 0),
+        best_streak=int(best or 0),
+        last_met_day=date.fromisoformat(last_met) if last_met else None,
+    )
