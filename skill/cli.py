@@ -39,6 +39,22 @@ def _chat(args: argparse.Namespace) -> int:
     return 0
 
 
+def _serve(args: argparse.Namespace) -> int:
+    from .exceptions import ConfigError
+    from .web import serve
+
+    try:
+        config = Config.from_env()
+    except ConfigError as exc:
+        print(f"leg-skill: {exc}", file=sys.stderr)
+        return 2
+    if not config.skill_id and not args.dev_insecure_no_verify:
+        print("leg-skill: set SKILL_ID to your skill's ID (amzn1.ask.skill....)", file=sys.stderr)
+        return 2
+    serve(config, args.host, args.port, allow_unverified=args.dev_insecure_no_verify)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leg-skill", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -55,6 +71,16 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--budget", type=float, default=Config().budget_seconds,
                       help="longest spoken-plus-paused time of one reply, in seconds")
     chat.set_defaults(run=_chat)
+
+    serve = commands.add_parser(
+        "serve", help="run the skill as a web service (put it behind an HTTPS proxy)",
+        description="Serve the skill over HTTP for Alexa. Settings come from the environment: "
+                    "SKILL_ID (required), TABLE_NAME or LEG_SKILL_DB, LEG_SKILL_TIMEZONE.")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8080)
+    serve.add_argument("--dev-insecure-no-verify", action="store_true",
+                       help="DEVELOPMENT ONLY: accept requests without Alexa's signature")
+    serve.set_defaults(run=_serve)
     return parser
 
 

@@ -31,7 +31,7 @@ COUNT_GAP_SECONDS = 1.0  # silence after each counted number: about one count a 
 SIDE_SWITCH_SECONDS = 3.0  # time to change feet or legs
 GET_READY_SECONDS = 3.0  # time to get into position after the set's instructions
 # What the dialog may add around a segment: a "saved" line before, a question after.
-CLOSING_RESERVE_SECONDS = 20.0
+CLOSING_RESERVE_SECONDS = 15.0
 
 
 @dataclass(frozen=True)
@@ -125,13 +125,14 @@ def plan_set(exercise_id: str, strings: Strings, budget_seconds: float, set_numb
     limit = budget_seconds - CLOSING_RESERVE_SECONDS
     segments: list[Segment] = []
     current = set_intro(exercise, strings, set_number, goal)
-    first = 1
+    first = 1  # the first rep of the segment being filled
     for i, rep in enumerate(reps):
         piece = rep.ssml
         if rep.side and rep.number == 1 and rep.side != exercise.sides[0]:
             piece = _side_switch(exercise, strings, rep.side) + " " + piece
-        candidate = (current + " " + piece) if current else piece
-        if current and i + 1 > first and spoken_seconds(candidate) > limit:
+        candidate = current + " " + piece
+        if spoken_seconds(candidate) > limit:
+            # Close the segment; the set's intro may stand alone when a long rep follows it.
             segments.append(Segment(len(segments), current, first, i, spoken_seconds(current)))
             current, first = piece, i + 1
         else:

@@ -9,7 +9,12 @@ from typing import Mapping
 from .dialog import DEFAULT_BUDGET_SECONDS
 from .exceptions import ConfigError
 
-__all__ = ["Config"]
+__all__ = ["Config", "MIN_BUDGET_SECONDS", "MAX_BUDGET_SECONDS"]
+
+# Below a minute the longest set intro and rep no longer fit one reply; above four minutes a
+# user who walked away waits too long for the reprompt.
+MIN_BUDGET_SECONDS = 60.0
+MAX_BUDGET_SECONDS = 240.0
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,9 @@ class Config:
             budget = float(env.get("LEG_SKILL_BUDGET_SECONDS", DEFAULT_BUDGET_SECONDS))
         except ValueError as exc:
             raise ConfigError("LEG_SKILL_BUDGET_SECONDS must be a number of seconds") from exc
-        if not 30 <= budget <= 240:
-            raise ConfigError("LEG_SKILL_BUDGET_SECONDS must be between 30 and 240")
+        if not MIN_BUDGET_SECONDS <= budget <= MAX_BUDGET_SECONDS:
+            raise ConfigError(f"LEG_SKILL_BUDGET_SECONDS must be between {MIN_BUDGET_SECONDS:g} "
+                              f"and {MAX_BUDGET_SECONDS:g}")
         return cls(
             skill_id=env.get("SKILL_ID") or None,
             table_name=env.get("TABLE_NAME") or None,

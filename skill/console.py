@@ -150,11 +150,15 @@ class Resolver:
                 continue
             slots = {name: self._slot(pattern.intent, name, match.group(name))
                      for name in pattern.slot_names}
+            if any(s.get("value") == "?" for s in slots.values()):
+                continue  # a number slot only captures numbers, as on Alexa
             unresolved = any(_status(s) == "ER_SUCCESS_NO_MATCH" for s in slots.values())
             if not unresolved:
                 return Resolution("intent", pattern.intent, slots)
-            fallback_with_slots = fallback_with_slots or Resolution("intent", pattern.intent,
-                                                                    slots)
+            if pattern.literal_chars and fallback_with_slots is None:
+                # "start jumping jacks": the intent is clear, the value unknown. A bare
+                # "{exercise}" sample never claims unknown words; that is the fallback's job.
+                fallback_with_slots = Resolution("intent", pattern.intent, slots)
         return fallback_with_slots
 
     def _slot(self, intent: str, name: str, raw: str) -> dict:

@@ -156,6 +156,7 @@ class Reply:
 class AddSet:
     exercise_id: str
     day: date
+    ack: str = ""  # the words that tell the user it was saved (replaced if saving fails)
 
 
 @dataclass(frozen=True)
@@ -237,7 +238,7 @@ class _Turn:
         """End with a question; the reprompt repeats it in other words."""
         self.say(key, **fields)
         self.reprompt = self.s.say(reprompt_key, **fields)
-        self.state = replace(self.state, mode=mode)
+        self.state = replace(self.state, mode=mode, offer=None)
         self.end = False
 
     def finish(self) -> None:
@@ -346,9 +347,10 @@ def _record_set(turn: _Turn) -> None:
         turn.say("dialog.set_already_full", name=_name(turn, exercise_id), goal=turn.goal)
         return
     was_met = turn.today.goal_met(turn.goal)
-    turn.effect(AddSet(exercise_id, turn.today.day))
-    turn.say("dialog.saved_set", name=_name(turn, exercise_id),
-             set_number=turn.today.count(exercise_id), goal=turn.goal)
+    ack = turn.s.say("dialog.saved_set", name=_name(turn, exercise_id),
+                     set_number=turn.today.count(exercise_id) + 1, goal=turn.goal)
+    turn.effect(AddSet(exercise_id, turn.today.day, ack))
+    turn.ssml(ack)
     if position is not None and position.exercise_id == exercise_id:
         turn.effect(SavePosition(None))
     if not was_met and turn.today.goal_met(turn.goal):
@@ -566,7 +568,7 @@ def _on_remaining(turn: _Turn, event: Event) -> None:
         else:
             phrases.append(turn.s.text("dialog.remaining_group", count=left,
                                        names=turn.s.join(names)))
-    turn.ssml(escape(turn.s.join(phrases)) + ".")
+    turn.ssml(escape(turn.s.text("dialog.remaining_group_join").join(phrases)) + ".")
     _follow_up(turn)
 
 
@@ -606,8 +608,8 @@ def _on_skip(turn: _Turn, event: Event) -> None:
         _follow_up(turn)
         return
     turn.say("dialog.skipping", name=_name(turn, current))
-    turn.state = replace(turn.state, skipped=turn.state.skipped + (current,), exercise=None,
-                         segment=0)
+    skipped = tuple(e for e in EXERCISE_IDS if e in turn.state.skipped or e == current)
+    turn.state = replace(turn.state, skipped=skipped, exercise=None, segment=0)
     _continue_routine(turn, after=current)
 
 

@@ -7,6 +7,7 @@ when the user's local day changes) and carried in the session attributes in betw
 from __future__ import annotations
 
 import logging
+import re
 from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from typing import Any, Mapping
@@ -77,11 +78,13 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
         return None
 
 
-def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int, goal: int) -> None:
+def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int,
+           goal: int) -> bool:
+    """Write one effect; return ``False`` when an added set was refused (goal already met)."""
     if isinstance(effect, AddSet):
         # The store re-checks the goal atomically: another device may have got there first.
-        store.add_set(user_id, effect.day, effect.exercise_id, goal)
-    elif isinstance(effect, SavePosition):
+        return store.add_set(user_id, effect.day, effect.exercise_id, goal) is not None
+    if isinstance(effect, SavePosition):
         store.update_profile(user_id, position=effect.position, position_ts=stamp_ms)
     elif isinstance(effect, SetGoal):
         store.update_profile(user_id, goal=effect.goal)
@@ -91,6 +94,11 @@ def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int, goa
         store.record_goal_met(user_id, effect.day)
     elif isinstance(effect, ResetDay):
         store.reset_day(user_id, effect.day)
+    return True
+
+
+# Effects that rest on what the store said about the profile: skipped when it could not be read.
+_NEEDS_PROFILE = (MarkSafetyHeard, SavePosition, RecordGoalMet)
 
 
 def run_turn(store: Store, turn: TurnInput) -> TurnResult:
@@ -119,27 +127,38 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
         event = Event(event.kind, history=history)
     outcome = dialog.handle(state, event, Context(snapshot, turn.strings, turn.budget_seconds))
     stamp_ms = int(now.timestamp() * 1000)
-    write_failed = False
+    speech = outcome.reply.speech
+    write_failed = refused = False
     for effect in outcome.effects:
-        if write_failed and isinstance(effect, RecordGoalMet):
-            continue  # a streak only follows a set that was saved
+        if (read_failed or write_failed) and isinstance(effect, _NEEDS_PROFILE):
+            continue  # a streak follows a saved set; profile changes need a profile we read
         try:
-            _apply(store, turn.user_id, effect, stamp_ms, outcome.snapshot.profile.goal)
+            applied = _apply(store, turn.user_id, effect, stamp_ms, outcome.snapshot.profile.goal)
         except StoreError as exc:
             log.warning("store write failed: %s (%s)", type(exc).__name__,
                         type(effect).__name__)
             write_failed = True
+            if isinstance(effect, AddSet) and effect.ack:
+                speech = speech.replace(effect.ack, "")
+            continue
+        if not applied and isinstance(effect, AddSet):
+            # Another device finished this exercise's last set for today first.
+            refused = True
+            name = turn.strings.exercise_name(effect.exercise_id)
+            speech = speech.replace(effect.ack, turn.strings.say(
+                "dialog.set_already_full", name=name, goal=outcome.snapshot.profile.goal))
     if write_failed or read_failed:
         notice = turn.strings.say("dialog.store_unavailable" if write_failed
                                   else "dialog.store_read_unavailable")
+        speech = notice + " " + speech
+    if speech != outcome.reply.speech:
         reply = outcome.reply
-        outcome = Outcome(outcome.state,
-                          dialog.Reply(notice + " " + reply.speech, reply.reprompt,
-                                       reply.end_session),
+        outcome = Outcome(outcome.state, dialog.Reply(re.sub(r" {2,}", " ", speech).strip(),
+                                                      reply.reprompt, reply.end_session),
                           outcome.effects, outcome.snapshot)
     attributes[STATE_KEY] = outcome.state.to_dict()
-    if read_failed:
-        attributes.pop(SNAPSHOT_KEY, None)  # read again next turn
+    if read_failed or write_failed or refused:
+        attributes.pop(SNAPSHOT_KEY, None)  # the cached copy may be wrong: read again next turn
     else:
         attributes[SNAPSHOT_KEY] = snapshot_to_dict(outcome.snapshot)
     return TurnResult(outcome, attributes, write_failed or read_failed)

@@ -166,9 +166,13 @@ class SqliteStore(Store):
     def delete_user(self, user_id: str) -> None:
         def write(db: sqlite3.Connection) -> None:
             db.execute("BEGIN IMMEDIATE")
-            db.execute("DELETE FROM day_sets WHERE user_id = ?", (user_id,))
-            db.execute("DELETE FROM profiles WHERE user_id = ?", (user_id,))
-            db.execute("COMMIT")
+            try:
+                db.execute("DELETE FROM day_sets WHERE user_id = ?", (user_id,))
+                db.execute("DELETE FROM profiles WHERE user_id = ?", (user_id,))
+                db.execute("COMMIT")
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
 
         self._run(write)
 

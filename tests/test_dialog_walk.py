@@ -1,0 +1,101 @@
+"""Walk every reachable dialog state and check every reply against Alexa's limits.
+
+From each starting situation the walk sends every event (each intent, with matched, unmatched
+and missing slot values) in every state it reaches, until no new state appears (within one
+completed set of the start; see ``walk.within_one_set``).
+"""
+
+from __future__ import annotations
+
+import json
+from xml.etree import ElementTree
+
+import pytest
+
+from skill.alexa.turn import snapshot_to_dict
+from skill.coaching import plan_set
+from skill.content import EXERCISE_IDS
+from skill.dialog import EventKind, Mode
+from skill.ssml import MAX_BREAK_SECONDS, MAX_SPEECH_CHARS, break_seconds, speak, spoken_seconds
+from walk import starting_snapshots, walk, within_one_set
+
+MAX_RESPONSE_BYTES = 24 * 1024
+BUDGET = 90.0
+STARTS = starting_snapshots()
+
+
+def _response_bytes(step) -> int:
+    """The size of the response the SDK sends for this outcome, session attributes included."""
+    reply = step.outcome.reply
+    body = {"outputSpeech": {"type": "SSML", "ssml": speak(reply.speech)},
+            "shouldEndSession": reply.end_session}
+    if reply.reprompt:
+        body["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": speak(reply.reprompt)}}
+    envelope = {"version": "1.0", "response": body, "userAgent": "ask-python/1.19.0",
+                "sessionAttributes": {"dialog": step.outcome.state.to_dict(),
+                                      "progress": snapshot_to_dict(step.outcome.snapshot)}}
+    return len(json.dumps(envelope).encode("utf-8"))
+
+
+def _problems(step) -> list[str]:
+    reply = step.outcome.reply
+    found = []
+    ssml = speak(reply.speech)
+    if reply.speech.strip() == "" and step.event.kind is not EventKind.SESSION_ENDED:
+        found.append("silent reply")
+    if len(ssml) >= MAX_SPEECH_CHARS:
+        found.append(f"speech of {len(ssml)} characters")
+    for fragment in (reply.speech, reply.reprompt or ""):
+        try:
+            ElementTree.fromstring(speak(fragment))
+        except ElementTree.ParseError as exc:
+            found.append(f"SSML does not parse: {exc}")
+        if any(b > MAX_BREAK_SECONDS for b in break_seconds(fragment)):
+            found.append("a break over 10 s")
+    if spoken_seconds(reply.speech) > BUDGET:
+        found.append(f"{spoken_seconds(reply.speech):.0f} s of speech and pauses")
+    if not reply.end_session and not (reply.reprompt or "").strip():
+        found.append("open question without a reprompt")
+    if reply.reprompt and spoken_seconds(reply.reprompt) > BUDGET:
+        found.append("reprompt over the budget")
+    if _response_bytes(step) >= MAX_RESPONSE_BYTES:
+        found.append(f"response of {_response_bytes(step)} bytes")
+    goal = step.outcome.snapshot.profile.goal
+    before, after = step.snapshot.today, step.outcome.snapshot.today
+    for exercise_id in EXERCISE_IDS:
+        if after.count(exercise_id) > max(goal, before.count(exercise_id)):
+            found.append(f"{exercise_id} past the day's goal")
+        confirmed_reset = (step.state.mode is Mode.CONFIRM_RESET
+                           and step.event.kind is EventKind.YES)
+        if after.count(exercise_id) < before.count(exercise_id) and not confirmed_reset:
+            found.append(f"{exercise_id} went backwards")
+    if step.event.kind in (EventKind.STOP, EventKind.SESSION_ENDED) and not reply.end_session:
+        found.append("stop did not end the session")
+    return found
+
+
+@pytest.mark.parametrize("start", list(STARTS))
+def test_every_reply_of_every_reachable_state_is_within_limits(start, strings):
+    snapshot = STARTS[start]
+    problems: dict[str, str] = {}
+    modes, segments, steps = set(), set(), 0
+    for step in walk(strings, BUDGET, [snapshot], prune=within_one_set(snapshot)):
+        steps += 1
+        modes.add(step.outcome.state.mode)
+        if step.outcome.state.exercise:
+            segments.add((step.outcome.state.exercise, step.outcome.state.segment))
+        for problem in _problems(step):
+            problems.setdefault(problem, f"{step.state.mode.value} + {step.event}: "
+                                         f"{step.outcome.reply.speech[:300]}")
+    assert not problems, json.dumps(problems, indent=1)
+    assert steps > 300
+    if start == "new user":
+        # The walk really went everywhere: every mode, every segment of every exercise.
+        assert modes == set(Mode) - {Mode.CONFIRM_RESUME, Mode.OFFER_ROUND}
+        expected = {(e, i) for e in EXERCISE_IDS
+                    for i in range(len(plan_set(e, strings, BUDGET, 1, 3)))}
+        assert expected <= segments
+    if start == "paused mid-set":
+        assert Mode.CONFIRM_RESUME in modes
+    if start == "last exercise of a round":
+        assert Mode.OFFER_ROUND in modes

@@ -1,0 +1,113 @@
+"""Breadth-first walk over every reachable dialog state (used by tests and the benchmark)."""
+
+from __future__ import annotations
+
+import json
+from collections import deque
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Callable, Iterable, Iterator
+
+from skill.alexa.turn import snapshot_to_dict
+from skill.content import EXERCISE_IDS
+from skill.dialog import Context, DialogState, Event, EventKind, Outcome, handle
+from skill.locales import Strings
+from skill.progress import DayProgress, Position, Profile, Snapshot
+
+DAY = date(2026, 11, 24)
+
+
+def events() -> list[Event]:
+    """Every event kind, with each slot value the model can send (matched, unmatched, none)."""
+    out: list[Event] = []
+    for kind in EventKind:
+        if kind in (EventKind.START_EXERCISE, EventKind.HOW_TO, EventKind.CHOOSE_EXERCISE):
+            out += [Event(kind, exercise=e, heard=e.replace("_", " ")) for e in EXERCISE_IDS]
+            out += [Event(kind, heard="jumping jacks"), Event(kind)]
+        elif kind is EventKind.SET_GOAL:
+            out += [Event(kind, number=n) for n in (2, 3, 7, None)]
+        elif kind is EventKind.PROGRESS:
+            out += [Event(kind), Event(kind, history=(DayProgress(DAY, {}),))]
+        else:
+            out.append(Event(kind))
+    return out
+
+
+def starting_snapshots() -> dict[str, Snapshot]:
+    """Where sessions begin: the situations a later session can find the user in."""
+    new = Snapshot(Profile(), DayProgress(DAY, {}))
+    paused = Snapshot(Profile(goal=2, safety_heard=True, position=Position("band_foot_pulls", 2),
+                              streak=4, best_streak=9, last_met_day=DAY.replace(day=23)),
+                      DayProgress(DAY, {"toe_grips": 1, "tiptoe_walking": 1}))
+    met = Snapshot(Profile(goal=2, safety_heard=True, streak=1, best_streak=1,
+                           last_met_day=DAY),
+                   DayProgress(DAY, {e: 2 for e in EXERCISE_IDS}))
+    last_of_round = Snapshot(Profile(safety_heard=True),
+                             DayProgress(DAY, {e: 1 for e in EXERCISE_IDS[:-1]}))
+    last_of_day = Snapshot(Profile(goal=2, safety_heard=True, streak=2, best_streak=2,
+                                   last_met_day=DAY.replace(day=23)),
+                           DayProgress(DAY, {**{e: 2 for e in EXERCISE_IDS[:-1]},
+                                             EXERCISE_IDS[-1]: 1}))
+    return {"new user": new, "paused mid-set": paused, "goal met": met,
+            "last exercise of a round": last_of_round, "last set of the day": last_of_day}
+
+
+def within_one_set(start: Snapshot) -> Callable[[Outcome], bool]:
+    """Prune outcomes more than one set away from ``start``, with another goal, or with more
+    than one exercise skipped: past that point the same code paths only repeat."""
+
+    def prune(outcome: Outcome) -> bool:
+        today = outcome.snapshot.today
+        moved = sum(abs(today.count(e) - start.today.count(e)) for e in EXERCISE_IDS)
+        return (moved > 1 or outcome.snapshot.profile.goal != start.profile.goal
+                or len(outcome.state.skipped) > 1)
+
+    return prune
+
+
+@dataclass(frozen=True)
+class Step:
+    state: DialogState
+    snapshot: Snapshot
+    event: Event
+    outcome: Outcome
+
+
+def _key(state: DialogState, snapshot: Snapshot) -> str:
+    data = state.to_dict()
+    data.pop("last_speech")
+    data.pop("last_reprompt")
+    return json.dumps([data, snapshot_to_dict(snapshot),
+                       bool(state.last_speech)], sort_keys=True)
+
+
+def walk(strings: Strings, budget: float = 90.0, starts: Iterable[Snapshot] | None = None,
+         max_states: int = 200_000,
+         prune: Callable[[Outcome], bool] | None = None) -> Iterator[Step]:
+    """Yield every (state, event, outcome) reachable from the starting snapshots.
+
+    Each starting snapshot opens a session; the walk follows it until it ends. What a later
+    session sees (a kept place, sets done, the goal met) is covered by the starting snapshots.
+    ``prune`` stops expanding an outcome (to bound how far progress may go in one walk).
+    """
+    queue: deque[tuple[DialogState, Snapshot]] = deque()
+    seen: set[str] = set()
+    for snapshot in starts or starting_snapshots().values():
+        queue.append((DialogState(), snapshot))
+    all_events = events()
+    while queue:
+        state, snapshot = queue.popleft()
+        key = _key(state, snapshot)
+        if key in seen:
+            continue
+        seen.add(key)
+        if len(seen) > max_states:
+            raise AssertionError("the walk did not close: more states than expected")
+        ctx = Context(snapshot, strings, budget)
+        for event in all_events:
+            outcome = handle(state, event, ctx)
+            yield Step(state, snapshot, event, outcome)
+            if prune is not None and prune(outcome):
+                continue
+            if not (outcome.reply.end_session or event.kind is EventKind.SESSION_ENDED):
+                queue.append((outcome.state, outcome.snapshot))
