@@ -1,0 +1,492 @@
+"""The Lambda store: one DynamoDB table holding a profile item and one item per user-day.
+
+Key design (single table, every item bounded in size)::
+
+    pk                sk                 attributes
+    USER#<user id>    PROFILE            goal, safety_heard, position {exercise, segment},
+                                         position_ts, streak, best_streak, last_met_day
+    USER#<user id>    DAY#YYYY-MM-DD     one number per exercise id (sets done that day),
+                                         expires_at (TTL, epoch seconds)
+
+No item grows with days of use: history is one small item per day, and DynamoDB's TTL removes
+day items ``DAY_ITEM_TTL_DAYS`` after their day.
+
+Access patterns: a session reads once (``BatchGetItem`` of the profile and today's item); each
+counted set is one conditional ``UpdateItem`` (``ADD``, never read-modify-write); settings are one
+``UpdateItem``; the week view is one ``Query``. The table is created by ``template.yaml``.
+
+boto3 is imported, and its client created, on first use only: importing this module is cheap and
+a cold start that never touches the store never pays for boto3.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from datetime import date, datetime, timedelta, timezone
+from datetime import time as dt_time
+from typing import Any, Mapping
+
+from ..exceptions import StoreError, StoreUnavailable
+from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
+from .base import DAY_ITEM_TTL_DAYS, UNSET, Store, day_key
+
+__all__ = ["DynamoDbStore", "PROFILE_SK", "DAY_SK_PREFIX", "user_pk", "day_sk", "expires_at"]
+
+log = logging.getLogger(__name__)
+
+PROFILE_SK = "PROFILE"
+DAY_SK_PREFIX = "DAY#"
+_USER_PK_PREFIX = "USER#"
+_TTL_ATTRIBUTE = "expires_at"
+# Attributes of a day item that are not exercise counters.
+_DAY_RESERVED = frozenset({"pk", "sk", _TTL_ATTRIBUTE})
+
+# Alexa waits 8 s for a response and the function times out at 7 s, so a call that keeps
+# failing must give up well before that and leave time for the skill to say "I couldn't save
+# your progress". Three attempts in all ("standard" retry mode), a 1 s connect timeout and a
+# 2 s read timeout: a throttled call gives up after at most ~3 s (jittered backoff of at most
+# 1 s, then 2 s), an unreachable endpoint after ~3 s (3 x 1 s), a hung one after ~6 s (3 x 2 s).
+# botocore's defaults (60 s timeouts, 5 attempts) would let Lambda time out instead.
+# ``total_max_attempts`` counts the first attempt; botocore reads ``max_attempts`` as the number
+# of *retries* (``max_attempts: 3`` would mean 4 attempts and up to 7 s of throttling backoff).
+_CLIENT_CONFIG: dict[str, Any] = {
+    "retries": {"mode": "standard", "total_max_attempts": 3},
+    "connect_timeout": 1,
+    "read_timeout": 2,
+}
+# After the store was found unreachable (retries exhausted, throttled, table missing, no access),
+# later calls on this store fail at once for this long, so one turn that has several writes to
+# make does not pay the retry budget above once per write and overrun Alexa's 8 s.
+FAIL_FAST_SECONDS = 5.0
+# Errors about one request (not about the store being reachable): they do not trip fail-fast.
+_REQUEST_SPECIFIC_CODES = frozenset({
+    "ValidationException",
+    "SerializationException",
+    "ItemCollectionSizeLimitExceededException",
+})
+_BATCH_ATTEMPTS = 4  # for UnprocessedKeys / UnprocessedItems, on top of botocore's retries
+_GOAL_MET_ATTEMPTS = 4  # optimistic retries when two devices record the goal at once
+_BATCH_WRITE_MAX = 25  # DynamoDB's limit per BatchWriteItem
+
+
+def user_pk(user_id: str) -> str:
+    """The partition key of everything kept about ``user_id``."""
+    return _USER_PK_PREFIX + user_id
+
+
+def day_sk(day: date) -> str:
+    """The sort key of the user's item for ``day``."""
+    return DAY_SK_PREFIX + day_key(day)
+
+
+def expires_at(day: date) -> int:
+    """TTL of the item for ``day``: midnight UTC ``DAY_ITEM_TTL_DAYS`` after it, epoch seconds."""
+    expiry = datetime.combine(day + timedelta(days=DAY_ITEM_TTL_DAYS), dt_time.min,
+                              tzinfo=timezone.utc)
+    return int(expiry.timestamp())
+
+
+class _ConditionFailed(Exception):
+    """A condition expression was false; ``item`` is the item as it was (when returned)."""
+
+    def __init__(self, item: Mapping[str, Any] | None):
+        super().__init__("conditional check failed")
+        self.item = item
+
+
+class DynamoDbStore(Store):
+    """DynamoDB implementation of :class:`~skill.store.base.Store`.
+
+    Parameters
+    ----------
+    table_name:
+        The table created by ``template.yaml`` (``pk``/``sk`` string keys, TTL on
+        ``expires_at``).
+    client:
+        A low-level boto3 DynamoDB client to use instead of creating one (tests). When ``None``,
+        one is created on first use from the standard AWS configuration (region, credentials,
+        and ``AWS_ENDPOINT_URL_DYNAMODB`` for DynamoDB Local) and reused.
+    fail_fast_seconds:
+        After the store was found unavailable, fail at once for this long (``0`` disables).
+
+    Notes
+    -----
+    Safe to share between threads (boto3 clients are thread-safe). Every public method raises
+    :class:`~skill.exceptions.StoreError` (``StoreUnavailable`` for anything from AWS) and
+    nothing else. Logs name the operation and the error code, never the user.
+    """
+
+    def __init__(self, table_name: str, client: Any = None, *,
+                 fail_fast_seconds: float = FAIL_FAST_SECONDS):
+        self.table_name = table_name
+        self._client = client
+        self._lock = threading.Lock()
+        self._fail_fast_seconds = fail_fast_seconds
+        self._unavailable_until = 0.0
+
+    # -- plumbing -------------------------------------------------------------------------
+
+    @property
+    def client(self) -> Any:
+        """The low-level boto3 client, created on first use.
+
+        Raises
+        ------
+        StoreUnavailable
+            When boto3 is missing or the client cannot be configured (e.g. no region).
+        """
+        client = self._client
+        if client is not None:
+            return client
+        with self._lock:
+            if self._client is None:
+                try:
+                    import boto3
+                    from botocore.config import Config
+
+                    # A session of our own: boto3's default session is not thread-safe.
+                    session = boto3.session.Session()
+                    self._client = session.client("dynamodb", config=Config(**_CLIENT_CONFIG))
+                except Exception as exc:  # the contract: StoreError, nothing else
+                    log.warning("dynamodb client not created: %s", type(exc).__name__)
+                    raise StoreUnavailable(f"cannot create a DynamoDB client: "
+                                           f"{type(exc).__name__}") from exc
+            return self._client
+
+    def _call(self, operation: str, **params: Any) -> dict:
+        """Run one client operation, mapping every failure to :class:`StoreUnavailable`.
+
+        ``ConditionalCheckFailedException`` becomes :class:`_ConditionFailed` (not an error:
+        callers decide what it means).
+        """
+        if self._fail_fast_seconds and time.monotonic() < self._unavailable_until:
+            raise StoreUnavailable(f"dynamodb {operation} skipped: store unavailable just now")
+        client = self.client
+        try:
+            return getattr(client, operation)(**params)
+        except Exception as exc:  # botocore raises many unrelated classes
+            code = _error_code(exc)
+            if code == "ConditionalCheckFailedException":
+                raise _ConditionFailed(getattr(exc, "response", {}).get("Item")) from None
+            log.warning("dynamodb %s failed: %s", operation, code)
+            if code not in _REQUEST_SPECIFIC_CODES:
+                self._unavailable_until = time.monotonic() + self._fail_fast_seconds
+            raise StoreUnavailable(f"dynamodb {operation} failed: {code}") from exc
+
+    def _key(self, user_id: str, sk: str) -> dict:
+        return {"pk": {"S": user_pk(user_id)}, "sk": {"S": sk}}
+
+    # -- Store ------------------------------------------------------------------------------
+
+    def load(self, user_id: str, day: date) -> Snapshot:
+        """The profile and the day's sets: one ``BatchGetItem`` (strongly consistent).
+
+        Parameters
+        ----------
+        user_id:
+            The Alexa user ID.
+        day:
+            The user's local day.
+
+        Returns
+        -------
+        Snapshot
+            Defaults for a user never seen before.
+        """
+        profile_key = self._key(user_id, PROFILE_SK)
+        day_item_key = self._key(user_id, day_sk(day))
+        items = self._batch_get([profile_key, day_item_key])
+        by_sk = {item.get("sk", {}).get("S"): item for item in items}
+        return Snapshot(_profile(by_sk.get(PROFILE_SK)),
+                        DayProgress(day, _counters(by_sk.get(day_sk(day)))))
+
+    def _batch_get(self, keys: list[dict]) -> list[dict]:
+        # Consistent reads: a set just saved on another device shows up in the next session.
+        request: dict = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
+        items: list[dict] = []
+        for attempt in range(_BATCH_ATTEMPTS):
+            response = self._call("batch_get_item", RequestItems=request)
+            items.extend(response.get("Responses", {}).get(self.table_name, []))
+            unprocessed = response.get("UnprocessedKeys") or {}
+            if not unprocessed.get(self.table_name, {}).get("Keys"):
+                return items
+            request = unprocessed
+            time.sleep(0.05 * 2 ** attempt)
+        log.warning("dynamodb batch_get_item failed: UnprocessedKeys")
+        raise StoreUnavailable("dynamodb batch_get_item failed: keys left unprocessed")
+
+    def add_set(self, user_id: str, day: date, exercise_id: str, goal: int) -> int | None:
+        """Count one set with a single conditional ``UpdateItem`` (``ADD``).
+
+        Returns
+        -------
+        int or None
+            The new count, or ``None`` when the exercise was already at ``goal`` (another
+            device may have got there first).
+        """
+        if not exercise_id or exercise_id in _DAY_RESERVED:
+            raise StoreError("invalid exercise id")
+        try:
+            response = self._call(
+                "update_item", TableName=self.table_name,
+                Key=self._key(user_id, day_sk(day)),
+                UpdateExpression="ADD #ex :one SET #ttl = :ttl",
+                ConditionExpression="attribute_not_exists(#ex) OR #ex < :goal",
+                ExpressionAttributeNames={"#ex": exercise_id, "#ttl": _TTL_ATTRIBUTE},
+                ExpressionAttributeValues={":one": {"N": "1"}, ":goal": _n(goal),
+                                           ":ttl": _n(expires_at(day))},
+                ReturnValues="UPDATED_NEW",
+            )
+        except _ConditionFailed:
+            return None
+        return _int_of(response.get("Attributes", {}).get(exercise_id), "counter")
+
+    def update_profile(self, user_id: str, *, goal: int | None = None,
+                       safety_heard: bool | None = None,
+                       position: Position | None | object = UNSET,
+                       position_ts: int = 0) -> bool:
+        """Change settings in one ``UpdateItem``.
+
+        The position is written only if ``position_ts`` is not older than the stored one; when
+        it is stale, the goal and safety flag given in the same call are still written (a
+        second ``UpdateItem``, only in that case).
+
+        Returns
+        -------
+        bool
+            ``False`` when the position was refused as stale, else ``True``.
+        """
+        fields: dict[str, dict] = {}
+        if goal is not None:
+            fields["goal"] = _n(goal)
+        if safety_heard is not None:
+            fields["safety_heard"] = {"BOOL": bool(safety_heard)}
+        key = self._key(user_id, PROFILE_SK)
+        if position is UNSET:
+            if fields:
+                self._set_fields(key, fields)
+            return True
+        with_position = dict(fields)
+        with_position["position_ts"] = _n(position_ts)
+        remove: tuple[str, ...] = ()
+        if isinstance(position, Position):
+            with_position["position"] = {"M": {"exercise": {"S": position.exercise_id},
+                                               "segment": _n(position.segment)}}
+        else:
+            remove = ("position",)
+        try:
+            self._set_fields(key, with_position, remove=remove,
+                             condition="attribute_not_exists(#position_ts) "
+                                       "OR #position_ts <= :position_ts")
+        except _ConditionFailed:
+            if fields:
+                self._set_fields(key, fields)
+            return False
+        return True
+
+    def _set_fields(self, key: dict, fields: Mapping[str, dict], remove: tuple[str, ...] = (),
+                    condition: str | None = None) -> dict:
+        names = {f"#{name}": name for name in [*fields, *remove]}
+        values = {f":{name}": value for name, value in fields.items()}
+        expression = "SET " + ", ".join(f"#{name} = :{name}" for name in fields)
+        if remove:
+            expression += " REMOVE " + ", ".join(f"#{name}" for name in remove)
+        params: dict[str, Any] = {"TableName": self.table_name, "Key": key,
+                                  "UpdateExpression": expression,
+                                  "ExpressionAttributeNames": names,
+                                  "ExpressionAttributeValues": values}
+        if condition:
+            params["ConditionExpression"] = condition
+        return self._call("update_item", **params)
+
+    def record_goal_met(self, user_id: str, day: date) -> Profile:
+        """Extend the streak once for ``day``, however many devices report it.
+
+        One consistent ``GetItem`` of the profile, then an ``UpdateItem`` conditional on the
+        streak fields being as read; if another device changed them meanwhile, the streak is
+        recomputed from the item the failed condition returned. A day already recorded is not
+        written again.
+        """
+        key = self._key(user_id, PROFILE_SK)
+        item = self._call("get_item", TableName=self.table_name, Key=key,
+                          ConsistentRead=True).get("Item")
+        for _ in range(_GOAL_MET_ATTEMPTS):
+            profile = _profile(item)
+            if profile.last_met_day == day:
+                return profile
+            streak, best = next_streak(profile, day)
+            names = {"#streak": "streak", "#best": "best_streak", "#last": "last_met_day"}
+            values = {":streak": _n(streak), ":best": _n(best), ":day": {"S": day_key(day)}}
+            if profile.last_met_day is None:
+                condition = "attribute_not_exists(#last)"
+            else:
+                condition = "#last = :old_last AND #streak = :old_streak"
+                values[":old_last"] = {"S": day_key(profile.last_met_day)}
+                values[":old_streak"] = _n(profile.streak)
+            try:
+                response = self._call(
+                    "update_item", TableName=self.table_name, Key=key,
+                    UpdateExpression="SET #streak = :streak, #best = :best, #last = :day",
+                    ConditionExpression=condition, ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD")
+            except _ConditionFailed as failed:
+                item = failed.item
+                continue
+            return _profile(response.get("Attributes"))
+        log.warning("dynamodb record_goal_met failed: contention")
+        raise StoreUnavailable("dynamodb record_goal_met failed: too many concurrent updates")
+
+    def reset_day(self, user_id: str, day: date) -> None:
+        """Forget the day's sets: one ``DeleteItem``."""
+        self._call("delete_item", TableName=self.table_name,
+                   Key=self._key(user_id, day_sk(day)))
+
+    def recent_days(self, user_id: str, last_day: date, days: int = 7) -> list[DayProgress]:
+        """The days with sets among ``days`` days ending on ``last_day``: one ``Query``.
+
+        Days older than ``DAY_ITEM_TTL_DAYS`` may already have expired.
+        """
+        if days < 1:
+            return []
+        first = last_day - timedelta(days=days - 1)
+        result: list[DayProgress] = []
+        for item in self._query(user_id, "#sk BETWEEN :first AND :last",
+                                {":first": {"S": day_sk(first)},
+                                 ":last": {"S": day_sk(last_day)}}):
+            done = _counters(item)
+            if done:
+                sk = _str_of(item.get("sk"), "sk")
+                result.append(DayProgress(_date_of(sk[len(DAY_SK_PREFIX):]), done))
+        return result
+
+    def _query(self, user_id: str, sk_condition: str | None = None,
+               values: Mapping[str, dict] | None = None,
+               projection: str | None = None) -> list[dict]:
+        """Every item of the user (whose ``sk`` meets ``sk_condition``), all pages."""
+        condition = "#pk = :pk" + (f" AND {sk_condition}" if sk_condition else "")
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "KeyConditionExpression": condition,
+            "ExpressionAttributeNames": {"#pk": "pk", "#sk": "sk"},
+            "ExpressionAttributeValues": {":pk": {"S": user_pk(user_id)}, **(values or {})},
+            "ConsistentRead": True,
+        }
+        if projection:
+            params["ProjectionExpression"] = projection
+        if "#sk" not in condition + (projection or ""):
+            del params["ExpressionAttributeNames"]["#sk"]
+        items: list[dict] = []
+        while True:
+            response = self._call("query", **params)
+            items.extend(response.get("Items", []))
+            last_key = response.get("LastEvaluatedKey")
+            if not last_key:
+                return items
+            params["ExclusiveStartKey"] = last_key
+
+    def delete_user(self, user_id: str) -> None:
+        """Remove the profile and every day item: a keys-only ``Query``, then
+        ``BatchWriteItem`` deletes (25 a call; at most ~36 items exist thanks to the TTL)."""
+        keys = [{"pk": item["pk"], "sk": item["sk"]}
+                for item in self._query(user_id, projection="#pk, #sk")]
+        for start in range(0, len(keys), _BATCH_WRITE_MAX):
+            requests = [{"DeleteRequest": {"Key": key}}
+                        for key in keys[start:start + _BATCH_WRITE_MAX]]
+            self._batch_write(requests)
+
+    def _batch_write(self, requests: list[dict]) -> None:
+        pending: dict = {self.table_name: requests}
+        for attempt in range(_BATCH_ATTEMPTS):
+            response = self._call("batch_write_item", RequestItems=pending)
+            pending = response.get("UnprocessedItems") or {}
+            if not pending.get(self.table_name):
+                return
+            time.sleep(0.05 * 2 ** attempt)
+        log.warning("dynamodb batch_write_item failed: UnprocessedItems")
+        raise StoreUnavailable("dynamodb batch_write_item failed: items left unprocessed")
+
+    def close(self) -> None:
+        """Close the client's connections; a later call creates a new client."""
+        with self._lock:
+            client, self._client = self._client, None
+        if client is not None and hasattr(client, "close"):
+            try:
+                client.close()
+            except Exception:  # closing is best effort
+                pass
+
+
+# -- typed values ----------------------------------------------------------------------------
+
+
+def _n(value: int) -> dict:
+    return {"N": str(int(value))}
+
+
+def _error_code(exc: BaseException) -> str:
+    response = getattr(exc, "response", None)
+    if isinstance(response, Mapping):
+        code = response.get("Error", {}).get("Code")
+        if code:
+            return str(code)
+    return type(exc).__name__
+
+
+def _int_of(value: Any, what: str) -> int:
+    try:
+        return int(value["N"])
+    except (KeyError, TypeError, ValueError) as exc:
+        raise StoreError(f"malformed {what} in DynamoDB item") from exc
+
+
+def _str_of(value: Any, what: str) -> str:
+    try:
+        return str(value["S"])
+    except (KeyError, TypeError) as exc:
+        raise StoreError(f"malformed {what} in DynamoDB item") from exc
+
+
+def _date_of(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise StoreError("malformed date in DynamoDB item") from exc
+
+
+def _counters(item: Mapping[str, Any] | None) -> dict[str, int]:
+    """The exercise counters of a day item, as ``int`` (never ``Decimal``)."""
+    if not item:
+        return {}
+    return {name: _int_of(value, "counter") for name, value in item.items()
+            if name not in _DAY_RESERVED and isinstance(value, Mapping) and "N" in value}
+
+
+def _profile(item: Mapping[str, Any] | None) -> Profile:
+    """The profile item as a :class:`Profile`; defaults for what is missing."""
+    defaults = Profile()
+    if not item:
+        return defaults
+    try:
+        goal = int(item["goal"]["N"]) if "goal" in item else 0
+        position = None
+        raw_position = item.get("position", {}).get("M")
+        if raw_position:
+            position = Position.from_dict({
+                "exercise": raw_position.get("exercise", {}).get("S"),
+                "segment": int(raw_position.get("segment", {}).get("N", "0")),
+            })
+        last_met = item.get("last_met_day", {}).get("S")
+        return Profile(
+            goal=goal or defaults.goal,
+            safety_heard=bool(item.get("safety_heard", {}).get("BOOL", False)),
+            position=position,
+            position_ts=int(item.get("position_ts", {}).get("N", "0")),
+            streak=int(item.get("streak", {}).get("N", "0")),
+            best_streak=int(item.get("best_streak", {}).get("N", "0")),
+            last_met_day=date.fromisoformat(last_met) if last_met else None,
+        )
+    except (KeyError, TypeError, ValueError, AttributeError) as exc:
+        raise StoreError("malformed profile item in DynamoDB") from exc
