@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test lint clean
+.PHONY: chat test bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ chat: $(STAMP)
 ## test: the whole suite; starts DynamoDB Local itself (needs Java 17+ and npm)
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## bench: cold start, warm turns, DynamoDB work per round, web host, package size
+bench: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python scripts/bench.py
 
 lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml

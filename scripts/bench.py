@@ -1,0 +1,410 @@
+"""Benchmark: cold start, warm turns, DynamoDB work per round, web host, package size.
+
+Every figure is the median (or p50/p99) of repeated runs on this machine, printed beside the
+floor measured in the same run, and written as JSON to ``build/bench.json``. DynamoDB Local is
+started by the same harness as the tests. Run with ``make bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import threading
+import time
+import urllib.request
+import uuid
+from datetime import datetime, timezone
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]
+
+from dynamodb_local import DynamoDbLocal, create_table_from_template, free_port  # noqa: E402
+
+SKILL_ID = "amzn1.ask.skill.bench"
+USER = "amzn1.ask.account.BENCH"
+
+
+def envelope(request: dict, attributes: dict | None = None, new: bool = True,
+             user: str = USER) -> dict:
+    application = {"applicationId": SKILL_ID}
+    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return {
+        "version": "1.0",
+        "session": {"new": new, "sessionId": "amzn1.echo-api.session.bench",
+                    "application": application, "user": {"userId": user},
+                    "attributes": attributes or {}},
+        "context": {"System": {"application": application, "user": {"userId": user},
+                               "device": {"deviceId": "bench", "supportedInterfaces": {}},
+                               "apiEndpoint": "https://api.amazonalexa.com"}},
+        "request": {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": stamp,
+                    "locale": "en-US", **request},
+    }
+
+
+def intent(name: str) -> dict:
+    return {"type": "IntentRequest", "intent": {"name": name, "confirmationStatus": "NONE"}}
+
+
+LAUNCH = {"type": "LaunchRequest"}
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(q / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+# -- 1. cold start ----------------------------------------------------------------------------
+
+HWM = 'print([l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")][0])'
+COLD_OURS = textwrap.dedent("""
+    import json, sys
+    sys.path[:0] = [{lambda_dir!r}, {root!r}]
+    import lambda_function
+    out = lambda_function.lambda_handler(json.loads(sys.argv[1]), None)
+    assert out["response"]["outputSpeech"]["ssml"], out
+""") + HWM
+COLD_FLOOR = textwrap.dedent("""
+    import json, sys
+    sys.path[:0] = [{scripts!r}]
+    import bench_floor_skill
+    out = bench_floor_skill.lambda_handler(json.loads(sys.argv[1]), None)
+    assert out["response"]["outputSpeech"]["ssml"], out
+""") + HWM
+
+
+def run_cold(code: str | None, env: dict, arg: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one fresh process."""
+    argv = [sys.executable, "-c", code or HWM] + ([arg] if code else [])
+    started = time.perf_counter()
+    result = subprocess.run(argv, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"cold start failed: {result.stderr[-2000:]}")
+    return elapsed, int(result.stdout.split()[-1]) / 1024  # VmHWM is in kB
+
+
+def bench_cold(env: dict, repeats: int) -> dict:
+    body = json.dumps(envelope(LAUNCH))
+    variants = {
+        "bare python (python -c pass)": None,
+        "ASK-sample-style skill (DynamoDbAdapter)": COLD_FLOOR.format(
+            scripts=str(ROOT / "scripts")),
+        "this skill (lambda_function)": COLD_OURS.format(lambda_dir=str(ROOT / "lambda"),
+                                                         root=str(ROOT)),
+    }
+    results = {}
+    for name, code in variants.items():
+        runs = [run_cold(code, env, body) for _ in range(repeats)]
+        results[name] = {"wall_ms": statistics.median(r[0] for r in runs) * 1000,
+                         "peak_rss_mb": statistics.median(r[1] for r in runs)}
+    return results
+
+
+# -- 2. warm turns ----------------------------------------------------------------------------
+
+class TimedStore:
+    """Wraps a store and adds up the time spent inside it (the store's network time)."""
+
+    def __init__(self, inner):
+        self.inner = inner
+        self.spent = 0.0
+
+    def __getattr__(self, name):
+        attr = getattr(self.inner, name)
+        if not callable(attr):
+            return attr
+
+        def timed(*args, **kwargs):
+            started = time.perf_counter()
+            try:
+                return attr(*args, **kwargs)
+            finally:
+                self.spent += time.perf_counter() - started
+
+        return timed
+
+
+def bench_warm(table: str, repeats: int) -> dict:
+    from ask_sdk_core.dispatch_components import AbstractRequestHandler
+    from ask_sdk_core.skill_builder import SkillBuilder
+
+    from skill.config import Config
+    from skill.entry import make_handler
+    from skill.store.dynamodb import DynamoDbStore
+    from skill.store.base import Store
+
+    store = TimedStore(DynamoDbStore(table))
+    Store.register(TimedStore)
+    handler = make_handler(Config(skill_id=SKILL_ID, table_name=table), store)  # type: ignore
+
+    class Hello(AbstractRequestHandler):
+        def can_handle(self, handler_input):
+            return True
+
+        def handle(self, handler_input):
+            return handler_input.response_builder.speak("Hello").ask("Hello?").response
+
+    floor_builder = SkillBuilder()
+    floor_builder.add_request_handler(Hello())
+    floor = floor_builder.lambda_handler()
+
+    def session_attributes_after(requests: list[dict], user: str) -> dict:
+        attributes: dict = {}
+        for i, request in enumerate(requests):
+            out = handler(envelope(request, attributes, new=i == 0, user=user), None)
+            attributes = out.get("sessionAttributes") or {}
+        return attributes
+
+    cases = {
+        "launch": ([], LAUNCH),
+        "start routine": ([LAUNCH], intent("StartRoutineIntent")),
+        "next set": ([LAUNCH, intent("StartRoutineIntent"), intent("AMAZON.NextIntent")],
+                     intent("AMAZON.NextIntent")),
+        "what's left": ([LAUNCH], intent("RemainingIntent")),
+        "help": ([LAUNCH], intent("AMAZON.HelpIntent")),
+        "session ended": ([LAUNCH, intent("StartRoutineIntent")],
+                          {"type": "SessionEndedRequest", "reason": "USER_INITIATED"}),
+    }
+    results = {}
+    for name, (before, request) in cases.items():
+        times = []
+        for i in range(repeats):
+            user = f"{USER}-{name}-{i}"
+            attributes = session_attributes_after(before, user)
+            body = envelope(request, attributes, new=not before, user=user)
+            store.spent = 0.0
+            started = time.perf_counter()
+            handler(body, None)
+            times.append((time.perf_counter() - started - store.spent) * 1000)
+        floor_times = []
+        for _ in range(repeats):
+            body = envelope(request)
+            started = time.perf_counter()
+            floor(body, None)
+            floor_times.append((time.perf_counter() - started) * 1000)
+        results[name] = {"p50_ms": percentile(times, 50), "p99_ms": percentile(times, 99),
+                         "floor_p50_ms": percentile(floor_times, 50),
+                         "floor_p99_ms": percentile(floor_times, 99)}
+    return results
+
+
+# -- 3. DynamoDB work per round ---------------------------------------------------------------
+
+def bench_dynamodb_round(table: str) -> dict:
+    from skill.config import Config
+    from skill.entry import make_handler
+    from skill.store.dynamodb import DynamoDbStore
+
+    store = DynamoDbStore(table)
+    counts = {"read_calls": 0, "write_calls": 0, "read_units": 0.0, "write_units": 0.0,
+              "calls": {}}
+    reads = {"GetItem", "BatchGetItem", "Query"}
+
+    def ask_for_capacity(params, model, **_):
+        params.setdefault("ReturnConsumedCapacity", "TOTAL")
+
+    def after(http_response, parsed, model, **_):
+        name = model.name
+        counts["calls"][name] = counts["calls"].get(name, 0) + 1
+        kind = "read" if name in reads else "write"
+        counts[f"{kind}_calls"] += 1
+        consumed = parsed.get("ConsumedCapacity") or []
+        if isinstance(consumed, dict):
+            consumed = [consumed]
+        counts[f"{kind}_units"] += sum(c.get("CapacityUnits", 0) for c in consumed)
+
+    events = store.client.meta.events
+    events.register("provide-client-params.dynamodb.*", ask_for_capacity)
+    events.register("after-call.dynamodb.*", after)
+    handler = make_handler(Config(skill_id=SKILL_ID, table_name=table), store)
+    user = f"{USER}-round"
+    attributes: dict = {}
+    requests = [LAUNCH, intent("StartRoutineIntent")]
+    out = None
+    for i in range(200):
+        request = requests[i] if i < len(requests) else intent("AMAZON.NextIntent")
+        out = handler(envelope(request, attributes, new=i == 0, user=user), None)
+        attributes = out.get("sessionAttributes") or {}
+        speech = out["response"].get("outputSpeech", {}).get("ssml", "")
+        if out["response"].get("shouldEndSession") or "That&apos;s round" in speech:
+            break
+    handler(envelope(intent("AMAZON.StopIntent"), attributes, new=False, user=user), None)
+    counts["turns"] = i + 2
+    measured = json.loads(json.dumps(counts))  # a copy: the check below also reads
+    measured["sets_saved"] = store.load(user, datetime.now(timezone.utc).date()).today.total()
+    return measured
+
+
+# -- 4. web host ------------------------------------------------------------------------------
+
+SERVER = textwrap.dedent("""
+    import sys
+    sys.path[:0] = [{root!r}]
+    from cryptography import x509
+    from skill.config import Config
+    from skill.store.sqlite import SqliteStore
+    from skill.web import make_server
+    from skill.webverify import AlexaSignatureVerifier
+    root = x509.load_pem_x509_certificate(open({root_pem!r}, "rb").read())
+    chain = open({chain_pem!r}, "rb").read()
+    verifier = AlexaSignatureVerifier(cert_loader=lambda url: chain, trusted_roots=[root])
+    server = make_server(Config(skill_id={skill_id!r}, log_level="WARNING"), "127.0.0.1",
+                         {port}, store=SqliteStore({db!r}), verifiers=[verifier], threads=4)
+    print("ready", flush=True)
+    server.run()
+""")
+
+LOAD = textwrap.dedent("""
+    import json, sys, time, http.client
+    port, seconds = int(sys.argv[1]), float(sys.argv[2])
+    bodies = json.load(sys.stdin)
+    connection = http.client.HTTPConnection("127.0.0.1", port)
+    latencies, statuses = [], {}
+    deadline = time.perf_counter() + seconds
+    i = 0
+    while time.perf_counter() < deadline:
+        body, headers = bodies[i % len(bodies)]
+        started = time.perf_counter()
+        connection.request("POST", "/", body=body.encode(), headers=headers)
+        response = connection.getresponse()
+        response.read()
+        latencies.append(time.perf_counter() - started)
+        statuses[response.status] = statuses.get(response.status, 0) + 1
+        i += 1
+    print(json.dumps({"latencies": latencies, "statuses": statuses}))
+""")
+
+
+def bench_web(seconds: float) -> dict:
+    from test_web import PKI, sign  # the tests' own test CA and signer
+
+    pki = PKI()
+    with tempfile.TemporaryDirectory() as tmp:
+        root_pem, chain_pem = Path(tmp, "root.pem"), Path(tmp, "chain.pem")
+        from cryptography.hazmat.primitives import serialization
+
+        root_pem.write_bytes(pki.root.public_bytes(serialization.Encoding.PEM))
+        chain_pem.write_bytes(pki.files["echo-api-cert-test.pem"])
+        port = free_port()
+        server = subprocess.Popen(
+            [sys.executable, "-c", SERVER.format(root=str(ROOT), root_pem=str(root_pem),
+                                                 chain_pem=str(chain_pem), skill_id=SKILL_ID,
+                                                 port=port, db=str(Path(tmp, "web.sqlite3")))],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert server.stdout.readline().strip() == "ready", server.stderr.read()
+            url = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
+            bodies = []
+            for i in range(200):  # distinct users so each request is a real first turn
+                body = json.dumps(envelope(LAUNCH, user=f"{USER}-web-{i}"))
+                bodies.append((body, {"Content-Type": "application/json",
+                                      "SignatureCertChainUrl": url,
+                                      "Signature-256": sign(body.encode(), pki.leaf_key)}))
+            load = subprocess.run([sys.executable, "-c", LOAD, str(port), str(seconds)],
+                                  input=json.dumps(bodies), capture_output=True, text=True,
+                                  timeout=seconds + 60)
+            if load.returncode != 0:
+                raise RuntimeError(f"load generator failed: {load.stderr[-2000:]}")
+            data = json.loads(load.stdout)
+        finally:
+            server.terminate()
+            server.wait(timeout=10)
+    latencies = [x * 1000 for x in data["latencies"]]
+    return {"requests_per_second": len(latencies) / seconds,
+            "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
+            "statuses": data["statuses"]}
+
+
+# -- 5. package -------------------------------------------------------------------------------
+
+def bench_package() -> dict:
+    zipped = ROOT / "build" / "lambda.zip"
+    unzipped = ROOT / "build" / "lambda"
+    if not zipped.exists():
+        return {"note": "run `make package` first"}
+    size = sum(p.stat().st_size for p in unzipped.rglob("*") if p.is_file())
+    return {"zipped_mb": zipped.stat().st_size / 2**20, "unzipped_mb": size / 2**20}
+
+
+# -- main -------------------------------------------------------------------------------------
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--warm-repeats", type=int, default=200)
+    parser.add_argument("--web-seconds", type=float, default=5.0)
+    parser.add_argument("--out", default=str(ROOT / "build" / "bench.json"))
+    args = parser.parse_args()
+
+    results: dict = {"machine": {"python": platform.python_version(),
+                                 "platform": platform.platform(), "cpus": os.cpu_count()}}
+    with DynamoDbLocal() as local:
+        endpoint = local.endpoint
+        env = {**os.environ, "AWS_ENDPOINT_URL_DYNAMODB": endpoint, "AWS_ACCESS_KEY_ID": "bench",
+               "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
+               "AWS_REGION": "us-east-1", "SKILL_ID": SKILL_ID, "LOG_LEVEL": "WARNING"}
+        os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
+        import boto3
+
+        client = boto3.client("dynamodb")
+        table = "bench-progress"
+        create_table_from_template(client, table)
+        client.create_table(TableName="bench-floor", BillingMode="PAY_PER_REQUEST",
+                            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+                            AttributeDefinitions=[{"AttributeName": "id",
+                                                   "AttributeType": "S"}])
+        env.update(TABLE_NAME=table, FLOOR_TABLE_NAME="bench-floor")
+        results["cold_start"] = bench_cold(env, args.repeats)
+        results["warm_turns"] = bench_warm(table, args.warm_repeats)
+        results["dynamodb_per_round"] = bench_dynamodb_round(table)
+    results["web_host"] = bench_web(args.web_seconds)
+    results["package"] = bench_package()
+
+    cold = results["cold_start"]
+    ours = cold["this skill (lambda_function)"]
+    sample = cold["ASK-sample-style skill (DynamoDbAdapter)"]
+    print(f"\nMachine: {results['machine']}\n")
+    print("1. Cold start (fresh process, LaunchRequest against DynamoDB Local; median of "
+          f"{args.repeats})")
+    for name, figures in cold.items():
+        print(f"   {name:44s} {figures['wall_ms']:8.0f} ms  {figures['peak_rss_mb']:6.1f} MB")
+    print(f"   ratio to the sample-style skill: {ours['wall_ms'] / sample['wall_ms']:.2f}x "
+          f"(target <= 0.6x); peak RSS {ours['peak_rss_mb']:.1f} MB (target < 80 MB)")
+    print(f"\n2. Warm turns, skill time without the store's network time "
+          f"({args.warm_repeats} each)")
+    print(f"   {'request':16s} {'p50':>8s} {'p99':>8s}   floor p50/p99   p99 ratio (<= 3x)")
+    for name, f in results["warm_turns"].items():
+        print(f"   {name:16s} {f['p50_ms']:7.2f}ms {f['p99_ms']:7.2f}ms   "
+              f"{f['floor_p50_ms']:.2f}/{f['floor_p99_ms']:.2f} ms   "
+              f"{f['p99_ms'] / f['floor_p99_ms']:.1f}x")
+    d = results["dynamodb_per_round"]
+    print(f"\n3. DynamoDB per full round (launch, five sets, stop): {d['read_calls']} read "
+          f"calls, {d['write_calls']} write calls (target 1 and 7), {d['read_units']:g} RCU, "
+          f"{d['write_units']:g} WCU; calls {d['calls']}; sets saved {d['sets_saved']}")
+    w = results["web_host"]
+    print(f"\n4. Web host, signed LaunchRequests over loopback, one worker process: "
+          f"{w['requests_per_second']:.0f} req/s, p50 {w['p50_ms']:.1f} ms, p99 "
+          f"{w['p99_ms']:.1f} ms (target >= 500 req/s, p99 < 20 ms); statuses {w['statuses']}")
+    p = results["package"]
+    if "zipped_mb" in p:
+        print(f"\n5. Lambda package: {p['zipped_mb']:.1f} MB zipped, {p['unzipped_mb']:.1f} MB "
+              "unzipped")
+    else:
+        print(f"\n5. Lambda package: {p['note']}")
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    Path(args.out).write_text(json.dumps(results, indent=2))
+    print(f"\nFigures written to {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
