@@ -27,12 +27,19 @@ def _chat(args: argparse.Namespace) -> int:
         return 2
     console = Console(make_handler(config, store), resolver, user_id=args.user,
                       locale=args.locale)
+    audio = None
+    if args.speak or args.record is not None:
+        from .audio import AudioOutput
+
+        # Without espeak-ng (or a player) this says so in one line and the chat goes on as text.
+        audio = AudioOutput.open(args.speak, args.record, args.locale)
     interactive = sys.stdin.isatty()
     if interactive:
         print(f"Progress is kept in {store.path}. Type what you would say to Alexa, "
               "for example: open leg exercises. Ctrl-D to leave.")
     try:
-        chat(console, sys.stdin, realtime=args.realtime, prompt=interactive)
+        chat(console, sys.stdin, realtime=args.realtime or args.speak, prompt=interactive,
+             audio=audio)
     except KeyboardInterrupt:
         console.end_session("USER_INITIATED")
         print()
@@ -68,6 +75,11 @@ def build_parser() -> argparse.ArgumentParser:
                       help="IANA zone for 'today' (default: this machine's)")
     chat.add_argument("--realtime", action="store_true",
                       help="wait out holds and rests for real, with a countdown")
+    chat.add_argument("--speak", action="store_true",
+                      help="say each reply aloud with espeak-ng, pauses exact "
+                           "(implies --realtime)")
+    chat.add_argument("--record", metavar="DIR", default=None,
+                      help="write each reply as a numbered WAV file (001.wav ...) in DIR")
     chat.add_argument("--budget", type=float, default=Config().budget_seconds,
                       help="longest spoken-plus-paused time of one reply, in seconds")
     chat.set_defaults(run=_chat)

@@ -282,61 +282,162 @@ class Console:
         return speech.get("ssml") or speech.get("text") or ""
 
 
+@dataclass(frozen=True)
+class _Timer:
+    """Deadlines on a clock; without one, time is what has been slept (for fake sleeps)."""
+
+    sleep: Callable[[float], None]
+    clock: Callable[[], float] | None = None
+    _slept: list[float] = field(default_factory=lambda: [0.0])
+
+    def now(self) -> float:
+        return self.clock() if self.clock else self._slept[0]
+
+    def sleep_until(self, deadline: float) -> None:
+        wait = deadline - self.now()
+        if wait > 0:
+            self.sleep(wait)
+            if not self.clock:
+                self._slept[0] = deadline
+
+
+BAR_WIDTH = 24
+FRAME_SECONDS = 0.25  # the countdown bar redraws four times a second
+
+
 def print_reply(ssml: str, out: TextIO, realtime: bool,
-                sleep: Callable[[float], None] = time.sleep) -> None:
-    """Print a reply with pauses as ``[N s]``; in real time, wait the pauses out instead."""
+                sleep: Callable[[float], None] = time.sleep, *,
+                timeline: Iterable[Any] | None = None, tracker: Any = None,
+                clock: Callable[[], float] | None = None, start: float | None = None) -> None:
+    """Print a reply with pauses as ``[N s]``; in real time, wait the pauses out instead.
+
+    In real time on a terminal each pause shows a live countdown bar with the seconds left and
+    the rep ("rep 3 of 10, left foot", from ``tracker``); otherwise the pause prints as
+    ``[N s]`` and is waited out. ``timeline`` (pieces with ``text``, ``speech_seconds`` and
+    ``pause_seconds``, as :class:`skill.audio.Rendering` has them) keeps the screen in step with
+    audio playing in the background: each piece's text shows as its speech starts, and its
+    pause counts down once the speech has ended. Deadlines are measured from the start on
+    ``clock`` (``time.monotonic`` when audio plays; ``start`` is when the audio began), so
+    waits never add up to drift.
+    """
     if not realtime:
         out.write(f"Alexa: {to_plain_text(ssml)}\n")
         out.flush()
         return
+    if timeline is None:
+        timeline = [_Untimed(text, seconds) for text, seconds in split_on_breaks(unwrap(ssml))]
+    if tracker is None:
+        from .audio import RepTracker
+
+        tracker = RepTracker(strings_for(None))
+    timer = _Timer(sleep, clock)
+    offset = timer.now() if start is None else start
     out.write("Alexa:")
-    for text, seconds in split_on_breaks(unwrap(ssml)):
-        if text:
-            out.write(f" {text}")
+    for piece in timeline:
+        if piece.text:
+            out.write(f" {piece.text}")
+            tracker.heard(piece.text)
         out.flush()
-        if seconds:
-            _countdown(seconds, out, sleep)
+        offset += piece.speech_seconds
+        timer.sleep_until(offset)  # the piece is being spoken
+        if piece.pause_seconds:
+            offset += piece.pause_seconds
+            _countdown(piece.pause_seconds, out, sleep, label=tracker.label(), timer=timer,
+                       deadline=offset)
     out.write("\n")
     out.flush()
 
 
-def _countdown(seconds: float, out: TextIO, sleep: Callable[[float], None]) -> None:
+@dataclass(frozen=True)
+class _Untimed:
+    text: str
+    pause_seconds: float
+    speech_seconds: float = 0.0
+
+
+def _countdown(seconds: float, out: TextIO, sleep: Callable[[float], None], label: str = "",
+               timer: _Timer | None = None, deadline: float | None = None) -> None:
+    """Wait out a pause; on a terminal, draw a bar with the seconds left and the rep.
+
+    The bar has a line of its own, redrawn in place with ``\\r``; when the pause is over it
+    becomes ``[N s]`` and the speech that follows carries on after it.
+    """
+    timer = timer or _Timer(sleep)
+    end = timer.now() + seconds if deadline is None else deadline
     if not out.isatty():
         out.write(f" [{seconds:g} s]")
         out.flush()
-        sleep(seconds)
+        timer.sleep_until(end)
         return
-    remaining = seconds
-    while remaining > 0:
-        out.write(f" [{remaining:.0f} s]")
+    out.write("\n")
+    while (remaining := end - timer.now()) > 1e-9:
+        out.write("\r" + _bar(seconds, remaining, label) + "\x1b[K")
         out.flush()
-        step = min(1.0, remaining)
-        sleep(step)
-        remaining -= step
-        out.write("\b" * (len(f" [{remaining + step:.0f} s]")))
-    out.write(f" [{seconds:g} s]")
+        frames_left = _ceil(remaining / FRAME_SECONDS)
+        timer.sleep_until(end - (frames_left - 1) * FRAME_SECONDS)
+    out.write(f"\r\x1b[K  [{seconds:g} s]")
+    out.flush()
+
+
+def _ceil(value: float) -> int:
+    """The whole number at or above ``value``, forgiving float dust (3.0000000001 is 3)."""
+    return int(-(-(value - 1e-9) // 1))
+
+
+def _bar(total: float, remaining: float, label: str) -> str:
+    done = round(BAR_WIDTH * (1 - remaining / total)) if total > 0 else BAR_WIDTH
+    left = _ceil(remaining)
+    text = f"  [{'#' * done}{'.' * (BAR_WIDTH - done)}] {left:>3d} s left"
+    return f"{text}  {label}" if label else text
 
 
 def chat(console: Console, lines: Iterable[str], out: TextIO = sys.stdout,
-         realtime: bool = False, prompt: bool = False) -> None:
-    """Run a conversation from lines of text until they run out."""
+         realtime: bool = False, prompt: bool = False, audio: Any = None,
+         sleep: Callable[[float], None] = time.sleep) -> None:
+    """Run a conversation from lines of text until they run out.
+
+    With ``audio`` (a :class:`skill.audio.AudioOutput`) each reply is rendered, recorded and
+    played as it asks. Playback runs in the background while the text and countdown follow
+    the rendering's timeline on ``time.monotonic``: the pauses heard are the ones in the file,
+    to the frame, and the screen cannot drift from them.
+    """
+    from .audio import RepTracker
+
+    tracker = RepTracker(strings_for(console.locale))
     iterator = iter(lines)
-    while True:
-        if prompt:
-            out.write("You: ")
-            out.flush()
-        try:
-            line = next(iterator)
-        except StopIteration:
-            break
-        line = line.strip()
-        if not line:
-            continue
-        if not prompt:
-            out.write(f"You: {line}\n")
-        response = console.say(line)
-        print_reply(Console.speech_of(response), out, realtime)
-        if not console.in_session:
-            out.write("(session ended)\n")
+    try:
+        while True:
+            if prompt:
+                out.write("You: ")
+                out.flush()
+            try:
+                line = next(iterator)
+            except StopIteration:
+                break
+            line = line.strip()
+            if not line:
+                continue
+            if not prompt:
+                out.write(f"You: {line}\n")
+            response = console.say(line)
+            ssml = Console.speech_of(response)
+            rendering, playback = audio.output(ssml) if audio is not None else (None, None)
+            try:
+                if playback is not None and realtime:
+                    print_reply(ssml, out, realtime, sleep, timeline=rendering.pieces,
+                                tracker=tracker, clock=time.monotonic, start=playback.started)
+                else:
+                    print_reply(ssml, out, realtime, sleep, tracker=tracker)
+                if audio is not None:
+                    audio.finished(playback)  # the rest of the audio, if any, plays out
+            except BaseException:  # Ctrl-C: the player we started stops with the chat
+                if playback is not None:
+                    playback.stop()
+                raise
+            if not console.in_session:
+                out.write("(session ended)\n")
+    finally:
+        if audio is not None:
+            audio.close()
     if console.in_session:
         console.end_session("USER_INITIATED")
