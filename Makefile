@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test bench lint clean
+.PHONY: chat test package bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ chat: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+## package: build/lambda.zip and the template `sam deploy` uses (needs PyPI, not AWS)
+package: $(STAMP)
+	$(BIN)/python scripts/build_lambda.py
+
 ## bench: cold start, warm turns, DynamoDB work per round, web host, package size
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
@@ -29,4 +33,4 @@ lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml
 
 clean:
-	rm -rf $(VENV) build .tools .pytest_cache
+	rm -rf $(VENV) build .tools .pytest_cache .aws-sam

@@ -1,0 +1,410 @@
+#!/usr/bin/env python3
+"""Build the Lambda deployment package: ``build/lambda/`` and ``build/lambda.zip``.
+
+    python scripts/build_lambda.py            # make package
+    python scripts/build_lambda.py --lock     # re-pin lambda/requirements.txt from pyproject.toml
+
+Standard library only; it needs PyPI (through pip) but no AWS access. The target is read from
+``template.yaml`` (``Runtime: python3.13``, ``Architectures: [arm64]``), so the wheels pip picks
+are the ones the function will load, whatever machine builds the package:
+
+    pip install --target build/lambda --platform manylinux2014_aarch64 --implementation cp
+                --python-version 3.13 --abi cp313 --only-binary=:all: -r <pins>
+
+The pins are ``lambda/requirements.txt`` (the runtime dependencies and everything they pull in,
+one exact version each; ``sam build`` reads the same file, see docs/deploy.md). Then the
+``skill`` package, without the modules that only the web host and the terminal console use, and
+``lambda/lambda_function.py`` are copied in, bytecode and console scripts are dropped, the imports
+of the copied code are checked against what was installed, and ``build/lambda.zip`` is written
+with sorted entries, fixed timestamps and fixed permissions, so the same sources and pins give
+the same bytes. Last, ``.aws-sam/build/template.yaml`` is written: template.yaml with the
+function's ``CodeUri`` pointing at that zip, which is where ``sam deploy`` looks first for a
+built template, so ``make package`` then ``sam deploy`` deploys exactly this zip (as
+``sam build`` then ``sam deploy`` deploys what sam build made; whichever ran last wins).
+
+boto3 is bundled. The python3.13 runtime ships a boto3 too, but it is whatever version AWS put
+in the runtime last, and it changes under a deployed function. The DynamoDB store relies on
+botocore's behaviour (the "standard" retry mode with ``total_max_attempts``, connect and read
+timeouts, the error codes it maps to StoreUnavailable; skill/store/dynamodb.py), so the package
+carries the exact boto3/botocore the pins name, as Lambda's best-practices guide advises ("to
+have full control of the dependencies your function uses, ... package all your dependencies with
+your deployment package"). It costs ~22 MB of the ~29 MB unzipped (the package stays far below
+Lambda's 250 MB limit, its ~19 MB zip below the 50 MB direct-upload limit) and nothing at import
+time: Lambda puts /var/task ahead of the runtime's copy on sys.path, and boto3 is imported only
+on the first store call.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import zipfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "template.yaml"
+PYPROJECT = ROOT / "pyproject.toml"
+REQUIREMENTS = ROOT / "lambda" / "requirements.txt"
+HANDLER_FILE = ROOT / "lambda" / "lambda_function.py"
+SKILL_DIR = ROOT / "skill"
+
+# Modules of the skill package that Lambda never imports. The web host needs flask,
+# flask-ask-sdk, cryptography and oscrypto (the [web] extra), none of which is installed here;
+# the terminal console reads interaction_model/, which is not shipped. Nothing the Lambda handler
+# imports reaches them (checked by check_imports below).
+EXCLUDED_SKILL_MODULES = frozenset({
+    "web.py", "webverify.py", "_oscrypto_fix.py",  # self-hosting (leg-skill serve)
+    "cli.py", "console.py", "__main__.py", "audio.py",  # terminal console (leg-skill chat)
+})
+SKILL_DATA_SUFFIXES = (".py", ".json")  # code, and locales/*.json (every spoken sentence)
+
+# Top-level names that must never be in the package: the web host's and the tests' dependencies.
+FORBIDDEN = frozenset({
+    "flask", "flask_ask_sdk", "werkzeug", "waitress", "cryptography", "oscrypto", "asn1crypto",
+    "ask_sdk_webservice_support", "pytest", "_pytest", "hypothesis", "yaml", "cfnlint",
+})
+
+ARCH_PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
+# 1980-01-01 00:00:00 is the earliest time a zip entry can carry.
+ZIP_DATE_TIME = (1980, 1, 1, 0, 0, 0)
+
+
+class BuildError(RuntimeError):
+    """The package cannot be built as asked; the message says why."""
+
+
+# -- target ---------------------------------------------------------------------------------
+
+
+def read_target(template: Path = TEMPLATE) -> dict[str, str]:
+    """The function's Python version, architecture and handler module, from template.yaml.
+
+    A few regular expressions suffice (and keep this script free of a YAML parser): the template
+    has one function, and each value must appear exactly once.
+    """
+    text = template.read_text(encoding="utf-8")
+
+    def only(pattern: str, what: str) -> str:
+        found = set(re.findall(pattern, text, flags=re.MULTILINE))
+        if len(found) != 1:
+            raise BuildError(f"template.yaml: expected one {what}, found {sorted(found) or 'none'}")
+        return found.pop()
+
+    version = only(r"^\s*Runtime:\s*python(\d+\.\d+)\s*$", "Runtime: pythonX.Y")
+    inline = re.findall(r"^\s*Architectures:\s*\[\s*([\w-]+)\s*\]\s*$", text, flags=re.MULTILINE)
+    block = re.findall(r"^\s*Architectures:\s*\n\s*-\s*([\w-]+)\s*$", text, flags=re.MULTILINE)
+    arches = set(inline + block)
+    if len(arches) != 1 or next(iter(arches)) not in ARCH_PLATFORMS:
+        raise BuildError(f"template.yaml: expected Architectures [arm64] or [x86_64], "
+                         f"found {sorted(arches) or 'none'}")
+    handler = only(r"^\s*Handler:\s*([\w.]+)\s*$", "Handler")
+    module = handler.rsplit(".", 1)[0]
+    if f"{module}.py" != HANDLER_FILE.name:
+        raise BuildError(f"template.yaml's Handler {handler} is not in {HANDLER_FILE.name}")
+    arch = arches.pop()
+    return {
+        "python_version": version,
+        "abi": "cp" + version.replace(".", ""),
+        "architecture": arch,
+        "platform": ARCH_PLATFORMS[arch],
+        "handler": handler,
+    }
+
+
+def pip_target_args(target: dict[str, str]) -> list[str]:
+    """pip options that choose wheels for the Lambda runtime instead of this machine."""
+    return ["--platform", target["platform"], "--implementation", "cp",
+            "--python-version", target["python_version"], "--abi", target["abi"],
+            "--only-binary=:all:"]
+
+
+def pip(*args: str) -> None:
+    command = [sys.executable, "-m", "pip", *args, "--disable-pip-version-check", "--no-input"]
+    print("+ " + " ".join(command), flush=True)
+    result = subprocess.run(command)
+    if result.returncode != 0:
+        raise BuildError(f"pip failed with exit code {result.returncode}")
+
+
+# -- requirements ---------------------------------------------------------------------------
+
+
+def _is_local(line: str) -> bool:
+    return line in (".", "..") or line.startswith(("./", "../", "/", "file:", "-e ", "--editable"))
+
+
+def read_pins(path: Path = REQUIREMENTS) -> tuple[list[str], dict[str, str]]:
+    """The lines pip should install (local paths left out) and the pinned name -> version."""
+    lines, pins = [], {}
+    for raw in path.read_text(encoding="utf-8").splitlines():
+        line = raw.split(" #", 1)[0].strip()
+        if not line or line.startswith("#") or _is_local(line):
+            continue
+        lines.append(line)
+        match = re.match(r"^([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;\\]+)", line)
+        if match:
+            pins[normalize(match.group(1))] = match.group(2)
+    if not pins:
+        raise BuildError(f"{path.relative_to(ROOT)} pins nothing; "
+                         "run python scripts/build_lambda.py --lock")
+    return lines, pins
+
+
+def normalize(name: str) -> str:
+    """PEP 503 name normalisation."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def runtime_dependencies(pyproject: Path = PYPROJECT) -> list[str]:
+    import tomllib  # Python 3.11+, as the project requires
+
+    with pyproject.open("rb") as handle:
+        return list(tomllib.load(handle)["project"]["dependencies"])
+
+
+REQUIREMENTS_HEADER = """\
+# Runtime dependencies of the Lambda function, pinned for {runtime} on {arch} (template.yaml):
+# pyproject.toml's [project] dependencies and everything they pull in, one exact version each.
+# Written by `python scripts/build_lambda.py --lock`; edit pyproject.toml, then run that again.
+# Read by scripts/build_lambda.py (`make package`) and by `sam build` (docs/deploy.md).
+# boto3/botocore are bundled on purpose (the runtime's own copy changes under a deployed
+# function); the reasons are in scripts/build_lambda.py.
+"""
+
+REQUIREMENTS_FOOTER = """
+# The skill package itself, for `sam build` only: scripts/build_lambda.py leaves this line out
+# and copies skill/ (without the web host and console modules) instead. pip resolves a local
+# path against the directory it runs in, not against this file (pypa/pip#8765), and `sam build`
+# runs pip in the directory `sam build` was started from: run it from the project root, beside
+# template.yaml, so that "." is this project.
+.
+"""
+
+
+def lock(target: dict[str, str]) -> None:
+    """Resolve pyproject.toml's runtime dependencies for the Lambda target; rewrite the pins."""
+    dependencies = runtime_dependencies()
+    with tempfile.TemporaryDirectory() as scratch:
+        report = Path(scratch) / "report.json"
+        pip("install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report),
+            "--target", str(Path(scratch) / "target"), *pip_target_args(target), *dependencies)
+        installs = json.loads(report.read_text(encoding="utf-8"))["install"]
+    pins = sorted(((item["metadata"]["name"], item["metadata"]["version"]) for item in installs),
+                  key=lambda pin: normalize(pin[0]))
+    body = "".join(f"{name}=={version}\n" for name, version in pins)
+    REQUIREMENTS.write_text(
+        REQUIREMENTS_HEADER.format(runtime=f"python{target['python_version']}",
+                                   arch=target["architecture"]) + body + REQUIREMENTS_FOOTER,
+        encoding="utf-8")
+    print(f"wrote {REQUIREMENTS.relative_to(ROOT)}: {len(pins)} pins")
+
+
+# -- assembling -----------------------------------------------------------------------------
+
+
+def install_dependencies(package: Path, target: dict[str, str], out: Path) -> dict[str, str]:
+    lines, pins = read_pins()
+    pinned_file = out / "requirements-lambda.txt"  # beside the package, not in it
+    pinned_file.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    try:
+        # --no-compile: bytecode written here would be for this machine's Python, not the
+        # runtime's.
+        pip("install", "--target", str(package), *pip_target_args(target), "--no-compile",
+            "--quiet", "--progress-bar", "off", "-r", str(pinned_file))
+    finally:
+        pinned_file.unlink()
+    return pins
+
+
+def copy_sources(package: Path) -> None:
+    """The skill package (minus host-only modules) and the handler module, into the package."""
+    for source in sorted(SKILL_DIR.rglob("*")):
+        relative = source.relative_to(SKILL_DIR)
+        if (not source.is_file() or "__pycache__" in relative.parts
+                or source.suffix not in SKILL_DATA_SUFFIXES
+                or (len(relative.parts) == 1 and relative.name in EXCLUDED_SKILL_MODULES)):
+            continue
+        destination = package / "skill" / relative
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, destination)
+    shutil.copyfile(HANDLER_FILE, package / HANDLER_FILE.name)
+
+
+def strip(package: Path) -> None:
+    """Drop what Lambda never uses: bytecode and the console scripts pip puts in bin/."""
+    for cache in sorted(package.rglob("__pycache__"), reverse=True):
+        shutil.rmtree(cache)
+    for compiled in package.rglob("*.py[co]"):
+        compiled.unlink()
+    # bin/ holds entry-point scripts (normalizer, jp.py) whose #! names this machine's Python.
+    shutil.rmtree(package / "bin", ignore_errors=True)
+
+
+def top_level_names(package: Path) -> set[str]:
+    names = set()
+    for entry in package.iterdir():
+        if entry.is_dir() and not entry.name.endswith((".dist-info", ".data")):
+            names.add(entry.name)
+        elif entry.suffix == ".py" or entry.name.endswith(".so"):
+            names.add(entry.name.split(".", 1)[0])
+    return names
+
+
+def _module_exists(package: Path, dotted: str) -> bool:
+    path = package.joinpath(*dotted.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def check_imports(package: Path) -> None:
+    """Every import in the copied code (lazy ones too) must resolve inside the package.
+
+    Catches a kept module that imports an excluded one (``from .web import ...``) or a
+    distribution that is not among the runtime dependencies (flask, say), before Lambda does.
+    """
+    available = top_level_names(package) | set(sys.stdlib_module_names) | {"__future__"}
+    problems = []
+    for path in sorted([package / HANDLER_FILE.name, *(package / "skill").rglob("*.py")]):
+        relative = path.relative_to(package)
+        # The package a relative import starts from (for __init__.py too: its last part is
+        # "__init__").
+        current = list(relative.with_suffix("").parts)[:-1]
+        tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
+        typing_only = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
+                       and "TYPE_CHECKING" in ast.unparse(node.test)
+                       for statement in node.body for inner in ast.walk(statement)}
+        for node in ast.walk(tree):
+            if id(node) in typing_only:  # never imported at run time
+                continue
+            targets: list[str] = []
+            if isinstance(node, ast.Import):
+                targets = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom):
+                base = current[:len(current) - node.level + 1] if node.level else []
+                stem = ".".join(base + ([node.module] if node.module else []))
+                # "from stem import name" names a submodule or an attribute of stem: a
+                # submodule if there is one in the package or in the sources (then it must be
+                # packaged), else an attribute.
+                targets = [f"{stem}.{alias.name}"
+                           if _module_exists(package, f"{stem}.{alias.name}")
+                           or _module_exists(ROOT, f"{stem}.{alias.name}") else stem
+                           for alias in node.names]
+            for target in targets:
+                top = target.split(".", 1)[0]
+                if top == "skill":
+                    if not _module_exists(package, target):
+                        problems.append(f"{relative}: imports {target}, which is not packaged")
+                elif top not in available:
+                    problems.append(f"{relative}: imports {target}, which is not installed")
+    if problems:
+        raise BuildError("the package's code imports what it does not contain:\n  "
+                         + "\n  ".join(problems))
+
+
+def check_contents(package: Path, pins: dict[str, str]) -> None:
+    forbidden = sorted(top_level_names(package) & FORBIDDEN)
+    if forbidden:
+        raise BuildError(f"the package contains {forbidden}, which only the web host or the tests "
+                         "use; take them out of the runtime dependencies")
+    installed = {normalize(info.name[:-len(".dist-info")].rsplit("-", 1)[0])
+                 for info in package.glob("*.dist-info")}
+    unpinned = sorted(installed - set(pins))
+    if unpinned:
+        raise BuildError(f"installed but not pinned in {REQUIREMENTS.relative_to(ROOT)}: "
+                         f"{unpinned}; run python scripts/build_lambda.py --lock")
+
+
+def write_zip(package: Path, destination: Path) -> None:
+    """Zip the package deterministically: sorted paths, fixed time, mode and compression."""
+    files = sorted((path for path in package.rglob("*") if path.is_file()),
+                   key=lambda path: path.relative_to(package).as_posix())
+    temporary = destination.with_suffix(".zip.tmp")
+    with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        for path in files:
+            info = zipfile.ZipInfo(path.relative_to(package).as_posix(), ZIP_DATE_TIME)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 3  # Unix, so the mode below is read on every platform
+            info.external_attr = (0o100644 << 16)  # regular file, rw-r--r--
+            archive.writestr(info, path.read_bytes(), compresslevel=9)
+    os.replace(temporary, destination)
+
+
+SAM_TEMPLATE_HEADER = """\
+# Written by scripts/build_lambda.py from template.yaml (edit that one): the same template with
+# the function's CodeUri pointing at the zip it built, where `sam deploy` looks for what
+# `sam build` would have written. The zip is uploaded as it is; as its bytes only change when
+# the code or the pins do, an unchanged package is not uploaded or deployed again.
+"""
+
+
+def write_sam_template(archive: Path, destination: Path) -> None:
+    """template.yaml with ``CodeUri: lambda/`` replaced by the zip's path, for ``sam deploy``."""
+    code_uri = Path(os.path.relpath(archive, destination.parent)).as_posix()
+    text, count = re.subn(r"^(\s*CodeUri:\s*)lambda/?\s*$", lambda match: match.group(1) + code_uri,
+                          TEMPLATE.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    if count != 1:
+        raise BuildError(f"template.yaml: expected one 'CodeUri: lambda/', found {count}")
+    destination.parent.mkdir(parents=True, exist_ok=True)
+    destination.write_text(SAM_TEMPLATE_HEADER + text, encoding="utf-8")
+
+
+def tree_size(directory: Path) -> tuple[int, int]:
+    files = [path for path in directory.rglob("*") if path.is_file()]
+    return len(files), sum(path.stat().st_size for path in files)
+
+
+def build(out: Path, sam_template: Path) -> Path:
+    started = time.monotonic()
+    target = read_target()
+    package = out / "lambda"
+    archive = out / "lambda.zip"
+    print(f"building {package} for python{target['python_version']} on "
+          f"{target['architecture']} ({target['platform']})", flush=True)
+    shutil.rmtree(package, ignore_errors=True)
+    archive.unlink(missing_ok=True)
+    package.mkdir(parents=True)
+    pins = install_dependencies(package, target, out)
+    copy_sources(package)
+    strip(package)
+    check_imports(package)
+    check_contents(package, pins)
+    write_zip(package, archive)
+    write_sam_template(archive, sam_template)
+    count, unzipped = tree_size(package)
+    print(f"{archive}: {archive.stat().st_size / 1e6:.1f} MB zipped, {unzipped / 1e6:.1f} MB "
+          f"unzipped in {count} files ({time.monotonic() - started:.0f} s)")
+    print(f"{sam_template}: template.yaml with CodeUri {archive.name}; `sam deploy` uses it")
+    return archive
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "build",
+                        help="where lambda/ and lambda.zip go (default: build/)")
+    parser.add_argument("--sam-template", type=Path,
+                        default=ROOT / ".aws-sam" / "build" / "template.yaml",
+                        help="where to write the template for `sam deploy` "
+                             "(default: .aws-sam/build/template.yaml, where sam build writes it)")
+    parser.add_argument("--lock", action="store_true",
+                        help="re-pin lambda/requirements.txt from pyproject.toml, then stop")
+    args = parser.parse_args(argv)
+    try:
+        if args.lock:
+            lock(read_target())
+        else:
+            build(args.out.resolve(), args.sam_template.resolve())
+    except BuildError as exc:
+        print(f"build_lambda: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
