@@ -224,8 +224,11 @@ def _sample_patterns(model):
 
 
 def test_example_phrases_name_the_invocation_and_match_the_model(manifest, model):
+    # en-US here; tests/test_locales.py checks every other locale against its own model.
     patterns = _sample_patterns(model)
     for locale, info in manifest["publishingInformation"]["locales"].items():
+        if locale != "en-US":
+            continue
         phrases = info["examplePhrases"]
         assert 1 <= len(phrases) <= 3
         for phrase in phrases:
@@ -256,10 +259,11 @@ def test_manifest_basics(manifest):
     publishing = manifest["publishingInformation"]
     assert publishing["category"] == "HEALTH_AND_FITNESS"
     assert publishing["isAvailableWorldwide"] is False
-    assert publishing["distributionCountries"] == ["US"]
+    assert "US" in publishing["distributionCountries"]
     assert publishing["testingInstructions"]
+    assert publishing["locales"]["en-US"]["name"] == "Leg Exercises"
     for info in publishing["locales"].values():
-        assert info["name"] == "Leg Exercises"
+        assert info["name"]
         assert info["summary"] and info["description"] and info["keywords"]
     privacy = manifest["privacyAndCompliance"]
     assert privacy["allowsPurchases"] is False

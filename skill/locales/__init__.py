@@ -7,6 +7,7 @@ variant only holds the strings that differ. Unknown locales fall back to English
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Sequence
@@ -16,6 +17,10 @@ from ..ssml import escape
 __all__ = ["Strings", "strings_for", "DEFAULT_LOCALE", "available_languages"]
 
 DEFAULT_LOCALE = "en-US"
+
+# A language and an optional region, as Alexa sends them ("en-US", "de-DE"). Anything else
+# (a path, a NUL byte, an empty string) is never used to name a file: it gets English.
+_LOCALE = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}|[0-9]{3}))?")
 
 
 def _load(name: str) -> dict | None:
@@ -36,10 +41,15 @@ def _merge(base: dict, override: dict) -> dict:
     return merged
 
 
+@lru_cache(maxsize=1)
+def _shipped() -> tuple[str, ...]:
+    return tuple(sorted(p.name[:-5] for p in resources.files(__package__).iterdir()
+                        if p.name.endswith(".json")))
+
+
 def available_languages() -> list[str]:
     """Language files shipped (``en``, ``en-GB`` ...)."""
-    return sorted(p.name[:-5] for p in resources.files(__package__).iterdir()
-                  if p.name.endswith(".json"))
+    return list(_shipped())
 
 
 class Strings:
@@ -97,15 +107,32 @@ class Strings:
         return sides.get(exercise_id, sides["default"])[side]
 
 
-@lru_cache(maxsize=None)
+def _canonical(locale: object) -> str:
+    """``en-us`` -> ``en-US``; a malformed locale or an unshipped language -> the default."""
+    match = _LOCALE.fullmatch(locale) if isinstance(locale, str) else None
+    if match is None:
+        return DEFAULT_LOCALE
+    language, region = match.group(1).lower(), match.group(2)
+    if language not in available_languages():
+        return DEFAULT_LOCALE
+    return f"{language}-{region.upper()}" if region else language
+
+
 def strings_for(locale: str | None) -> Strings:
-    """Strings for a locale like ``en-US``: language file, then the regional overrides."""
-    locale = locale or DEFAULT_LOCALE
-    language = locale.split("-")[0].lower()
+    """Strings for a locale like ``en-US``: language file, then the regional overrides.
+
+    Unknown languages and malformed locales fall back to ``en-US``; a known language with an
+    unknown region (``en-NZ``, ``de-AT``) gets the language file alone.
+    """
+    return _strings_for(_canonical(locale))
+
+
+@lru_cache(maxsize=None)
+def _strings_for(locale: str) -> Strings:
+    language = locale.split("-")[0]
     data = _load(language)
-    if data is None:
-        language, locale = "en", DEFAULT_LOCALE if not locale.startswith("en") else locale
-        data = _load("en")
+    if data is None:  # pragma: no cover - _canonical only lets shipped languages through
+        locale, language, data = DEFAULT_LOCALE, "en", _load("en")
     regional = _load(locale) if locale != language else None
     if regional:
         data = _merge(data, regional)
