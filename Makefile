@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test package bench lint clean
+.PHONY: chat test package bench fuzz lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ package: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[bench]'
 	$(BIN)/python scripts/bench.py
+
+## fuzz: 60 s of coverage-guided fuzzing of the request path (atheris); crashes go to build/fuzz/
+fuzz: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[fuzz]'
+	$(BIN)/python scripts/fuzz.py -max_total_time=60
 
 lint: $(STAMP)
 	$(BIN)/cfn-lint template.yaml

@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import Enum
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping
 
 from .coaching import Segment, plan_set
 from .content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES, get_exercise
@@ -134,7 +134,9 @@ class DialogState:
         def _int(value: object, default: int) -> int:
             return int(value) if isinstance(value, (int, float)) and value >= 0 else default
 
-        skipped = tuple(e for e in data.get("skipped") or () if e in EXERCISE_IDS)
+        raw_skipped = data.get("skipped")
+        skipped = tuple(e for e in raw_skipped if e in EXERCISE_IDS) \
+            if isinstance(raw_skipped, (list, tuple)) else ()
         text = {k: data.get(k) if isinstance(data.get(k), str) else None
                 for k in ("day", "last_speech", "last_reprompt")}
         return cls(mode=mode, exercise=exercise, segment=_int(data.get("segment"), 0),
@@ -450,6 +452,10 @@ def _on_launch(turn: _Turn, event: Event) -> None:
 
 
 def _on_start_routine(turn: _Turn, event: Event) -> None:
+    if turn.state.mode is Mode.IN_SET and turn.state.exercise:
+        # "Let's go" answering "ready for X?" goes on with the routine already running.
+        _advance(turn)
+        return
     position = turn.snapshot.profile.position
     if position is not None and turn.today.count(position.exercise_id) < turn.goal:
         _resume_position(turn)

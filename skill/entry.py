@@ -6,7 +6,12 @@ of them run the same serialisation, skill ID check, handlers and interceptors.
 
 from __future__ import annotations
 
+import json
+import logging
 from typing import Any, Callable
+
+from ask_sdk_core.exceptions import SerializationException
+from ask_sdk_model import RequestEnvelope
 
 from .alexa import build_skill_builder
 from .config import Config
@@ -14,9 +19,33 @@ from .store import Store, open_store
 
 __all__ = ["make_handler"]
 
+log = logging.getLogger(__name__)
+
+# What a request the ASK model cannot read gets (a request type newer than the model, a
+# malformed field): an empty response, as for any request type the skill does not use, rather
+# than an exception that Lambda reports as a function error.
+_NOT_UNDERSTOOD = {"version": "1.0", "response": {}}
+
 
 def make_handler(config: Config, store: Store | None = None) -> Callable[[dict, Any], dict]:
     """Build the skill once and return its Lambda-style handler."""
     if store is None:
         store = open_store(table_name=config.table_name, sqlite_path=config.sqlite_path)
-    return build_skill_builder(store, config).lambda_handler()
+    skill = build_skill_builder(store, config).create()
+    serializer = skill.serializer
+
+    def handler(event: dict, context: Any) -> dict:
+        # As SkillBuilder.lambda_handler does, but a request the model cannot deserialise is
+        # answered, not raised. The skill ID check and every handler run as before.
+        try:
+            envelope = serializer.deserialize(payload=json.dumps(event),
+                                              obj_type=RequestEnvelope)
+        except SerializationException as exc:
+            log.warning("request not understood: %s", type(exc).__name__)  # never the body
+            return dict(_NOT_UNDERSTOOD)
+        if envelope is None or envelope.request is None:
+            log.warning("request not understood: no request")
+            return dict(_NOT_UNDERSTOOD)
+        return serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+
+    return handler

@@ -33,11 +33,14 @@ SECONDS_PER_WORD = 0.4
 _BREAK_RE = re.compile(r'<break\s+time="(\d+(?:\.\d+)?)(ms|s)"\s*/>')
 _TAG_RE = re.compile(r"<[^>]+>")
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
+# Characters XML 1.0 does not allow at all (escaping cannot make them valid SSML).
+_NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def escape(text: str) -> str:
-    """Escape text for use inside SSML (``&``, ``<``, ``>``, quotes)."""
-    return _xml_escape(text, {'"': "&quot;", "'": "&apos;"})
+    """Escape text for use inside SSML (``&``, ``<``, ``>``, quotes); characters XML does not
+    allow (control characters, lone surrogates) are dropped."""
+    return _xml_escape(_NOT_XML_RE.sub("", text), {'"': "&quot;", "'": "&apos;"})
 
 
 def _format_seconds(seconds: float) -> str:

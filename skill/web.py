@@ -187,6 +187,8 @@ def create_app(config: Config, store: Store | None = None, *,
         store = open_store(table_name=config.table_name, sqlite_path=config.sqlite_path)
     skill = build_skill(store, config)
     app = Flask("skill.web")
+    # No 308 redirects for doubled slashes ("//", "/a//b"): answer the path as it is.
+    app.url_map.merge_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = MAX_BODY_BYTES
     # Ours replace the SDK's certvalidator-based RequestVerifier and TimestampVerifier.
     app.config[VERIFY_SIGNATURE_APP_CONFIG] = False

@@ -307,3 +307,10 @@ def test_launch_and_one_shot_phrases(console):
     assert console.resolver.resolve("Alexa, start leg exercises").kind == "launch"
     one_shot = console.resolver.resolve("ask leg exercises how do I do ankle circles")
     assert (one_shot.intent, one_shot.new_session) == ("HowToIntent", True)
+
+
+def test_lets_go_at_the_end_of_a_set_saves_it_and_moves_on(console):
+    console.say("open leg exercises")
+    console.say("start ankle circles")  # one segment: the set is narrated in full
+    moved_on = said(console.say("let's go"))
+    assert moved_on.startswith("Saved: ankle circles, set 1 of 3 today. Toe grips.")

@@ -10,6 +10,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
 
+from ..content import EXERCISE_IDS
 from ..dialog import Event, EventKind
 from ..exceptions import StoreError
 from ..locales import strings_for
@@ -79,7 +80,9 @@ def _exercise_slot(handler_input: HandlerInput) -> tuple[Optional[str], Optional
         status = getattr(getattr(authority, "status", None), "code", None)
         if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
             value = authority.values[0].value
-            if value is not None and value.id:
+            # An id the code does not know (a model deployed ahead of or behind the code) is
+            # treated as unmatched, not as an exercise.
+            if value is not None and value.id in EXERCISE_IDS:
                 return value.id, heard
     return None, heard
 
@@ -87,7 +90,8 @@ def _exercise_slot(handler_input: HandlerInput) -> tuple[Optional[str], Optional
 def _number_slot(handler_input: HandlerInput, name: str) -> Optional[int]:
     slot = _slot(handler_input, name)
     raw = (getattr(slot, "value", None) or "").strip()
-    return int(raw) if raw.isdigit() and len(raw) < 4 else None
+    # isdecimal, not isdigit: "²" is a digit that int() refuses.
+    return int(raw) if raw.isdecimal() and len(raw) < 4 else None
 
 
 def event_from_request(handler_input: HandlerInput) -> Event:

@@ -13,12 +13,13 @@ from datetime import date, datetime, timezone
 from typing import Any, Mapping
 
 from .. import dialog
+from ..content import ROUNDS_PER_DAY_CHOICES
 from ..dialog import (AddSet, Context, DialogState, Event, EventKind, MarkSafetyHeard, Outcome,
                       RecordGoalMet, ResetDay, SavePosition, SetGoal)
 from ..exceptions import StoreError
 from ..locales import Strings
 from ..progress import DayProgress, Position, Profile, Snapshot, local_day, parse_zone
-from ..store.base import UNSET, Store
+from ..store.base import Store
 
 __all__ = ["TurnInput", "TurnResult", "run_turn", "snapshot_to_dict", "snapshot_from_dict"]
 
@@ -73,9 +74,15 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
             best_streak=int(data["best"]),
             last_met_day=date.fromisoformat(data["last_met"]) if data.get("last_met") else None)
         done = {str(k): int(v) for k, v in dict(data["done"]).items()}
-        return Snapshot(profile, DayProgress(date.fromisoformat(data["day"]), done))
-    except (KeyError, TypeError, ValueError):
+        snapshot = Snapshot(profile, DayProgress(date.fromisoformat(data["day"]), done))
+    except (KeyError, TypeError, ValueError, AttributeError):  # e.g. a position that is no dict
         return None
+    # The store's check that a set never passes the goal uses the cached goal: a cache the skill
+    # could not have written is read again rather than trusted.
+    if profile.goal not in ROUNDS_PER_DAY_CHOICES or not all(
+            0 <= n <= max(ROUNDS_PER_DAY_CHOICES) for n in done.values()):
+        return None
+    return snapshot
 
 
 def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int,

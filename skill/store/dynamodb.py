@@ -66,6 +66,9 @@ _REQUEST_SPECIFIC_CODES = frozenset({
     "SerializationException",
     "ItemCollectionSizeLimitExceededException",
 })
+# botocore logs whole request and response bodies at DEBUG from these two loggers, and every key
+# in this table holds the Alexa user ID: they stay at INFO or above even when LOG_LEVEL is DEBUG.
+_BODY_LOGGERS = ("botocore.endpoint", "botocore.parsers")
 _BATCH_ATTEMPTS = 4  # for UnprocessedKeys / UnprocessedItems, on top of botocore's retries
 _GOAL_MET_ATTEMPTS = 4  # optimistic retries when two devices record the goal at once
 _BATCH_WRITE_MAX = 25  # DynamoDB's limit per BatchWriteItem
@@ -146,6 +149,9 @@ class DynamoDbStore(Store):
                     import boto3
                     from botocore.config import Config
 
+                    for name in _BODY_LOGGERS:
+                        body_log = logging.getLogger(name)
+                        body_log.setLevel(max(body_log.level, logging.INFO))
                     # A session of our own: boto3's default session is not thread-safe.
                     session = boto3.session.Session()
                     # Pinning the API version spares botocore a scan of every service's
