@@ -285,7 +285,7 @@ LOAD = textwrap.dedent("""
 
 
 def bench_web(seconds: float) -> dict:
-    from test_web import PKI, sign  # the tests' own test CA and signer
+    from signing import PKI, sign  # the tests' own test CA and signer
 
     pki = PKI()
     with tempfile.TemporaryDirectory() as tmp:
