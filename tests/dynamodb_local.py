@@ -12,6 +12,9 @@ definitions, billing mode, TTL), so the code under test and the deployed table c
 from __future__ import annotations
 
 import shutil
+import threading
+from contextlib import contextmanager
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import signal
 import socket
 import subprocess
@@ -20,7 +23,7 @@ import tempfile
 import time
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 __all__ = [
     "HarnessError",
@@ -33,6 +36,7 @@ __all__ = [
     "load_template",
     "table_definition",
     "create_table_from_template",
+    "error_endpoint",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -275,3 +279,36 @@ def create_table_from_template(client: Any, table_name: str,
 if __name__ == "__main__":  # pragma: no cover - manual check: python tests/dynamodb_local.py
     with DynamoDbLocal() as server:
         print(f"DynamoDB Local answers at {server.endpoint} (jar {find_or_install_jar()})")
+
+
+@contextmanager
+def error_endpoint(body: bytes) -> Iterator[tuple[str, list[str]]]:
+    """A local HTTP server answering every DynamoDB call with ``body`` (HTTP 400).
+
+    Yields its URL and the list of operation names it was asked for, in order.
+    """
+    seen: list[str] = []
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:  # http.server names it so
+            self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            seen.append(self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1])
+            self.send_response(400)
+            self.send_header("Content-Type", "application/x-amz-json-1.0")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", seen
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+

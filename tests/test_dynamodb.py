@@ -17,12 +17,11 @@ import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
 from datetime import date, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Callable, Iterator
 
 import pytest
 
-from dynamodb_local import free_port
+from dynamodb_local import error_endpoint, free_port
 from skill.config import Config
 from skill.console import Console, Resolver
 from skill.entry import make_handler
@@ -281,33 +280,6 @@ THROTTLE_BODY = json.dumps({
     "message": "Rate exceeded"}).encode()
 
 
-@contextmanager
-def throttling_endpoint() -> Iterator[tuple[str, list[str]]]:
-    """A local HTTP server that answers every DynamoDB call with a throttling error."""
-    seen: list[str] = []
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # http.server names it so
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            seen.append(self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1])
-            self.send_response(400)
-            self.send_header("Content-Type", "application/x-amz-json-1.0")
-            self.send_header("Content-Length", str(len(THROTTLE_BODY)))
-            self.end_headers()
-            self.wfile.write(THROTTLE_BODY)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", seen
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 def store_at(endpoint: str, table_name: str = "any-table") -> DynamoDbStore:
@@ -327,7 +299,7 @@ def faulty_store(request, dynamodb_local):
         yield (lambda: DynamoDbStore(f"missing-{uuid.uuid4().hex[:8]}")), \
             "ResourceNotFoundException", None
     elif request.param == "throttled":
-        with throttling_endpoint() as (url, seen):
+        with error_endpoint(THROTTLE_BODY) as (url, seen):
             yield (lambda: store_at(url)), "ProvisionedThroughputExceededException", seen
     else:
         closed = f"http://127.0.0.1:{free_port()}"  # nothing listens there
@@ -406,7 +378,7 @@ def test_every_store_method_raises_store_unavailable_only(fault, dynamodb_local)
             config=BotoConfig(retries={"mode": "standard", "total_max_attempts": 1},
                               connect_timeout=1, read_timeout=2))
 
-    server = throttling_endpoint() if fault == "throttled" else nullcontext((dynamodb_local, []))
+    server = error_endpoint(THROTTLE_BODY) if fault == "throttled" else nullcontext((dynamodb_local, []))
     with server as (url, _):
         endpoint = url if fault != "unreachable" else f"http://127.0.0.1:{free_port()}"
         store = DynamoDbStore(f"missing-{uuid.uuid4().hex[:8]}", client_at(endpoint),

@@ -30,16 +30,14 @@ import json
 import logging
 import re
 import socket
-import threading
 import uuid
 from contextlib import contextmanager
 from datetime import datetime, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 
 import pytest
 
-from dynamodb_local import free_port
+from dynamodb_local import error_endpoint, free_port
 from skill.config import Config
 from skill.console import Console, Resolver
 from skill.content import EXERCISE_IDS
@@ -87,31 +85,6 @@ ERROR_BODIES = {
 }
 
 
-@contextmanager
-def error_endpoint(body: bytes) -> Iterator[str]:
-    """A local HTTP server that answers every DynamoDB call with ``body`` (HTTP 400)."""
-
-    class Handler(BaseHTTPRequestHandler):
-        def do_POST(self) -> None:  # http.server names it so
-            self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            self.send_response(400)
-            self.send_header("Content-Type", "application/x-amz-json-1.0")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-        def log_message(self, *args) -> None:
-            pass
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
 
 
 @contextmanager
@@ -153,7 +126,7 @@ def real_errors(dynamodb_local) -> dict[str, StoreUnavailable]:
     errors["unreachable"] = _store_error(DynamoDbStore(
         "t", _client(f"http://127.0.0.1:{free_port()}"), fail_fast_seconds=0))
     for kind, body in ERROR_BODIES.items():
-        with error_endpoint(body) as url:
+        with error_endpoint(body) as (url, _):
             errors[kind] = _store_error(DynamoDbStore("t", _client(url), fail_fast_seconds=0))
     local = _client(dynamodb_local)
     errors["table_missing"] = _store_error(DynamoDbStore(
