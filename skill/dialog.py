@@ -588,9 +588,9 @@ def _on_progress(turn: _Turn, event: Event) -> None:
     if event.history is not None:
         days = {d.day: d for d in event.history}
         days[turn.today.day] = turn.today
-        met = sum(1 for i in range(7)
-                  if days.get(turn.today.day - timedelta(days=i)) is not None
-                  and days[turn.today.day - timedelta(days=i)].goal_met(turn.goal))
+        week = {turn.today.day - timedelta(days=i) for i in range(7)}
+        met = sum(1 for day, progress in days.items()
+                  if day in week and progress.goal_met(turn.goal))
         if met:
             turn.say("dialog.progress_week", count=met)
         else:

@@ -68,22 +68,21 @@ class Strings:
             node = node[part]
         return node
 
-    def text(self, key: str, count: int | None = None, **fields: Any) -> str:
+    def _template(self, key: str, count: int | None, fields: dict) -> str:
+        """The string for ``key`` (its one/other form when counted), ``count`` among fields."""
         value = self.raw(key)
         if isinstance(value, dict) and count is not None:
             value = value["one" if count == 1 else "other"]
         if count is not None:
             fields.setdefault("count", count)
-        return str(value).format(**fields)
+        return str(value)
+
+    def text(self, key: str, count: int | None = None, **fields: Any) -> str:
+        return self._template(key, count, fields).format(**fields)
 
     def say(self, key: str, count: int | None = None, **fields: Any) -> str:
         safe = {k: escape(str(v)) if isinstance(v, str) else v for k, v in fields.items()}
-        value = self.raw(key)
-        if isinstance(value, dict) and count is not None:
-            value = value["one" if count == 1 else "other"]
-        if count is not None:
-            safe.setdefault("count", count)
-        return escape(str(value)).format(**safe)
+        return escape(self._template(key, count, safe)).format(**safe)
 
     def number(self, n: int) -> str:
         words = self.raw("numbers")

@@ -10,6 +10,7 @@ import json
 import os
 import sqlite3
 import threading
+from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -139,9 +140,7 @@ class SqliteStore(Store):
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-            return Profile(goal=profile.goal, safety_heard=profile.safety_heard,
-                           position=profile.position, position_ts=profile.position_ts,
-                           streak=streak, best_streak=best, last_met_day=day)
+            return replace(profile, streak=streak, best_streak=best, last_met_day=day)
 
         return self._run(write)
 
