@@ -98,10 +98,9 @@ def test_client_is_lazy_reused_and_fits_alexas_deadline(dynamodb_local):
     assert store._client is None  # nothing created until the first call
     client = store.client
     assert store.client is client
-    assert client.meta.endpoint_url == dynamodb_local  # from AWS_ENDPOINT_URL_DYNAMODB
-    config = client.meta.config
-    assert config.retries["mode"] == "standard" and config.retries["total_max_attempts"] == 3
-    assert (config.connect_timeout, config.read_timeout) == (1, 2)
+    assert client.endpoint_url == dynamodb_local  # from AWS_ENDPOINT_URL_DYNAMODB
+    assert client.max_attempts == 3
+    assert (client.connect_timeout, client.read_timeout) == (1, 2)
     store.close()
 
 
@@ -205,14 +204,14 @@ def counting_calls(store: DynamoDbStore) -> Iterator[list[str]]:
     """The DynamoDB operations the store calls (one entry per API call, not per retry)."""
     calls: list[str] = []
 
-    def record(event_name: str, **kwargs) -> None:
-        calls.append(event_name.rsplit(".", 1)[-1])
+    def record(operation: str, params) -> None:
+        calls.append(operation)
 
-    store.client.meta.events.register("before-call.dynamodb.*", record)
+    store.client.observers.append(record)
     try:
         yield calls
     finally:
-        store.client.meta.events.unregister("before-call.dynamodb.*", record)
+        store.client.observers.remove(record)
 
 
 def test_one_read_per_session_and_one_write_per_saved_set_or_setting(dynamo_store):
@@ -288,7 +287,7 @@ def store_at(endpoint: str, table_name: str = "any-table") -> DynamoDbStore:
     store = DynamoDbStore(table_name)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("AWS_ENDPOINT_URL_DYNAMODB", endpoint)
-        assert store.client.meta.endpoint_url == endpoint
+        assert store.client.endpoint_url == endpoint
     return store
 
 

@@ -3,7 +3,7 @@
 A test double wraps a real :class:`DynamoDbStore` on DynamoDB Local and makes the Nth store call
 fail, for every N of a scripted routine typed through the console ("open leg exercises", "start my
 leg exercises", "next" ... until the round ends). The failure is a ``StoreUnavailable`` built
-from a real botocore error, each produced for real once per module: a read timeout (a local
+from a real error of the store's own DynamoDB client, each produced for real once per module: a read timeout (a local
 socket that accepts and never answers), a refused connection (a closed port), throttling and
 access denied (a local HTTP server answering DynamoDB's error JSON), a missing table and a
 failed condition (DynamoDB Local itself). A timeout may also strike after the write was made
@@ -35,6 +35,7 @@ from contextlib import contextmanager
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterator
 
+import boto3
 import pytest
 
 from dynamodb_local import error_endpoint, free_port
@@ -47,6 +48,7 @@ from skill.locales import strings_for
 from skill.ssml import to_plain_text
 from skill.store.base import Store
 from skill.store.dynamodb import DynamoDbStore, day_sk, user_pk
+from skill.store.dynamodb_http import Credentials, DynamoDbHttpClient, DynamoDbHttpError
 from skill.store.sqlite import SqliteStore
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
@@ -68,7 +70,7 @@ API_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.eyJmYXVsdHMiOiJsb2dzIn0.bG9nc2
 LWA_TOKEN = "Atza|IwEBIFaultsLogsAccessTokenNeverInLogs"
 
 
-# --- real botocore errors -----------------------------------------------------------------------
+# --- real client errors --------------------------------------------------------------------------
 
 def _error_body(type_name: str, message: str) -> bytes:
     return json.dumps({"__type": type_name, "message": message}).encode()
@@ -96,14 +98,11 @@ def silent_endpoint() -> Iterator[str]:
         yield f"http://127.0.0.1:{sock.getsockname()[1]}"
 
 
-def _client(endpoint: str, read_timeout: float = 2.0):
-    import boto3
-    from botocore.config import Config as BotoConfig
-
-    return boto3.session.Session().client(
-        "dynamodb", endpoint_url=endpoint,
-        config=BotoConfig(retries={"mode": "standard", "total_max_attempts": 1},
-                          connect_timeout=1, read_timeout=read_timeout))
+def _client(endpoint: str, read_timeout: float = 2.0) -> DynamoDbHttpClient:
+    """The production client (one attempt, so each fault shows at once) aimed at ``endpoint``."""
+    return DynamoDbHttpClient("us-east-1", lambda: Credentials("fault", "fault"),
+                              endpoint_url=endpoint, max_attempts=1, connect_timeout=1,
+                              read_timeout=read_timeout)
 
 
 def _store_error(store: DynamoDbStore) -> StoreUnavailable:
@@ -116,9 +115,7 @@ def _store_error(store: DynamoDbStore) -> StoreUnavailable:
 
 @pytest.fixture(scope="module")
 def real_errors(dynamodb_local) -> dict[str, StoreUnavailable]:
-    """One StoreUnavailable per fault kind, each caused by a botocore error produced for real."""
-    import botocore.exceptions
-
+    """One StoreUnavailable per fault kind, each caused by a client error produced for real."""
     errors: dict[str, StoreUnavailable] = {}
     with silent_endpoint() as url:
         errors["timeout"] = _store_error(DynamoDbStore(
@@ -134,38 +131,32 @@ def real_errors(dynamodb_local) -> dict[str, StoreUnavailable]:
     # A condition that fails: the store answers it itself (a full exercise is refused), so a
     # StoreUnavailable from it is what the store raises when contention never settles.
     table = f"ccf-{uuid.uuid4().hex[:8]}"
-    local.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
+    admin = boto3.session.Session().client("dynamodb", endpoint_url=dynamodb_local)
+    admin.create_table(TableName=table, BillingMode="PAY_PER_REQUEST",
                        KeySchema=[{"AttributeName": "pk", "KeyType": "HASH"}],
                        AttributeDefinitions=[{"AttributeName": "pk", "AttributeType": "S"}])
     try:
-        local.put_item(TableName=table, Item={"pk": {"S": "x"}})
-        local.put_item(TableName=table, Item={"pk": {"S": "x"}},
-                       ConditionExpression="attribute_not_exists(pk)")
-    except botocore.exceptions.ClientError as exc:
+        local.call("PutItem", {"TableName": table, "Item": {"pk": {"S": "x"}}})
+        local.call("PutItem", {"TableName": table, "Item": {"pk": {"S": "x"}},
+                               "ConditionExpression": "attribute_not_exists(pk)"})
+    except DynamoDbHttpError as exc:
         try:
             raise StoreUnavailable("dynamodb update_item failed: "
                                    "ConditionalCheckFailedException") from exc
         except StoreUnavailable as wrapped:
             errors["condition_failed"] = wrapped
     finally:
-        local.delete_table(TableName=table)
+        admin.delete_table(TableName=table)
+        admin.close()
         local.close()
 
-    expected = {
-        "timeout": botocore.exceptions.ReadTimeoutError,
-        "unreachable": botocore.exceptions.EndpointConnectionError,
-        "throttling": botocore.exceptions.ClientError,
-        "access_denied": botocore.exceptions.ClientError,
-        "table_missing": botocore.exceptions.ClientError,
-        "condition_failed": botocore.exceptions.ClientError,
-    }
-    codes = {"throttling": "ThrottlingException", "access_denied": "AccessDeniedException",
+    codes = {"timeout": "ReadTimeoutError", "unreachable": "EndpointConnectionError",
+             "throttling": "ThrottlingException", "access_denied": "AccessDeniedException",
              "table_missing": "ResourceNotFoundException",
              "condition_failed": "ConditionalCheckFailedException"}
     for kind, error in errors.items():  # the faults are what they claim to be
-        assert isinstance(error.__cause__, expected[kind]), (kind, repr(error.__cause__))
-        if kind in codes:
-            assert error.__cause__.response["Error"]["Code"] == codes[kind]
+        assert isinstance(error.__cause__, DynamoDbHttpError), (kind, repr(error.__cause__))
+        assert error.__cause__.response["Error"]["Code"] == codes[kind]
     return errors
 
 
