@@ -22,16 +22,15 @@ function's ``CodeUri`` pointing at that zip, which is where ``sam deploy`` looks
 built template, so ``make package`` then ``sam deploy`` deploys exactly this zip (as
 ``sam build`` then ``sam deploy`` deploys what sam build made; whichever ran last wins).
 
-boto3 is bundled. The python3.13 runtime ships a boto3 too, but it is whatever version AWS put
-in the runtime last, and it changes under a deployed function. The DynamoDB store relies on
-botocore's behaviour (the "standard" retry mode with ``total_max_attempts``, connect and read
-timeouts, the error codes it maps to StoreUnavailable; skill/store/dynamodb.py), so the package
-carries the exact boto3/botocore the pins name, as Lambda's best-practices guide advises ("to
-have full control of the dependencies your function uses, ... package all your dependencies with
-your deployment package"). It costs ~22 MB of the ~29 MB unzipped (the package stays far below
-Lambda's 250 MB limit, its ~19 MB zip below the 50 MB direct-upload limit) and nothing at import
-time: Lambda puts /var/task ahead of the runtime's copy on sys.path, and boto3 is imported only
-on the first store call.
+boto3 is bundled, though Lambda's request path no longer imports it: the store talks to
+DynamoDB through its own small client (skill/store/dynamodb_http.py). botocore is still what
+resolves credentials when the environment holds none (SnapStart's container credentials, a
+profile off Lambda), and the runtime's own copy changes under a deployed function, so the
+package carries the exact boto3/botocore the pins name, as Lambda's best-practices guide advises
+("to have full control of the dependencies your function uses, ... package all your
+dependencies with your deployment package"). It costs ~22 MB of the ~29 MB unzipped (the package
+stays far below Lambda's 250 MB limit, its ~19 MB zip below the 50 MB direct-upload limit) and
+nothing at import time. Dropping it would shrink the zip to ~2 MB; not done yet.
 """
 
 from __future__ import annotations
