@@ -53,6 +53,8 @@ class Profile:
     streak: int = 0  # consecutive days with the goal met, ending on last_met_day
     best_streak: int = 0
     last_met_day: date | None = None
+    time_zone: str | None = None  # IANA name from the Alexa Settings API; None: never learned
+    reminder_token: str | None = None  # alert token of the daily reminder; None: no reminder
 
 
 @dataclass(frozen=True)

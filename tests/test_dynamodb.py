@@ -254,6 +254,67 @@ def test_one_read_per_session_and_one_write_per_saved_set_or_setting(dynamo_stor
     assert second.count("UpdateItem") == 2 and resumed[-1].count(SAVED_PREFIX) == 1, second
 
 
+def test_settings_time_zone_and_reminder_are_one_update_item(dynamo_store, dynamo_table,
+                                                              dynamo_client):
+    sent: list[tuple[str, dict]] = []
+    dynamo_store.client.observers.append(lambda op, params: sent.append((op, dict(params))))
+
+    def profile_item() -> dict:
+        items = {i["sk"]["S"]: i for i in raw_items(dynamo_client, dynamo_table)}
+        return items["PROFILE"]
+
+    token = "amzn1.alert.reminder.TOKEN"
+    # goal + time zone + reminder + position: one conditional UpdateItem.
+    assert dynamo_store.update_profile(USER, goal=2, time_zone="Pacific/Auckland",
+                                       reminder_token=token, position=Position("toe_grips", 1),
+                                       position_ts=10) is True
+    assert [op for op, _ in sent] == ["UpdateItem"]
+    params = sent[-1][1]
+    assert params["UpdateExpression"] == (
+        "SET #goal = :goal, #time_zone = :time_zone, #reminder_token = :reminder_token, "
+        "#position_ts = :position_ts, #position = :position")
+    assert params["ConditionExpression"] == (
+        "attribute_not_exists(#position_ts) OR #position_ts <= :position_ts")
+    item = profile_item()
+    assert item["time_zone"] == {"S": "Pacific/Auckland"} and item["reminder_token"] == {"S": token}
+
+    # Clearing the reminder and the position while setting the zone: SET and REMOVE in one.
+    sent.clear()
+    assert dynamo_store.update_profile(USER, time_zone="Europe/Berlin", reminder_token=None,
+                                       position=None, position_ts=20) is True
+    assert [op for op, _ in sent] == ["UpdateItem"]
+    assert sent[-1][1]["UpdateExpression"] == (
+        "SET #time_zone = :time_zone, #position_ts = :position_ts "
+        "REMOVE #reminder_token, #position")
+    item = profile_item()
+    assert "reminder_token" not in item and "position" not in item
+    assert item["time_zone"] == {"S": "Europe/Berlin"} and item["goal"] == {"N": "2"}
+
+    # Only a removal: REMOVE alone, no ExpressionAttributeValues (DynamoDB refuses them empty).
+    sent.clear()
+    assert dynamo_store.update_profile(USER, time_zone=None) is True
+    assert [op for op, _ in sent] == ["UpdateItem"]
+    assert sent[-1][1]["UpdateExpression"] == "REMOVE #time_zone"
+    assert "ExpressionAttributeValues" not in sent[-1][1]
+    assert "time_zone" not in profile_item()
+
+    # A stale position: refused; the other settings follow in a second, unconditional call.
+    sent.clear()
+    assert dynamo_store.update_profile(USER, reminder_token=token, position=None,
+                                       position_ts=5) is False
+    assert [op for op, _ in sent] == ["UpdateItem", "UpdateItem"]
+    assert sent[-1][1]["UpdateExpression"] == "SET #reminder_token = :reminder_token"
+    assert "ConditionExpression" not in sent[-1][1]
+    assert profile_item()["reminder_token"] == {"S": token}
+
+    # Nothing to change, or an invalid value: no call at all.
+    sent.clear()
+    assert dynamo_store.update_profile(USER) is True
+    with pytest.raises(ValueError):
+        dynamo_store.update_profile(USER, time_zone="x" * 65)
+    assert sent == []
+
+
 # -- the day rolls over at the user's midnight ----------------------------------------------
 
 

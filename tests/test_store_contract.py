@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
@@ -9,7 +11,7 @@ import pytest
 from skill.content import DEFAULT_ROUNDS_PER_DAY, EXERCISE_IDS
 from skill.progress import DayProgress, Position, Profile
 from skill.store.base import Store
-from skill.store.sqlite import SqliteStore
+from skill.store.sqlite import _SCHEMA, SqliteStore
 
 
 USER = "amzn1.ask.account.CONTRACT-USER"
@@ -205,3 +207,197 @@ def test_delete_user_removes_everything(store):
     assert store.recent_days(USER, DAY, 30) == []
     assert dict(store.load(OTHER, DAY).today.done) == {TOE: 1}
     store.delete_user(USER)  # nothing left: fine
+
+
+# -- time zone and reminder token -------------------------------------------------------------
+
+ZONE = "Pacific/Auckland"
+TOKEN = "amzn1.alert.reminder.0f9a1c2e-7d4b-4c3a-9e8f-123456789abc"
+
+
+def _rest(profile: Profile) -> tuple:
+    """Everything in the profile but the time zone and reminder token."""
+    return (profile.goal, profile.safety_heard, profile.position, profile.position_ts,
+            profile.streak, profile.best_streak, profile.last_met_day)
+
+
+def test_new_profiles_have_no_time_zone_and_no_reminder(store):
+    assert store.load(USER, DAY).profile.time_zone is None
+    assert store.load(USER, DAY).profile.reminder_token is None
+    store.update_profile(USER, goal=2)  # a profile that exists, without either
+    profile = store.load(USER, DAY).profile
+    assert profile.time_zone is None and profile.reminder_token is None
+
+
+def test_time_zone_saved_changed_and_cleared(store):
+    assert store.update_profile(USER, time_zone=ZONE) is True
+    assert store.load(USER, DAY).profile.time_zone == ZONE
+    assert store.update_profile(USER, time_zone="Europe/Berlin") is True
+    assert store.load(USER, DAY).profile.time_zone == "Europe/Berlin"
+    assert store.update_profile(USER, time_zone=None) is True
+    assert store.load(USER, DAY).profile.time_zone is None
+
+
+def test_reminder_token_saved_read_and_cleared(store):
+    assert store.update_profile(USER, reminder_token=TOKEN) is True
+    assert store.load(USER, DAY).profile.reminder_token == TOKEN
+    assert store.update_profile(USER, reminder_token=None) is True
+    assert store.load(USER, DAY).profile.reminder_token is None
+    assert store.update_profile(USER, reminder_token=None) is True  # nothing there: fine
+    assert store.load(USER, DAY).profile == Profile()
+
+
+def test_updating_one_leaves_the_rest_untouched(store):
+    store.update_profile(USER, goal=2, safety_heard=True, position=Position(TOE, 1),
+                         position_ts=50, time_zone=ZONE, reminder_token=TOKEN)
+    store.record_goal_met(USER, DAY)
+    before = store.load(USER, DAY).profile
+    assert (before.time_zone, before.reminder_token) == (ZONE, TOKEN)
+
+    store.update_profile(USER, time_zone="America/New_York")
+    profile = store.load(USER, DAY).profile
+    assert profile.time_zone == "America/New_York" and profile.reminder_token == TOKEN
+    assert _rest(profile) == _rest(before)
+
+    store.update_profile(USER, reminder_token=None)
+    profile = store.load(USER, DAY).profile
+    assert profile.time_zone == "America/New_York" and profile.reminder_token is None
+    assert _rest(profile) == _rest(before)
+
+    store.update_profile(USER, time_zone=None, reminder_token="token-2")
+    profile = store.load(USER, DAY).profile
+    assert profile.time_zone is None and profile.reminder_token == "token-2"
+    assert _rest(profile) == _rest(before)
+
+
+def test_unset_leaves_time_zone_and_reminder_alone(store):
+    store.update_profile(USER, time_zone=ZONE, reminder_token=TOKEN)
+    assert store.update_profile(USER) is True  # nothing to change
+    assert store.update_profile(USER, goal=2, safety_heard=True) is True
+    assert store.update_profile(USER, position=Position(BAND, 2), position_ts=10) is True
+    assert store.update_profile(USER, position=None, position_ts=20) is True
+    store.record_goal_met(USER, DAY)
+    profile = store.load(USER, DAY).profile
+    assert (profile.time_zone, profile.reminder_token) == (ZONE, TOKEN)
+    assert profile.goal == 2 and profile.safety_heard is True and profile.streak == 1
+
+
+def test_combined_update_in_one_call(store):
+    store.update_profile(USER, reminder_token=TOKEN, position=Position(TOE, 0), position_ts=1)
+    assert store.update_profile(USER, goal=2, time_zone=ZONE, position=Position(ANKLE, 2),
+                                position_ts=100) is True
+    profile = store.load(USER, DAY).profile
+    assert profile.goal == 2 and profile.time_zone == ZONE and profile.reminder_token == TOKEN
+    assert profile.position == Position(ANKLE, 2) and profile.position_ts == 100
+
+    # Clearing the position and the reminder and setting the zone, in one call.
+    assert store.update_profile(USER, time_zone="Asia/Kolkata", reminder_token=None,
+                                position=None, position_ts=200) is True
+    profile = store.load(USER, DAY).profile
+    assert profile.time_zone == "Asia/Kolkata" and profile.reminder_token is None
+    assert profile.position is None and profile.position_ts == 200 and profile.goal == 2
+
+
+def test_time_zone_and_reminder_apply_even_when_the_position_is_stale(store):
+    store.update_profile(USER, position=Position(TOE, 1), position_ts=5_000,
+                         reminder_token=TOKEN)
+    accepted = store.update_profile(USER, goal=2, time_zone=ZONE, reminder_token=None,
+                                    position=Position(ANKLE, 0), position_ts=4_000)
+    assert accepted is False
+    profile = store.load(USER, DAY).profile
+    assert profile.goal == 2 and profile.time_zone == ZONE and profile.reminder_token is None
+    assert profile.position == Position(TOE, 1) and profile.position_ts == 5_000
+    # Only the stale position, nothing else: refused, nothing changed.
+    assert store.update_profile(USER, position=None, position_ts=4_000) is False
+    assert store.load(USER, DAY).profile == profile
+
+
+@pytest.mark.parametrize("arguments", [
+    {"time_zone": "x" * 65},
+    {"reminder_token": "t" * 513},
+    {"time_zone": ""},
+    {"reminder_token": ""},
+    {"goal": 2, "time_zone": ZONE, "reminder_token": "t" * 513, "position": Position(TOE, 1),
+     "position_ts": 1},
+])
+def test_bad_time_zone_or_reminder_token_raises_before_writing(store, arguments):
+    store.update_profile(USER, time_zone=ZONE, reminder_token=TOKEN)
+    before = store.load(USER, DAY).profile
+    with pytest.raises(ValueError):
+        store.update_profile(USER, **arguments)
+    assert store.load(USER, DAY).profile == before
+
+
+def test_time_zone_and_reminder_token_at_their_size_limits(store):
+    zone, token = "z" * 64, "t" * 512
+    assert store.update_profile(USER, time_zone=zone, reminder_token=token) is True
+    profile = store.load(USER, DAY).profile
+    assert (profile.time_zone, profile.reminder_token) == (zone, token)
+    with pytest.raises(TypeError):
+        store.update_profile(USER, time_zone=12)
+
+
+def test_delete_user_forgets_time_zone_and_reminder(store):
+    store.update_profile(USER, time_zone=ZONE, reminder_token=TOKEN)
+    store.update_profile(OTHER, time_zone="Europe/Paris")
+    store.delete_user(USER)
+    assert store.load(USER, DAY).profile == Profile()
+    assert store.load(OTHER, DAY).profile.time_zone == "Europe/Paris"
+
+
+# -- SQLite: files made by the previous version ------------------------------------------------
+
+# The profiles table as the version before time zones and reminders created it (day_sets has not
+# changed since: its statement is taken from the current schema), with a user's data.
+_OLD_PROFILES = """
+CREATE TABLE profiles (
+    user_id TEXT PRIMARY KEY,
+    goal INTEGER,
+    safety_heard INTEGER NOT NULL DEFAULT 0,
+    position TEXT,
+    position_ts INTEGER NOT NULL DEFAULT 0,
+    streak INTEGER NOT NULL DEFAULT 0,
+    best_streak INTEGER NOT NULL DEFAULT 0,
+    last_met_day TEXT
+);
+INSERT INTO profiles VALUES ('amzn1.ask.account.CONTRACT-USER', 2, 1,
+                             '{"exercise": "toe_grips", "segment": 1}', 70, 3, 5, '2026-11-24');
+"""
+
+
+def test_sqlite_file_of_the_previous_version_is_migrated(tmp_path):
+    path = tmp_path / "old.sqlite3"
+    old = sqlite3.connect(path)
+    old.executescript(_OLD_PROFILES)
+    old.executescript(_SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS day_sets"):])
+    old.execute(f"INSERT INTO day_sets VALUES ('{USER}', '{DAY}', '{TOE}', 2)")
+    old.commit()
+    old.close()
+
+    store = SqliteStore(path)
+    snapshot = store.load(USER, DAY)
+    kept = Profile(goal=2, safety_heard=True, position=Position(TOE, 1), position_ts=70,
+                   streak=3, best_streak=5, last_met_day=DAY)
+    assert snapshot.profile == kept  # old data read, new fields None
+    assert dict(snapshot.today.done) == {TOE: 2}
+
+    assert store.update_profile(USER, time_zone=ZONE, reminder_token=TOKEN) is True
+    assert store.add_set(USER, DAY, TOE, 3) == 3
+    store.close()
+
+    reopened = SqliteStore(path)  # a second open finds the columns there: nothing to do
+    snapshot = reopened.load(USER, DAY)
+    assert snapshot.profile == replace(kept, time_zone=ZONE, reminder_token=TOKEN)
+    assert dict(snapshot.today.done) == {TOE: 3}
+    assert reopened.update_profile(USER, reminder_token=None, position=None,
+                                   position_ts=80) is True
+    profile = reopened.load(USER, DAY).profile
+    assert profile.reminder_token is None and profile.time_zone == ZONE
+    assert (profile.goal, profile.streak, profile.best_streak) == (2, 3, 5)
+    reopened.close()
+
+    check = sqlite3.connect(path)
+    columns = [row[1] for row in check.execute("PRAGMA table_info(profiles)")]
+    check.close()
+    assert columns[-2:] == ["time_zone", "reminder_token"]
+    assert columns.count("time_zone") == 1 and columns.count("reminder_token") == 1

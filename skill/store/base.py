@@ -7,10 +7,14 @@ from datetime import date
 
 from ..progress import DayProgress, Position, Profile, Snapshot
 
-__all__ = ["Store", "day_key", "DAY_ITEM_TTL_DAYS", "UNSET"]
+__all__ = ["Store", "day_key", "check_profile_text", "DAY_ITEM_TTL_DAYS", "UNSET",
+           "TIME_ZONE_MAX_CHARS", "REMINDER_TOKEN_MAX_CHARS"]
 
 # Day items expire after this many days: enough for the week view and a margin.
 DAY_ITEM_TTL_DAYS = 35
+# Bounds on the profile's strings (the edge validates first; longer is a programming error).
+TIME_ZONE_MAX_CHARS = 64  # IANA names are far shorter ("America/Argentina/ComodRivadavia": 32)
+REMINDER_TOKEN_MAX_CHARS = 512
 
 
 class _Unset:
@@ -25,11 +29,36 @@ def day_key(day: date) -> str:
     return day.isoformat()
 
 
+def check_profile_text(time_zone: object = UNSET, reminder_token: object = UNSET) -> None:
+    """Refuse a ``time_zone`` or ``reminder_token`` no store should keep.
+
+    ``UNSET`` and ``None`` always pass; otherwise the value must be a non-empty ``str`` of at
+    most ``TIME_ZONE_MAX_CHARS`` / ``REMINDER_TOKEN_MAX_CHARS`` characters.
+
+    Raises
+    ------
+    TypeError
+        For a value of another type.
+    ValueError
+        For an empty or too long string.
+    """
+    for name, value, limit in (("time_zone", time_zone, TIME_ZONE_MAX_CHARS),
+                               ("reminder_token", reminder_token, REMINDER_TOKEN_MAX_CHARS)):
+        if value is UNSET or value is None:
+            continue
+        if not isinstance(value, str):
+            raise TypeError(f"{name} must be a str or None, not {type(value).__name__}")
+        if not value or len(value) > limit:
+            raise ValueError(f"{name} must be 1 to {limit} characters, not {len(value)}")
+
+
 class Store(ABC):
     """A user's profile and their per-day set counts.
 
     Every method raises :class:`skill.exceptions.StoreError` (or a subclass) on failure and never
-    anything else, so the edge can tell the user plainly and carry on.
+    anything else, so the edge can tell the user plainly and carry on. The one exception is an
+    invalid argument (a programming error, see :func:`check_profile_text`): ``ValueError`` or
+    ``TypeError``, raised before anything is read or written.
     """
 
     @abstractmethod
@@ -44,9 +73,24 @@ class Store(ABC):
     def update_profile(self, user_id: str, *, goal: int | None = None,
                        safety_heard: bool | None = None,
                        position: Position | None | object = UNSET,
-                       position_ts: int = 0) -> bool:
-        """Change settings; a position is written only if ``position_ts`` is newer than the
-        stored one. Return ``False`` when the position was refused as stale."""
+                       position_ts: int = 0,
+                       time_zone: str | None | object = UNSET,
+                       reminder_token: str | None | object = UNSET) -> bool:
+        """Change settings, all of them in one atomic write where the store allows.
+
+        ``goal`` and ``safety_heard``: ``None`` leaves them as they are. ``position``,
+        ``time_zone`` (an IANA name cached from the Alexa Settings API) and ``reminder_token``
+        (the alert token of the daily reminder): ``UNSET`` leaves the value as it is, ``None``
+        clears it, a value sets it.
+
+        The position is written only if ``position_ts`` is not older than the stored one; when
+        it is refused as stale, the other settings given in the same call are still written.
+        Return ``False`` when the position was refused as stale, else ``True``.
+
+        Raises ``ValueError`` (or ``TypeError``) before writing anything when ``time_zone`` is
+        longer than ``TIME_ZONE_MAX_CHARS`` or ``reminder_token`` longer than
+        ``REMINDER_TOKEN_MAX_CHARS`` characters (or either is empty or not a string).
+        """
 
     @abstractmethod
     def record_goal_met(self, user_id: str, day: date) -> Profile:

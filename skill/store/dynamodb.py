@@ -4,7 +4,8 @@ Key design (single table, every item bounded in size)::
 
     pk                sk                 attributes
     USER#<user id>    PROFILE            goal, safety_heard, position {exercise, segment},
-                                         position_ts, streak, best_streak, last_met_day
+                                         position_ts, streak, best_streak, last_met_day,
+                                         time_zone (S), reminder_token (S) (both bounded)
     USER#<user id>    DAY#YYYY-MM-DD     one number per exercise id (sets done that day),
                                          expires_at (TTL, epoch seconds)
 
@@ -30,7 +31,7 @@ from typing import Any, Mapping
 
 from ..exceptions import StoreError, StoreUnavailable
 from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
-from .base import DAY_ITEM_TTL_DAYS, UNSET, Store, day_key
+from .base import DAY_ITEM_TTL_DAYS, UNSET, Store, check_profile_text, day_key
 from .dynamodb_http import DynamoDbHttpClient
 
 __all__ = ["DynamoDbStore", "PROFILE_SK", "DAY_SK_PREFIX", "user_pk", "day_sk", "expires_at"]
@@ -244,57 +245,78 @@ class DynamoDbStore(Store):
     def update_profile(self, user_id: str, *, goal: int | None = None,
                        safety_heard: bool | None = None,
                        position: Position | None | object = UNSET,
-                       position_ts: int = 0) -> bool:
-        """Change settings in one ``UpdateItem``.
+                       position_ts: int = 0,
+                       time_zone: str | None | object = UNSET,
+                       reminder_token: str | None | object = UNSET) -> bool:
+        """Change settings in one ``UpdateItem`` (``SET`` and ``REMOVE`` in one expression).
 
-        The position is written only if ``position_ts`` is not older than the stored one; when
-        it is stale, the goal and safety flag given in the same call are still written (a
-        second ``UpdateItem``, only in that case).
+        ``time_zone`` and ``reminder_token`` are ``S`` attributes; ``None`` removes them. The
+        position is written only if ``position_ts`` is not older than the stored one; when it is
+        stale, the other settings given in the same call are still written (a second
+        ``UpdateItem``, only in that case).
 
         Returns
         -------
         bool
             ``False`` when the position was refused as stale, else ``True``.
+
+        Raises
+        ------
+        ValueError, TypeError
+            Before any call, for a ``time_zone`` or ``reminder_token`` that is too long,
+            empty or not a string (see :func:`~.base.check_profile_text`).
         """
+        check_profile_text(time_zone, reminder_token)
         fields: dict[str, dict] = {}
+        remove: list[str] = []
         if goal is not None:
             fields["goal"] = _n(goal)
         if safety_heard is not None:
             fields["safety_heard"] = {"BOOL": bool(safety_heard)}
+        for name, text in (("time_zone", time_zone), ("reminder_token", reminder_token)):
+            if text is None:
+                remove.append(name)
+            elif text is not UNSET:
+                fields[name] = {"S": str(text)}
         key = self._key(user_id, PROFILE_SK)
         if position is UNSET:
-            if fields:
-                self._set_fields(key, fields)
+            if fields or remove:
+                self._set_fields(key, fields, remove)
             return True
         with_position = dict(fields)
         with_position["position_ts"] = _n(position_ts)
-        remove: tuple[str, ...] = ()
         if isinstance(position, Position):
             with_position["position"] = {"M": {"exercise": {"S": position.exercise_id},
                                                "segment": _n(position.segment)}}
+            with_remove = remove
         else:
-            remove = ("position",)
+            with_remove = [*remove, "position"]
         try:
-            self._set_fields(key, with_position, remove=remove,
+            self._set_fields(key, with_position, with_remove,
                              condition="attribute_not_exists(#position_ts) "
                                        "OR #position_ts <= :position_ts")
         except _ConditionFailed:
-            if fields:
-                self._set_fields(key, fields)
+            if fields or remove:
+                self._set_fields(key, fields, remove)
             return False
         return True
 
-    def _set_fields(self, key: dict, fields: Mapping[str, dict], remove: tuple[str, ...] = (),
+    def _set_fields(self, key: dict, fields: Mapping[str, dict], remove: list[str],
                     condition: str | None = None) -> dict:
-        names = {f"#{name}": name for name in [*fields, *remove]}
-        values = {f":{name}": value for name, value in fields.items()}
-        expression = "SET " + ", ".join(f"#{name} = :{name}" for name in fields)
+        """One ``UpdateItem``: ``SET`` ``fields`` and ``REMOVE`` ``remove`` (either may be
+        empty, not both)."""
+        clauses = []
+        if fields:
+            clauses.append("SET " + ", ".join(f"#{name} = :{name}" for name in fields))
         if remove:
-            expression += " REMOVE " + ", ".join(f"#{name}" for name in remove)
+            clauses.append("REMOVE " + ", ".join(f"#{name}" for name in remove))
         params: dict[str, Any] = {"TableName": self.table_name, "Key": key,
-                                  "UpdateExpression": expression,
-                                  "ExpressionAttributeNames": names,
-                                  "ExpressionAttributeValues": values}
+                                  "UpdateExpression": " ".join(clauses),
+                                  "ExpressionAttributeNames": {
+                                      f"#{name}": name for name in [*fields, *remove]}}
+        if fields:  # DynamoDB refuses an empty ExpressionAttributeValues
+            params["ExpressionAttributeValues"] = {
+                f":{name}": value for name, value in fields.items()}
         if condition:
             params["ConditionExpression"] = condition
         return self._call("update_item", **params)
@@ -485,6 +507,8 @@ def _profile(item: Mapping[str, Any] | None) -> Profile:
             streak=int(item.get("streak", {}).get("N", "0")),
             best_streak=int(item.get("best_streak", {}).get("N", "0")),
             last_met_day=date.fromisoformat(last_met) if last_met else None,
+            time_zone=item.get("time_zone", {}).get("S") or None,
+            reminder_token=item.get("reminder_token", {}).get("S") or None,
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise StoreError("malformed profile item in DynamoDB") from exc

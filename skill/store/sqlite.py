@@ -2,6 +2,10 @@
 
 Writes are single statements or short ``BEGIN IMMEDIATE`` transactions, so two processes that
 share a file (two consoles, or a web host with several workers) never lose an update.
+
+Files made by an earlier version are brought up to date when opened: a profile column added
+since (see ``_ADDED_PROFILE_COLUMNS``) is added with ``ALTER TABLE ... ADD COLUMN`` when
+``PRAGMA table_info`` does not list it; old rows read it as ``NULL``.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from pathlib import Path
 
 from ..exceptions import StoreUnavailable
 from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
-from .base import UNSET, Store, day_key
+from .base import UNSET, Store, check_profile_text, day_key
 
 __all__ = ["SqliteStore", "default_path"]
 
@@ -29,7 +33,9 @@ CREATE TABLE IF NOT EXISTS profiles (
     position_ts INTEGER NOT NULL DEFAULT 0,
     streak INTEGER NOT NULL DEFAULT 0,
     best_streak INTEGER NOT NULL DEFAULT 0,
-    last_met_day TEXT
+    last_met_day TEXT,
+    time_zone TEXT,
+    reminder_token TEXT
 );
 CREATE TABLE IF NOT EXISTS day_sets (
     user_id TEXT NOT NULL,
@@ -39,6 +45,29 @@ CREATE TABLE IF NOT EXISTS day_sets (
     PRIMARY KEY (user_id, day, exercise_id)
 );
 """
+# Profile columns added after the first release, with their types: added to older files.
+_ADDED_PROFILE_COLUMNS = {"time_zone": "TEXT", "reminder_token": "TEXT"}
+_PROFILE_COLUMNS = ("goal, safety_heard, position, position_ts, streak, best_streak, "
+                    "last_met_day, time_zone, reminder_token")
+
+
+def _migrate(conn: sqlite3.Connection) -> None:
+    """Add the profile columns a file made by an earlier version lacks."""
+    present = {row[1] for row in conn.execute("PRAGMA table_info(profiles)")}
+    missing = [name for name in _ADDED_PROFILE_COLUMNS if name not in present]
+    if not missing:
+        return
+    conn.execute("BEGIN IMMEDIATE")  # another process may be migrating the same file
+    try:
+        present = {row[1] for row in conn.execute("PRAGMA table_info(profiles)")}
+        for name in missing:
+            if name not in present:
+                conn.execute(f"ALTER TABLE profiles ADD COLUMN {name} "
+                             f"{_ADDED_PROFILE_COLUMNS[name]}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
 
 
 def default_path() -> Path:
@@ -63,6 +92,7 @@ class SqliteStore(Store):
                     Path(self.path).parent.mkdir(parents=True, exist_ok=True)
                 conn = sqlite3.connect(self.path, timeout=5.0, isolation_level=None)
                 conn.executescript(_SCHEMA)
+                _migrate(conn)
             except (sqlite3.Error, OSError) as exc:
                 raise StoreUnavailable(f"cannot open {self.path}: {exc}") from exc
             self._local.conn = conn
@@ -76,8 +106,7 @@ class SqliteStore(Store):
 
     def load(self, user_id: str, day: date) -> Snapshot:
         def read(db: sqlite3.Connection) -> Snapshot:
-            row = db.execute("SELECT goal, safety_heard, position, position_ts, streak, "
-                             "best_streak, last_met_day FROM profiles WHERE user_id = ?",
+            row = db.execute(f"SELECT {_PROFILE_COLUMNS} FROM profiles WHERE user_id = ?",
                              (user_id,)).fetchone()
             done = dict(db.execute("SELECT exercise_id, count FROM day_sets "
                                    "WHERE user_id = ? AND day = ?", (user_id, day_key(day))))
@@ -98,16 +127,26 @@ class SqliteStore(Store):
 
     def update_profile(self, user_id: str, *, goal: int | None = None,
                        safety_heard: bool | None = None, position=UNSET,
-                       position_ts: int = 0) -> bool:
+                       position_ts: int = 0, time_zone=UNSET, reminder_token=UNSET) -> bool:
+        check_profile_text(time_zone, reminder_token)
+        settings: dict[str, object] = {}
+        if goal is not None:
+            settings["goal"] = goal
+        if safety_heard is not None:
+            settings["safety_heard"] = int(safety_heard)
+        if time_zone is not UNSET:
+            settings["time_zone"] = time_zone
+        if reminder_token is not UNSET:
+            settings["reminder_token"] = reminder_token
+
         def write(db: sqlite3.Connection) -> bool:
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.execute("INSERT OR IGNORE INTO profiles (user_id) VALUES (?)", (user_id,))
-                if goal is not None:
-                    db.execute("UPDATE profiles SET goal = ? WHERE user_id = ?", (goal, user_id))
-                if safety_heard is not None:
-                    db.execute("UPDATE profiles SET safety_heard = ? WHERE user_id = ?",
-                               (int(safety_heard), user_id))
+                if settings:  # column names from the fixed keys above, never from input
+                    assignments = ", ".join(f"{name} = ?" for name in settings)
+                    db.execute(f"UPDATE profiles SET {assignments} WHERE user_id = ?",
+                               (*settings.values(), user_id))
                 accepted = True
                 if position is not UNSET:
                     encoded = json.dumps(position.to_dict()) if position else None
@@ -129,8 +168,7 @@ class SqliteStore(Store):
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.execute("INSERT OR IGNORE INTO profiles (user_id) VALUES (?)", (user_id,))
-                row = db.execute("SELECT goal, safety_heard, position, position_ts, streak, "
-                                 "best_streak, last_met_day FROM profiles WHERE user_id = ?",
+                row = db.execute(f"SELECT {_PROFILE_COLUMNS} FROM profiles WHERE user_id = ?",
                                  (user_id,)).fetchone()
                 profile = _profile(row)
                 streak, best = next_streak(profile, day)
@@ -185,7 +223,7 @@ class SqliteStore(Store):
 def _profile(row) -> Profile:
     if row is None:
         return Profile()
-    goal, safety, position, position_ts, streak, best, last_met = row
+    goal, safety, position, position_ts, streak, best, last_met, time_zone, token = row
     defaults = Profile()
     return Profile(
         goal=int(goal) if goal else defaults.goal,
@@ -195,4 +233,6 @@ def _profile(row) -> Profile:
         streak=int(streak or 0),
         best_streak=int(best or 0),
         last_met_day=date.fromisoformat(last_met) if last_met else None,
+        time_zone=time_zone or None,
+        reminder_token=token or None,
     )
