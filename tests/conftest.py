@@ -12,8 +12,9 @@ from skill.entry import make_handler
 from skill.locales import strings_for
 from skill.store.sqlite import SqliteStore
 
-# DynamoDB Local, started once per test session (tests/dynamo_fixtures.py).
-pytest_plugins = ["dynamo_fixtures"]
+# DynamoDB Local, started once per test session (tests/dynamo_fixtures.py), and a local fake
+# of the Alexa Settings and Reminders APIs (tests/alexa_api.py).
+pytest_plugins = ["dynamo_fixtures", "alexa_api"]
 
 
 class Clock:
