@@ -61,11 +61,13 @@ CUSTOM_INTENTS = {
     "HowToIntent": {"exercise": "ExerciseName"}, "ChooseExerciseIntent": {"exercise": "ExerciseName"},
     "RemainingIntent": {}, "ProgressIntent": {}, "ListExercisesIntent": {}, "SkipIntent": {},
     "SetGoalIntent": {"rounds": "AMAZON.NUMBER"}, "ResetTodayIntent": {},
+    "WeekIntent": {}, "SetReminderIntent": {"time": "AMAZON.TIME"}, "CancelReminderIntent": {},
 }
 MIN_SAMPLES = {
     "StartRoutineIntent": 15, "StartExerciseIntent": 12, "HowToIntent": 15,
     "ChooseExerciseIntent": 5, "RemainingIntent": 12, "ProgressIntent": 10,
     "ListExercisesIntent": 8, "SkipIntent": 7, "SetGoalIntent": 8, "ResetTodayIntent": 6,
+    "WeekIntent": 6, "SetReminderIntent": 8, "CancelReminderIntent": 6,
 }
 BUILTIN_INTENTS = {
     "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
