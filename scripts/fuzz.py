@@ -98,7 +98,8 @@ def envelope(request: dict, attributes=None, *, session: bool = True, context: b
         body["context"] = {"System": {
             "application": application, "user": {"userId": user},
             "device": {"deviceId": "amzn1.ask.device.FUZZ", "supportedInterfaces": {}},
-            "apiEndpoint": "https://api.amazonalexa.com", "apiAccessToken": "eyJ.fuzz.token"}}
+            # A closed local port: API calls are refused at once, never sent to Amazon.
+            "apiEndpoint": "https://127.0.0.1:1", "apiAccessToken": "eyJ.fuzz.token"}}
     if session:
         body["session"] = {"new": attributes is None, "sessionId": "amzn1.echo-api.session.f",
                            "application": application, "user": {"userId": user},

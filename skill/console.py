@@ -204,8 +204,14 @@ class Console:
 
     def __init__(self, handler: Handler, resolver: Resolver, user_id: str, locale: str = "en-US",
                  application_id: str = "amzn1.ask.skill.console",
-                 clock: Callable[[], datetime] | None = None):
+                 clock: Callable[[], datetime] | None = None, *, screen: bool = False,
+                 api_endpoint: str | None = None, api_token: str | None = None):
         self.handler = handler
+        # A device with a screen says it supports APL; an API endpoint and token (a local
+        # fake of Alexa's APIs in tests) let the skill read the time zone and set reminders.
+        self.screen = screen
+        self.api_endpoint = api_endpoint
+        self.api_token = api_token
         self.resolver = resolver
         self.user_id = user_id
         self.locale = locale
@@ -230,15 +236,19 @@ class Console:
         stamp = self.clock().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         request = {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": stamp,
                    "locale": self.locale, **request}
+        interfaces = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}} \
+            if self.screen else {}
+        system: dict = {"application": application, "user": user,
+                        "device": {"deviceId": self.device_id,
+                                   "supportedInterfaces": interfaces}}
+        if self.api_endpoint and self.api_token:
+            system.update(apiEndpoint=self.api_endpoint, apiAccessToken=self.api_token)
         return {
             "version": "1.0",
             "session": {"new": self.session["new"], "sessionId": self.session["sessionId"],
                         "application": application, "user": user,
                         "attributes": self.session["attributes"]},
-            "context": {"System": {"application": application, "user": user,
-                                   "device": {"deviceId": self.device_id,
-                                              "supportedInterfaces": {}},
-                                   "apiEndpoint": "https://api.amazonalexa.com"}},
+            "context": {"System": system},
             "request": request,
         }
 

@@ -51,6 +51,7 @@ class EventKind(str, Enum):
     CHOOSE_EXERCISE = "choose_exercise"
     REMAINING = "remaining"
     PROGRESS = "progress"
+    WEEK = "week"
     LIST = "list"
     SKIP = "skip"
     SET_GOAL = "set_goal"
@@ -90,7 +91,7 @@ class Event:
     exercise: str | None = None
     heard: str | None = None
     number: int | None = None
-    history: tuple[DayProgress, ...] | None = None  # the last days, for progress
+    history: tuple[DayProgress, ...] | None = None  # the last days, for progress and the week
 
 
 @dataclass(frozen=True)
@@ -365,6 +366,14 @@ def _say_streak(turn: _Turn) -> None:
         turn.say("dialog.streak", count=streak)
 
 
+def _say_streaks(turn: _Turn) -> None:
+    """The current streak, and the best one when it is longer."""
+    _say_streak(turn)
+    best = turn.snapshot.profile.best_streak
+    if best > current_streak(turn.snapshot.profile, turn.today.day):
+        turn.say("dialog.best_streak", count=best)
+
+
 def _after_round(turn: _Turn) -> None:
     """Nothing left in this round: congratulate, and offer the next round or say goodbye."""
     if turn.today.goal_met(turn.goal):
@@ -581,10 +590,7 @@ def _on_remaining(turn: _Turn, event: Event) -> None:
 def _on_progress(turn: _Turn, event: Event) -> None:
     total = turn.goal * len(EXERCISE_IDS)
     turn.say("dialog.progress_today", done=min(total, turn.today.total()), total=total)
-    _say_streak(turn)
-    best = turn.snapshot.profile.best_streak
-    if best > current_streak(turn.snapshot.profile, turn.today.day):
-        turn.say("dialog.best_streak", count=best)
+    _say_streaks(turn)
     if event.history is not None:
         days = {d.day: d for d in event.history}
         days[turn.today.day] = turn.today
@@ -595,6 +601,39 @@ def _on_progress(turn: _Turn, event: Event) -> None:
             turn.say("dialog.progress_week", count=met)
         else:
             turn.say("dialog.progress_week_none")
+    _follow_up(turn)
+
+
+def _day_name(turn: _Turn, day: date) -> str:
+    """"today", "yesterday" or the weekday's name: the last seven days need nothing more."""
+    if day == turn.today.day:
+        return turn.s.text("day_today")
+    if day == turn.today.day - timedelta(days=1):
+        return turn.s.text("day_yesterday")
+    return turn.s.raw("weekdays")[day.weekday()]
+
+
+def _on_week(turn: _Turn, event: Event) -> None:
+    """The last seven days: days exercised, sets in all, days the goal was met, streaks."""
+    if event.history is None:  # the history could not be read: today's figures still help
+        _on_progress(turn, event)
+        return
+    days = {d.day: d for d in event.history}
+    days[turn.today.day] = turn.today
+    week = [turn.today.day - timedelta(days=i) for i in range(6, -1, -1)]
+    done = {day: days[day].total() for day in week if day in days and days[day].total()}
+    if not done:
+        turn.say("dialog.week_empty")
+        _follow_up(turn)
+        return
+    turn.say("dialog.week_active", count=len(done),
+             sets=_sets_phrase(turn, sum(done.values())))
+    met = [day for day in week if day in done and days[day].goal_met(turn.goal)]
+    if met:
+        turn.say("dialog.week_met", days=turn.s.join([_day_name(turn, d) for d in met]))
+    else:
+        turn.say("dialog.week_met_none")
+    _say_streaks(turn)
     _follow_up(turn)
 
 
@@ -829,6 +868,7 @@ _HANDLERS: dict[EventKind, Callable[[_Turn, Event], None]] = {
     EventKind.CHOOSE_EXERCISE: _on_choose_exercise,
     EventKind.REMAINING: _on_remaining,
     EventKind.PROGRESS: _on_progress,
+    EventKind.WEEK: _on_week,
     EventKind.LIST: _on_list,
     EventKind.SKIP: _on_skip,
     EventKind.SET_GOAL: _on_set_goal,

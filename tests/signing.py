@@ -158,7 +158,9 @@ def envelope(request_type: str = "LaunchRequest", *, offset: float = 0,
         "context": {"System": {"application": application, "user": user,
                                "device": {"deviceId": "amzn1.ask.device.TEST",
                                           "supportedInterfaces": {}},
-                               "apiEndpoint": "https://api.amazonalexa.com",
+                               # A closed local port: the Settings API look-up fails at
+                               # once, as it would never reach Amazon from a test.
+                               "apiEndpoint": "https://127.0.0.1:1",
                                "apiAccessToken": API_TOKEN}},
         "request": request,
     }

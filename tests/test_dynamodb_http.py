@@ -92,7 +92,7 @@ def scripted_endpoint(answer: Answer, close_after_each: bool = False,
             with lock:
                 seen.append({"target": self.headers.get("X-Amz-Target", ""),
                              "headers": dict(self.headers), "body": body,
-                             "connection": id(self.connection)})
+                             "connection": self.client_address})  # ports differ per connection
                 number = len(seen)
             time.sleep(delay)
             status, payload, *extra = answer(number)

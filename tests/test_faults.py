@@ -316,6 +316,8 @@ def with_tokens(handler: Callable[[dict, Any], dict]) -> Callable[[dict, Any], d
     def wrapped(event: dict, context: Any) -> dict:
         event = copy.deepcopy(event)
         event["context"]["System"]["apiAccessToken"] = API_TOKEN
+        # The token goes out for real (a Settings API look-up, refused by a closed local port).
+        event["context"]["System"]["apiEndpoint"] = "https://127.0.0.1:1"
         event["context"]["System"]["user"]["accessToken"] = LWA_TOKEN
         if "session" in event:
             event["session"]["user"]["accessToken"] = LWA_TOKEN

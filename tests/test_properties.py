@@ -137,7 +137,9 @@ def build_envelope(request: dict, *, user_id: str, attributes: Any = None, new: 
             "application": application, "user": dict(user),
             "device": {"deviceId": "amzn1.ask.device.PROP",
                        "supportedInterfaces": {"AudioPlayer": {}}},
-            "apiEndpoint": "https://api.amazonalexa.com", "apiAccessToken": API_TOKEN}},
+            # A closed local port: Settings and Reminders API calls go out for real and are
+            # refused at once (a test never reaches Amazon).
+            "apiEndpoint": "https://127.0.0.1:1", "apiAccessToken": API_TOKEN}},
         "request": request,
     }
     if request.get("type", "").startswith("AlexaSkillEvent.") or shape.get("no_session"):
@@ -147,6 +149,9 @@ def build_envelope(request: dict, *, user_id: str, attributes: Any = None, new: 
     if shape.get("no_session_user") and "session" in envelope:
         del envelope["session"]["user"]
     system = envelope["context"]["System"]
+    if shape.get("screen"):  # an Echo Show: replies about an exercise carry its APL screen
+        system["device"]["supportedInterfaces"]["Alexa.Presentation.APL"] = {
+            "runtime": {"maxVersion": "2023.3"}}
     if shape.get("no_interfaces"):
         del system["device"]["supportedInterfaces"]
     if shape.get("no_device"):
@@ -227,19 +232,33 @@ def exercise_slot(draw, name: str) -> dict | None:
     return slot
 
 
-@st.composite
-def number_slot(draw, name: str) -> dict | None:
+def _filled_slot(draw, name: str, values: st.SearchStrategy[str]) -> dict | None:
+    """Absent, present without a value, or with one of ``values``."""
     kind = draw(st.sampled_from(["absent", "no_value", "value"]))
     if kind == "absent":
         return None
     slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE"}
     if kind == "value":
-        slot["value"] = draw(st.one_of(
-            st.sampled_from(["2", "3", "0", "1", "4", "-1", "02", "003", "99999",
-                             "2.5", "two", "?", "", " 3 ", "\u0663", "\u00b2", "\uff13",
-                             "1e3", "9" * 5000]),
-            st.integers(-10, 10 ** 12).map(str), junk_text))
+        slot["value"] = draw(values)
     return slot
+
+
+@st.composite
+def number_slot(draw, name: str) -> dict | None:
+    return _filled_slot(draw, name, st.one_of(
+        st.sampled_from(["2", "3", "0", "1", "4", "-1", "02", "003", "99999",
+                         "2.5", "two", "?", "", " 3 ", "\u0663", "\u00b2", "\uff13",
+                         "1e3", "9" * 5000]),
+        st.integers(-10, 10 ** 12).map(str), junk_text))
+
+
+@st.composite
+def time_slot(draw, name: str) -> dict | None:
+    """AMAZON.TIME as Alexa fills it ("08:00", "MO" for morning) and values it never sends."""
+    return _filled_slot(draw, name, st.one_of(
+        st.sampled_from(["08:00", "19:30", "00:00", "23:59", "MO", "AF", "EV", "NI",
+                         "24:00", "8:00", "08:60", "T08:00", "", " 08:00 "]),
+        junk_text))
 
 
 @st.composite
@@ -248,8 +267,12 @@ def intent_request(draw, names: st.SearchStrategy[str] | None = None) -> dict:
         st.sampled_from(sorted(INTENTS)), st.sampled_from(UNDECLARED_INTENTS)))
     slots: dict[str, Any] = {}
     for slot_name, slot_type in INTENTS.get(name, {}).items():
-        slot = draw(exercise_slot(slot_name) if slot_type == "ExerciseName"
-                    else number_slot(slot_name))
+        if slot_type == "ExerciseName":
+            slot = draw(exercise_slot(slot_name))
+        elif slot_type == "AMAZON.TIME":
+            slot = draw(time_slot(slot_name))
+        else:
+            slot = draw(number_slot(slot_name))
         if slot is not None:
             slots[slot_name] = slot
     intent: dict[str, Any] = {"name": name,
@@ -298,19 +321,44 @@ def undeclared_request() -> st.SearchStrategy[dict]:
     )
 
 
+def button_request() -> st.SearchStrategy[dict]:
+    """A touch on the exercise screen: the three buttons, or arguments a device could garble."""
+    arguments = st.one_of(st.sampled_from([["next"], ["pause"], ["repeat"]]),
+                          st.lists(st.one_of(junk_text, st.integers(), st.none()), max_size=3),
+                          st.none(), junk_text)
+    return arguments.map(lambda args: {"type": "Alexa.Presentation.APL.UserEvent",
+                                       "token": "legExerciseScreen", "arguments": args,
+                                       "source": {"type": "TouchWrapper"}})
+
+
+def permission_answer() -> st.SearchStrategy[dict]:
+    """Alexa's answer to the reminders permission request, well formed or not."""
+    return st.builds(
+        lambda status, token: {"type": "Connections.Response", "name": "AskFor",
+                               "status": {"code": "200", "message": "OK"},
+                               "payload": {"permissionScope":
+                                           "alexa::alerts:reminders:skill:readwrite",
+                                           "status": status},
+                               "token": token},
+        st.one_of(st.sampled_from(["ACCEPTED", "DENIED", "NOT_ANSWERED"]), junk_text),
+        st.one_of(st.sampled_from(["08:00", "23:59", "24:00", "MO", ""]), junk_text))
+
+
 def any_request() -> st.SearchStrategy[dict]:
     return st.one_of(
         st.just({"type": "LaunchRequest"}),
         intent_request(),
         session_ended_request(),
         skill_disabled_request(),
+        button_request(),
+        permission_answer(),
         undeclared_request(),
     )
 
 
 shapes = st.fixed_dictionaries({}, optional={
     key: st.just(True) for key in (
-        "no_session", "no_session_attributes", "no_session_user", "no_context",
+        "screen", "no_session", "no_session_attributes", "no_session_user", "no_context",
         "no_context_user", "no_device", "no_interfaces", "no_version")})
 
 timestamps = st.one_of(
@@ -842,7 +890,7 @@ def _fuzz_envelope(request: dict, attributes: dict | None = None) -> dict:
             "context": {"System": {"application": application, "user": user,
                                    "device": {"deviceId": "amzn1.ask.device.FUZZ",
                                               "supportedInterfaces": {}},
-                                   "apiEndpoint": "https://api.amazonalexa.com",
+                                   "apiEndpoint": "https://127.0.0.1:1",  # refused at once
                                    "apiAccessToken": "eyJ.fuzz.token"}},
             "session": {"new": False, "sessionId": "amzn1.echo-api.session.f",
                         "application": application, "user": user,

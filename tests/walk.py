@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from collections import deque
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Callable, Iterable, Iterator
 
 from skill.alexa.turn import snapshot_to_dict
@@ -26,8 +26,13 @@ def events() -> list[Event]:
             out += [Event(kind, heard="jumping jacks"), Event(kind)]
         elif kind is EventKind.SET_GOAL:
             out += [Event(kind, number=n) for n in (2, 3, 7, None)]
-        elif kind is EventKind.PROGRESS:
-            out += [Event(kind), Event(kind, history=(DayProgress(DAY, {}),))]
+        elif kind in (EventKind.PROGRESS, EventKind.WEEK):
+            # No history (unread), an empty day, and the longest answer: every day of the
+            # week done in full (seven day names to say).
+            full_week = tuple(DayProgress(DAY - timedelta(days=i), {e: 3 for e in EXERCISE_IDS})
+                              for i in range(1, 7))
+            out += [Event(kind), Event(kind, history=(DayProgress(DAY, {}),)),
+                    Event(kind, history=full_week)]
         else:
             out.append(Event(kind))
     return out

@@ -9,17 +9,26 @@ from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractR
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 from ask_sdk_model.slu.entityresolution import StatusCode
+from ask_sdk_model.ui import SimpleCard
 
 from ..content import EXERCISE_IDS
 from ..dialog import Event, EventKind
 from ..exceptions import StoreError
 from ..locales import strings_for
 from ..store.base import Store
+from .screen import howto_card, summary_card, supports_apl
+from .services import ApiAccess, fetch_time_zone
 from .turn import TurnInput, run_turn
 
-__all__ = ["INTENT_EVENTS", "build_handlers", "ErrorHandler"]
+__all__ = ["INTENT_EVENTS", "BUTTON_EVENTS", "build_handlers", "ErrorHandler", "user_id_of"]
 
 log = logging.getLogger(__name__)
+
+_USER_EVENT = "Alexa.Presentation.APL.UserEvent"
+# The screen's buttons (skill/apl.py) send these; each is what saying the word would do.
+BUTTON_EVENTS: dict[str, EventKind] = {
+    "next": EventKind.NEXT, "pause": EventKind.PAUSE, "repeat": EventKind.REPEAT,
+}
 
 # The one table from intent names (interaction_model/) to dialog events.
 INTENT_EVENTS: dict[str, EventKind] = {
@@ -29,6 +38,7 @@ INTENT_EVENTS: dict[str, EventKind] = {
     "ChooseExerciseIntent": EventKind.CHOOSE_EXERCISE,
     "RemainingIntent": EventKind.REMAINING,
     "ProgressIntent": EventKind.PROGRESS,
+    "WeekIntent": EventKind.WEEK,
     "ListExercisesIntent": EventKind.LIST,
     "SkipIntent": EventKind.SKIP,
     "SetGoalIntent": EventKind.SET_GOAL,
@@ -53,7 +63,8 @@ def _request_type(handler_input: HandlerInput) -> str:
     return handler_input.request_envelope.request.object_type or ""
 
 
-def _user_id(handler_input: HandlerInput) -> str:
+def user_id_of(handler_input: HandlerInput) -> str:
+    """Whose data a request is about (``anonymous`` when Alexa sent no user)."""
     envelope = handler_input.request_envelope
     if envelope.session is not None and envelope.session.user is not None:
         return envelope.session.user.user_id or "anonymous"
@@ -101,6 +112,12 @@ def event_from_request(handler_input: HandlerInput) -> Event:
         return Event(EventKind.LAUNCH)
     if request_type == "SessionEndedRequest":
         return Event(EventKind.SESSION_ENDED)
+    if request_type == _USER_EVENT:
+        from ..apl import user_event_action
+
+        action = user_event_action(getattr(handler_input.request_envelope.request, "arguments",
+                                           None))
+        return Event(BUTTON_EVENTS.get(action or "", EventKind.FALLBACK))
     intent_name = handler_input.request_envelope.request.intent.name
     kind = INTENT_EVENTS.get(intent_name, EventKind.FALLBACK)
     if kind in (EventKind.START_EXERCISE, EventKind.HOW_TO, EventKind.CHOOSE_EXERCISE):
@@ -121,8 +138,13 @@ class DialogRequestHandler(AbstractRequestHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         request_type = _request_type(handler_input)
+        request = handler_input.request_envelope.request
         if request_type == "IntentRequest":
-            return getattr(handler_input.request_envelope.request, "intent", None) is not None
+            return getattr(request, "intent", None) is not None
+        if request_type == _USER_EVENT:  # a button on the screen; anything else is ignored
+            from ..apl import user_event_action
+
+            return user_event_action(getattr(request, "arguments", None)) is not None
         return request_type in ("LaunchRequest", "SessionEndedRequest")
 
     def handle(self, handler_input: HandlerInput) -> Optional[Response]:
@@ -130,27 +152,51 @@ class DialogRequestHandler(AbstractRequestHandler):
         strings = handler_input.attributes_manager.request_attributes.get("strings") \
             or strings_for(getattr(envelope.request, "locale", None))
         event = event_from_request(handler_input)
+        access = ApiAccess.from_envelope(envelope)
         result = run_turn(self.store, TurnInput(
-            user_id=_user_id(handler_input),
+            user_id=user_id_of(handler_input),
             event=event,
             timestamp=getattr(envelope.request, "timestamp", None),
             session_attributes=handler_input.attributes_manager.session_attributes or {},
             strings=strings,
             timezone_name=self.timezone_name,
             budget_seconds=self.budget_seconds,
+            device_zone=(lambda: fetch_time_zone(access)) if access is not None else None,
         ))
         handler_input.attributes_manager.request_attributes["outcome"] = (
             "store_error" if result.store_failed else "ok")
         if event.kind is EventKind.SESSION_ENDED:
             return handler_input.response_builder.response
         handler_input.attributes_manager.session_attributes = result.session_attributes
-        reply = result.outcome.reply
+        outcome = result.outcome
+        reply = outcome.reply
         builder = handler_input.response_builder.speak(reply.speech)
         if reply.end_session:
             builder.set_should_end_session(True)
         else:
             builder.ask(reply.reprompt or reply.speech)
+        if supports_apl(envelope):
+            # Imported here: the screen module builds its document once, and only devices
+            # with a screen need it (a cold start on an Echo Dot never pays for it).
+            from ..apl import render_directive
+            from .screen import screen_view
+
+            view = screen_view(outcome.state, outcome.snapshot, strings, self.budget_seconds)
+            if view is not None:
+                builder.add_directive(_render_document(render_directive(view, strings)))
+        if event.kind is EventKind.HOW_TO and event.exercise is not None:
+            builder.set_card(SimpleCard(*howto_card(strings, event.exercise)))
+        elif reply.end_session:
+            builder.set_card(SimpleCard(*summary_card(strings, outcome.snapshot)))
         return builder.response
+
+
+def _render_document(directive: dict):
+    """The ASK model's RenderDocument directive (the response builder takes model objects)."""
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
+
+    return RenderDocumentDirective(token=directive["token"], document=directive["document"],
+                                   datasources=directive["datasources"])
 
 
 class SkillDisabledHandler(AbstractRequestHandler):
@@ -164,7 +210,7 @@ class SkillDisabledHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Optional[Response]:
         try:
-            self.store.delete_user(_user_id(handler_input))
+            self.store.delete_user(user_id_of(handler_input))
         except StoreError as exc:
             # Raise so Alexa retries the event later rather than the data staying forever.
             log.error("could not delete a disabled user's data: %s", type(exc).__name__)
@@ -203,8 +249,12 @@ class ErrorHandler(AbstractExceptionHandler):
 
 def build_handlers(store: Store, timezone_name: str, budget_seconds: float) -> list:
     """Every request handler, in the order the SDK should try them."""
+    from .reminders import PermissionAnswerHandler, ReminderIntentHandler
+
     return [
         SkillDisabledHandler(store),
+        ReminderIntentHandler(store, timezone_name),
+        PermissionAnswerHandler(store, timezone_name),
         DialogRequestHandler(store, timezone_name, budget_seconds),
         UnknownRequestHandler(),
     ]

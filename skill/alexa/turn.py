@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, timezone
-from typing import Any, Mapping
+from typing import Any, Callable, Mapping
 
 from .. import dialog
 from ..content import ROUNDS_PER_DAY_CHOICES
@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 
 STATE_KEY = "dialog"
 SNAPSHOT_KEY = "progress"
+ZONE_KEY = "zone"  # the zone this session runs on, once learnt
 
 
 @dataclass(frozen=True)
@@ -36,8 +37,10 @@ class TurnInput:
     timestamp: datetime | None
     session_attributes: Mapping[str, Any]
     strings: Strings
-    timezone_name: str
+    timezone_name: str  # the configured default zone
     budget_seconds: float
+    # The device's zone from the Alexa Settings API, asked once per session (None: unknown).
+    device_zone: Callable[[], str | None] | None = None
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ def snapshot_to_dict(snapshot: Snapshot) -> dict:
         "streak": p.streak,
         "best": p.best_streak,
         "last_met": p.last_met_day.isoformat() if p.last_met_day else None,
+        "zone": p.time_zone,
+        "reminder": p.reminder_token,
     }
 
 
@@ -72,7 +77,9 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
             position=Position.from_dict(data.get("position")),
             position_ts=int(data.get("position_ts") or 0), streak=int(data["streak"]),
             best_streak=int(data["best"]),
-            last_met_day=date.fromisoformat(data["last_met"]) if data.get("last_met") else None)
+            last_met_day=date.fromisoformat(data["last_met"]) if data.get("last_met") else None,
+            time_zone=_zone_or_none(data.get("zone")),
+            reminder_token=str(data["reminder"]) if data.get("reminder") else None)
         done = {str(k): int(v) for k, v in dict(data["done"]).items()}
         snapshot = Snapshot(profile, DayProgress(date.fromisoformat(data["day"]), done))
     except (KeyError, TypeError, ValueError, AttributeError):  # e.g. a position that is no dict
@@ -83,6 +90,13 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
             0 <= n <= max(ROUNDS_PER_DAY_CHOICES) for n in done.values()):
         return None
     return snapshot
+
+
+def _zone_or_none(name: Any) -> str | None:
+    """``name`` if it is a zone this machine knows, else ``None`` (session data is untrusted)."""
+    if not isinstance(name, str) or not name or len(name) > 64:
+        return None
+    return name if parse_zone(name, fallback="").key == name else None
 
 
 def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int,
@@ -111,22 +125,44 @@ _NEEDS_PROFILE = (MarkSafetyHeard, SavePosition, RecordGoalMet)
 def run_turn(store: Store, turn: TurnInput) -> TurnResult:
     """Load (once per session), run the dialog, write its effects, and say if writing failed."""
     now = turn.timestamp or datetime.now(timezone.utc)
-    zone = parse_zone(turn.timezone_name)
-    today = local_day(now, zone)
     attributes = dict(turn.session_attributes or {})
     state = DialogState.from_dict(attributes.get(STATE_KEY))
     snapshot = snapshot_from_dict(attributes.get(SNAPSHOT_KEY))
+    zone_name = _zone_or_none(attributes.get(ZONE_KEY))
+    learnt = None
+    if zone_name is None and turn.device_zone is not None:
+        learnt = zone_name = _zone_or_none(turn.device_zone())
+    today = local_day(now, parse_zone(zone_name or turn.timezone_name))
     read_failed = False
-    if snapshot is None or snapshot.today.day != today:
+
+    def load(day: date, carried: Snapshot | None) -> Snapshot:
+        nonlocal read_failed
         try:
-            snapshot = store.load(turn.user_id, today)
+            return store.load(turn.user_id, day)
         except StoreError as exc:
             log.warning("store read failed: %s", type(exc).__name__)
             read_failed = True
-            carried = snapshot.profile if snapshot is not None else Profile()
-            snapshot = Snapshot(carried, DayProgress(today, {}))
+            return Snapshot(carried.profile if carried else Profile(), DayProgress(day, {}))
+
+    if snapshot is None or snapshot.today.day != today:
+        snapshot = load(today, snapshot)
+    if zone_name is None:
+        # The Settings API did not answer: the zone it gave before, kept on the profile, is
+        # better than the configured default.
+        zone_name = snapshot.profile.time_zone or turn.timezone_name
+        day_there = local_day(now, parse_zone(zone_name))
+        if day_there != today:
+            today = day_there
+            snapshot = load(today, snapshot)
+    elif learnt is not None and snapshot.profile.time_zone != learnt and not read_failed:
+        try:  # cache the device's zone on the profile: a later session may not reach the API
+            store.update_profile(turn.user_id, time_zone=learnt)
+            snapshot = Snapshot(replace(snapshot.profile, time_zone=learnt), snapshot.today)
+        except StoreError as exc:
+            log.warning("store write failed: %s (time zone)", type(exc).__name__)
+    attributes[ZONE_KEY] = zone_name
     event = turn.event
-    if event.kind is EventKind.PROGRESS and not read_failed:
+    if event.kind in (EventKind.PROGRESS, EventKind.WEEK) and not read_failed:
         try:
             history = tuple(store.recent_days(turn.user_id, today, 7))
         except StoreError:

@@ -1,0 +1,243 @@
+"""The daily reminder: "remind me every day at 8 am", "stop my reminder", and the permission.
+
+Without the reminders permission the skill asks for it by voice (an ``AskFor`` request through a
+``Connections.SendRequest`` directive); Alexa asks the user and answers with a
+``Connections.Response`` carrying the time back in its token. The reminder's alert token is kept
+on the profile so that "stop my reminder" can delete it.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timezone
+from typing import Any, Optional
+
+from ask_sdk_core.dispatch_components import AbstractRequestHandler
+from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
+
+from ..dialog import DialogState
+from ..exceptions import StoreError
+from ..locales import Strings, strings_for
+from ..progress import local_day, parse_zone
+from ..store.base import Store
+from .services import (REMINDERS_PERMISSION, AlexaApiError, ApiAccess, DailyReminder,
+                       PermissionMissing, create_daily_reminder, delete_reminder,
+                       fetch_time_zone)
+from .turn import SNAPSHOT_KEY, STATE_KEY, ZONE_KEY, snapshot_from_dict
+
+__all__ = ["ReminderIntentHandler", "PermissionAnswerHandler", "reminder_time"]
+
+log = logging.getLogger(__name__)
+
+SET_INTENT = "SetReminderIntent"
+CANCEL_INTENT = "CancelReminderIntent"
+# AMAZON.TIME resolves "in the morning" and the like to these; a coach picks a sensible hour.
+_PARTS_OF_DAY = {"MO": (8, 0), "AF": (14, 0), "EV": (19, 0), "NI": (21, 0)}
+_CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
+
+
+def reminder_time(value: Any) -> tuple[int, int] | None:
+    """Hour and minute from an AMAZON.TIME value ("08:00", "MO" ...), or ``None``."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if value in _PARTS_OF_DAY:
+        return _PARTS_OF_DAY[value]
+    match = _CLOCK.fullmatch(value)
+    return (int(match.group(1)), int(match.group(2))) if match else None
+
+
+def _spoken_time(strings: Strings, hour: int, minute: int) -> str:
+    """"8:00 AM" where the language counts 12 hours, "8:00" where it counts 24."""
+    if strings.text("reminder.clock") == "12":
+        ampm = strings.text("reminder.am" if hour < 12 else "reminder.pm")
+        return f"{(hour % 12) or 12}:{minute:02d} {ampm}"
+    return f"{hour}:{minute:02d}"
+
+
+def _strings(handler_input: HandlerInput) -> Strings:
+    request = handler_input.request_envelope.request
+    return handler_input.attributes_manager.request_attributes.get("strings") \
+        or strings_for(getattr(request, "locale", None))
+
+
+def _user_id(handler_input: HandlerInput) -> str:
+    from .handlers import user_id_of  # the one definition of whose data this is
+
+    return user_id_of(handler_input)
+
+
+class _ReminderTurn:
+    """One reminder request: reads what it needs, answers, and keeps the session as it was."""
+
+    def __init__(self, handler_input: HandlerInput, store: Store, default_zone: str):
+        self.handler_input = handler_input
+        self.store = store
+        self.default_zone = default_zone
+        self.envelope = handler_input.request_envelope
+        self.strings = _strings(handler_input)
+        self.access = ApiAccess.from_envelope(self.envelope)
+        self.attributes = dict(handler_input.attributes_manager.session_attributes or {})
+        self.user_id = _user_id(handler_input)
+        stamp = getattr(self.envelope.request, "timestamp", None)
+        self.now = stamp if isinstance(stamp, datetime) else datetime.now(timezone.utc)
+
+    # -- what is known about the user -----------------------------------------------------
+
+    def _profile(self):
+        snapshot = snapshot_from_dict(self.attributes.get(SNAPSHOT_KEY))
+        if snapshot is not None:
+            return snapshot.profile
+        zone = parse_zone(self.attributes.get(ZONE_KEY) or self.default_zone)
+        return self.store.load(self.user_id, local_day(self.now, zone)).profile
+
+    def _zone(self) -> str:
+        zone = self.attributes.get(ZONE_KEY)
+        if isinstance(zone, str) and parse_zone(zone, fallback="").key == zone:
+            return zone
+        learnt = fetch_time_zone(self.access) if self.access is not None else None
+        if learnt:
+            return learnt
+        try:
+            return self._profile().time_zone or self.default_zone
+        except StoreError:
+            return self.default_zone
+
+    def _forget_cached_snapshot(self) -> None:
+        # The profile changed behind the session's copy: read it again next turn.
+        self.attributes.pop(SNAPSHOT_KEY, None)
+
+    # -- answers ----------------------------------------------------------------------------
+
+    def reply(self, *speech_keys: str, **fields: Any) -> Response:
+        """Say ``speech_keys`` then carry on where the session was (its last question)."""
+        state = DialogState.from_dict(self.attributes.get(STATE_KEY))
+        parts = [self.strings.say(key, **fields) for key in speech_keys]
+        if state.last_reprompt:
+            question = reprompt = state.last_reprompt
+        else:
+            question = self.strings.say("dialog.ask_anything_else")
+            reprompt = self.strings.say("dialog.reprompt_anything_else")
+        self.handler_input.attributes_manager.session_attributes = self.attributes
+        return self.handler_input.response_builder.speak(
+            " ".join(parts + [question])).ask(reprompt).response
+
+    def ask_time(self) -> Response:
+        self.handler_input.attributes_manager.session_attributes = self.attributes
+        return self.handler_input.response_builder.speak(
+            self.strings.say("reminder.ask_time")).ask(
+            self.strings.say("reminder.reprompt_time")).response
+
+    def ask_permission(self, hour: int, minute: int) -> Response:
+        """Let Alexa ask for the reminders permission; the time rides in the token."""
+        from ask_sdk_model.interfaces.connections import SendRequestDirective
+
+        self.handler_input.attributes_manager.session_attributes = self.attributes
+        directive = SendRequestDirective(
+            name="AskFor", token=f"{hour:02d}:{minute:02d}",
+            payload={"@type": "AskForPermissionsConsentRequest", "@version": "1",
+                     "permissionScope": REMINDERS_PERMISSION})
+        # No speech and no reprompt: Alexa speaks the consent question itself.
+        return self.handler_input.response_builder.add_directive(directive).response
+
+    def create(self, hour: int, minute: int) -> Response:
+        if self.access is None:
+            return self.reply("reminder.unsupported")
+        reminder = DailyReminder(hour=hour, minute=minute, time_zone=self._zone(),
+                                 locale=self.strings.locale,
+                                 text=self.strings.text("reminder.text"))
+        try:
+            previous = self._profile().reminder_token
+        except StoreError:
+            previous = None
+        try:
+            token = create_daily_reminder(self.access, reminder, self.now)
+        except PermissionMissing:
+            return self.ask_permission(hour, minute)
+        except AlexaApiError as exc:
+            log.warning("reminder not created: %s", type(exc).__name__)
+            return self.reply("reminder.failed")
+        if previous and previous != token:
+            try:  # one daily reminder per user: the old one goes
+                delete_reminder(self.access, previous)
+            except AlexaApiError as exc:
+                log.warning("old reminder not deleted: %s", type(exc).__name__)
+        try:
+            self.store.update_profile(self.user_id, reminder_token=token)
+        except (StoreError, ValueError) as exc:  # ValueError: a token too long to keep
+            log.warning("store write failed: %s (reminder)", type(exc).__name__)
+        self._forget_cached_snapshot()
+        return self.reply("reminder.set", time=_spoken_time(self.strings, hour, minute))
+
+    def cancel(self) -> Response:
+        try:
+            token = self._profile().reminder_token
+        except StoreError:
+            return self.reply("reminder.delete_failed")
+        if not token:
+            return self.reply("reminder.none")
+        if self.access is None:
+            return self.reply("reminder.unsupported")
+        try:
+            delete_reminder(self.access, token)  # False: already gone, which is what we want
+        except PermissionMissing:
+            pass  # the permission was withdrawn: Alexa has dropped the skill's reminders
+        except AlexaApiError as exc:
+            log.warning("reminder not deleted: %s", type(exc).__name__)
+            return self.reply("reminder.delete_failed")
+        try:
+            self.store.update_profile(self.user_id, reminder_token=None)
+        except StoreError as exc:
+            log.warning("store write failed: %s (reminder)", type(exc).__name__)
+        self._forget_cached_snapshot()
+        return self.reply("reminder.deleted")
+
+
+class _ReminderHandler(AbstractRequestHandler):
+    def __init__(self, store: Store, timezone_name: str):
+        self.store = store
+        self.timezone_name = timezone_name
+
+
+class ReminderIntentHandler(_ReminderHandler):
+    """SetReminderIntent (with or without a time) and CancelReminderIntent."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        return (request.object_type == "IntentRequest"
+                and getattr(getattr(request, "intent", None), "name", None)
+                in (SET_INTENT, CANCEL_INTENT))
+
+    def handle(self, handler_input: HandlerInput) -> Optional[Response]:
+        turn = _ReminderTurn(handler_input, self.store, self.timezone_name)
+        intent = handler_input.request_envelope.request.intent
+        if intent.name == CANCEL_INTENT:
+            return turn.cancel()
+        slot = (intent.slots or {}).get("time")
+        when = reminder_time(getattr(slot, "value", None))
+        if when is None:
+            return turn.ask_time()
+        return turn.create(*when)
+
+
+class PermissionAnswerHandler(_ReminderHandler):
+    """Alexa's answer to the AskFor request: create the reminder, or say how to allow it."""
+
+    def can_handle(self, handler_input: HandlerInput) -> bool:
+        request = handler_input.request_envelope.request
+        return (request.object_type == "Connections.Response"
+                and getattr(request, "name", None) == "AskFor")
+
+    def handle(self, handler_input: HandlerInput) -> Optional[Response]:
+        request = handler_input.request_envelope.request
+        turn = _ReminderTurn(handler_input, self.store, self.timezone_name)
+        payload = getattr(request, "payload", None) or {}
+        status = payload.get("status") if isinstance(payload, dict) else None
+        when = reminder_time(getattr(request, "token", None))
+        if status == "ACCEPTED" and when is not None:
+            return turn.create(*when)
+        if status == "ACCEPTED":  # a token we did not write: ask again rather than guess
+            return turn.ask_time()
+        return turn.reply("reminder.permission_denied")

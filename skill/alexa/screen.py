@@ -1,0 +1,96 @@
+"""What a reply shows besides speech: the APL exercise screen and the Alexa app's home cards.
+
+Pure functions of the turn's outcome; the handlers decide when to attach them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..coaching import plan_set
+from ..content import EXERCISE_IDS, get_exercise
+from ..dialog import DialogState, Mode
+from ..locales import Strings
+from ..progress import Snapshot, current_streak
+
+if TYPE_CHECKING:
+    from ..apl import ScreenView
+
+__all__ = ["supports_apl", "screen_view", "howto_card", "summary_card"]
+
+
+def supports_apl(envelope: Any) -> bool:
+    """Whether the device that sent ``envelope`` has a screen that renders APL."""
+    system = getattr(getattr(envelope, "context", None), "system", None)
+    interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
+    # The model keeps interfaces it knows as attributes (``alexa_presentation_apl``).
+    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+
+
+def screen_view(state: DialogState, snapshot: Snapshot, strings: Strings,
+                budget_seconds: float) -> "ScreenView | None":
+    """The screen for the exercise the reply is about, or ``None`` when it is about none.
+
+    In a set: the segment just narrated (its reps, on its side). Offered after a how-to: the
+    whole exercise.
+    """
+    exercise_id = None
+    if state.mode is Mode.IN_SET and state.exercise in EXERCISE_IDS:
+        exercise_id = state.exercise
+    elif state.mode is Mode.OFFER_EXERCISE and state.offer in EXERCISE_IDS:
+        exercise_id = state.offer
+    if exercise_id is None:
+        return None
+    from ..apl import ScreenView  # only screens need it (see handlers)
+
+    exercise = get_exercise(exercise_id)
+    goal = snapshot.profile.goal
+    per_side, sides = exercise.reps, exercise.sides
+    first, last, side = 1, per_side * max(1, len(sides)), None
+    if exercise_id == state.exercise and state.mode is Mode.IN_SET:
+        set_number = min(goal, snapshot.today.count(exercise_id) + 1)
+        segments = plan_set(exercise_id, strings, budget_seconds, set_number, goal)
+        segment = segments[min(state.segment, len(segments) - 1)]
+        first, last = segment.first_rep, segment.last_rep
+    total = per_side * max(1, len(sides))
+    if sides and (first - 1) // per_side == (last - 1) // per_side:
+        # Within one side: count reps on that side, as the coach does.
+        side = sides[(first - 1) // per_side]
+        offset = (first - 1) // per_side * per_side
+        first, last, total = first - offset, last - offset, per_side
+    return ScreenView(exercise_id=exercise_id, first_rep=first, last_rep=last,
+                      total_reps=total, side=side, done_today=dict(snapshot.today.done),
+                      goal=goal)
+
+
+def howto_card(strings: Strings, exercise_id: str) -> tuple[str, str]:
+    """The title and text of a home card with an exercise's steps."""
+    exercise = get_exercise(exercise_id)
+    steps = [f"{n}. {step}" for n, step in enumerate(strings.exercise(exercise_id, "steps"), 1)]
+    if exercise.sides:
+        key = "dialog.howto_reps_per_side" if exercise.reps > 1 else "dialog.howto_once_per_side"
+    else:
+        key = "dialog.howto_reps_plain"
+    steps.append(strings.text(key, reps=exercise.reps))
+    title = strings.exercise_name(exercise_id)
+    return title[:1].upper() + title[1:], "\n".join(steps)
+
+
+def summary_card(strings: Strings, snapshot: Snapshot) -> tuple[str, str]:
+    """The title and text of the end-of-session card: done, left, streak."""
+    goal = snapshot.profile.goal
+    total = goal * len(EXERCISE_IDS)
+    today = snapshot.today
+    lines = [strings.text("card.summary_done", done=min(total, today.total()), total=total)]
+    remaining = today.remaining(goal)
+    if remaining:
+        left = strings.join([strings.text("dialog.remaining_item", count=n,
+                                          name=strings.exercise_name(e))
+                             for e, n in remaining.items()])
+        lines.append(strings.text("card.summary_left", left=left))
+    else:
+        lines.append(strings.text("card.summary_all_done"))
+    streak = current_streak(snapshot.profile, today.day)
+    if streak:
+        lines.append(strings.text("dialog.streak", count=streak))
+    return strings.text("card.summary_title"), "\n".join(lines)
