@@ -633,7 +633,10 @@ def _on_week(turn: _Turn, event: Event) -> None:
         turn.say("dialog.week_met", days=turn.s.join([_day_name(turn, d) for d in met]))
     else:
         turn.say("dialog.week_met_none")
-    _say_streaks(turn)
+    _say_streak(turn)
+    best = turn.snapshot.profile.best_streak
+    if best:  # the week view always gives the best streak, even when it is the current one
+        turn.say("dialog.best_streak", count=best)
     _follow_up(turn)
 
 

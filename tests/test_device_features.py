@@ -325,3 +325,10 @@ def test_the_skill_package_declares_the_reminders_permission_and_apl():
     assert {"name": REMINDERS_PERMISSION} in manifest["permissions"]
     interfaces = manifest["apis"]["custom"]["interfaces"]
     assert [i["type"] for i in interfaces] == ["ALEXA_PRESENTATION_APL"]
+
+
+def test_a_device_without_alexas_apis_hears_that_reminders_are_not_possible(tmp_path):
+    console = make_console(SqliteStore(tmp_path / "p.sqlite3"), Clock(LATE_EVENING_UTC))
+    console.say("open leg exercises")
+    reply = speech(reminder_intent(console))  # no time given: not asked for one in vain
+    assert reply.startswith(STRINGS.text("reminder.unsupported")) and console.in_session

@@ -215,6 +215,8 @@ class ReminderIntentHandler(_ReminderHandler):
         intent = handler_input.request_envelope.request.intent
         if intent.name == CANCEL_INTENT:
             return turn.cancel()
+        if turn.access is None:  # say so before asking for a time it could not use
+            return turn.reply("reminder.unsupported")
         slot = (intent.slots or {}).get("time")
         when = reminder_time(getattr(slot, "value", None))
         if when is None:
