@@ -332,3 +332,19 @@ def test_a_device_without_alexas_apis_hears_that_reminders_are_not_possible(tmp_
     console.say("open leg exercises")
     reply = speech(reminder_intent(console))  # no time given: not asked for one in vain
     assert reply.startswith(STRINGS.text("reminder.unsupported")) and console.in_session
+
+
+def test_debug_logging_never_shows_the_token_or_the_device(alexa_api, tmp_path, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    alexa_api.time_zone = "Pacific/Auckland"
+    console = make_console(SqliteStore(tmp_path / "p.sqlite3"), Clock(LATE_EVENING_UTC),
+                           alexa_api)
+    console.say("open leg exercises")
+    reminder_intent(console, "08:00")
+    console.say("stop my reminder")
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert alexa_api.requests  # the calls were made
+    for secret in (API_TOKEN, DEVICE_ID, USER):
+        assert secret not in logged

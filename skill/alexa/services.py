@@ -144,6 +144,10 @@ def _timed_client_class() -> type:
 
 
 def _configuration(access: ApiAccess, timeout: float) -> ApiConfiguration:
+    # urllib3 logs each request's path at DEBUG, and the paths hold the device id and the
+    # reminder's token: it stays at INFO or above even when LOG_LEVEL is DEBUG.
+    http_log = logging.getLogger("urllib3")
+    http_log.setLevel(max(http_log.level, logging.INFO))
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model.services import ApiConfiguration
 
