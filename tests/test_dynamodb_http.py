@@ -320,3 +320,60 @@ def test_lambdas_first_answer_imports_neither_boto3_nor_botocore(dynamo_table):
     notice = strings_for("en-US").text("dialog.store_read_unavailable")
     assert "Welcome" in speech and notice not in speech  # the store was read
     assert imported == []
+
+
+@contextmanager
+def answer_lost_once(upstream: str, target: str) -> Iterator[tuple[str, list[str]]]:
+    """A proxy to ``upstream`` that delivers the first ``target`` call but loses its answer
+    (it replies only after the client has timed out), as a network can after DynamoDB acted."""
+    import http.client as http_client
+    from urllib.parse import urlsplit
+
+    up = urlsplit(upstream)
+    seen: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def do_POST(self) -> None:  # http.server names it so
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            name = self.headers.get("X-Amz-Target", "").rsplit(".", 1)[-1]
+            seen.append(name)
+            connection = http_client.HTTPConnection(up.hostname, up.port, timeout=10)
+            connection.request("POST", "/", body=body, headers=dict(self.headers))
+            answer = connection.getresponse()
+            payload = answer.read()
+            connection.close()
+            if name == target and seen.count(target) == 1:
+                time.sleep(1.0)  # applied upstream; the client has given up by now
+                self.close_connection = True
+                return
+            self.send_response(answer.status)
+            for header, value in answer.getheaders():
+                if header.lower() not in ("connection", "transfer-encoding"):
+                    self.send_header(header, value)
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, *args) -> None:
+            pass
+
+    with serve_http(Proxy) as url:
+        yield url, seen
+
+
+def test_a_set_whose_answer_was_lost_is_counted_once(dynamodb_local, dynamo_table):
+    from skill.store.dynamodb import DynamoDbStore
+
+    day = datetime(2026, 11, 24).date()
+    with answer_lost_once(dynamodb_local, "UpdateItem") as (url, seen):
+        client = DynamoDbHttpClient("us-east-1", lambda: CREDENTIALS, endpoint_url=url,
+                                    read_timeout=0.3, max_attempts=3)
+        store = DynamoDbStore(dynamo_table, client)
+        assert store.add_set("amzn1.ask.account.LOST", day, "toe_grips", 3) == 1
+        store.close()
+    assert seen.count("UpdateItem") == 2  # the retry reached DynamoDB too
+    fresh = DynamoDbStore(dynamo_table)
+    assert fresh.load("amzn1.ask.account.LOST", day).today.count("toe_grips") == 1
+    assert fresh.add_set("amzn1.ask.account.LOST", day, "toe_grips", 3) == 2  # later sets count
+    fresh.close()

@@ -25,6 +25,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
+import uuid
 from datetime import date, datetime, timedelta, timezone
 from datetime import time as dt_time
 from typing import Any, Mapping
@@ -43,7 +44,10 @@ DAY_SK_PREFIX = "DAY#"
 _USER_PK_PREFIX = "USER#"
 _TTL_ATTRIBUTE = "expires_at"
 # Attributes of a day item that are not exercise counters.
-_DAY_RESERVED = frozenset({"pk", "sk", _TTL_ATTRIBUTE})
+# The id of the last add_set applied to a day item: a retry of that same call (its answer lost
+# to a timeout after DynamoDB applied it) is recognised instead of counting the set twice.
+_LAST_WRITE_ATTRIBUTE = "last_write"
+_DAY_RESERVED = frozenset({"pk", "sk", _TTL_ATTRIBUTE, _LAST_WRITE_ATTRIBUTE})
 
 # Alexa waits 8 s for a response and the function times out at 7 s, so a call that keeps
 # failing must give up well before that and leave time for the skill to say "I couldn't save
@@ -219,6 +223,10 @@ class DynamoDbStore(Store):
     def add_set(self, user_id: str, day: date, exercise_id: str, goal: int) -> int | None:
         """Count one set with a single conditional ``UpdateItem`` (``ADD``).
 
+        The call carries a write id, and the item keeps the last one applied: when a timeout
+        hides that DynamoDB applied the write, the client's retry (the same request) fails the
+        condition, and the item it returns shows the set was counted, once.
+
         Returns
         -------
         int or None
@@ -227,18 +235,26 @@ class DynamoDbStore(Store):
         """
         if not exercise_id or exercise_id in _DAY_RESERVED:
             raise StoreError("invalid exercise id")
+        write_id = uuid.uuid4().hex
         try:
             response = self._call(
                 "update_item", TableName=self.table_name,
                 Key=self._key(user_id, day_sk(day)),
-                UpdateExpression="ADD #ex :one SET #ttl = :ttl",
-                ConditionExpression="attribute_not_exists(#ex) OR #ex < :goal",
-                ExpressionAttributeNames={"#ex": exercise_id, "#ttl": _TTL_ATTRIBUTE},
+                UpdateExpression="ADD #ex :one SET #ttl = :ttl, #last = :write",
+                ConditionExpression="(attribute_not_exists(#ex) OR #ex < :goal) AND "
+                                    "(attribute_not_exists(#last) OR #last <> :write)",
+                ExpressionAttributeNames={"#ex": exercise_id, "#ttl": _TTL_ATTRIBUTE,
+                                          "#last": _LAST_WRITE_ATTRIBUTE},
                 ExpressionAttributeValues={":one": {"N": "1"}, ":goal": _n(goal),
-                                           ":ttl": _n(expires_at(day))},
+                                           ":ttl": _n(expires_at(day)),
+                                           ":write": {"S": write_id}},
                 ReturnValues="UPDATED_NEW",
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except _ConditionFailed:
+        except _ConditionFailed as refused:
+            item = refused.item or {}
+            if item.get(_LAST_WRITE_ATTRIBUTE, {}).get("S") == write_id:
+                return _int_of(item.get(exercise_id), "counter")  # applied by an earlier try
             return None
         return _int_of(response.get("Attributes", {}).get(exercise_id), "counter")
 
