@@ -160,6 +160,8 @@ class AddSet:
     exercise_id: str
     day: date
     ack: str = ""  # the words that tell the user it was saved (replaced if saving fails)
+    # Words true only once this set is saved ("that's round 1 done"): dropped if saving fails.
+    contingent: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -243,6 +245,16 @@ class _Turn:
         self.reprompt = self.s.say(reprompt_key, **fields)
         self.state = replace(self.state, mode=mode, offer=None)
         self.end = False
+
+    def say_if_saved(self, key: str, count: int | None = None, **fields: object) -> None:
+        """Say something that holds only if the set recorded this turn is saved."""
+        text = self.s.say(key, count, **fields)
+        self.parts.append(text)
+        for i in range(len(self.effects) - 1, -1, -1):
+            effect = self.effects[i]
+            if isinstance(effect, AddSet):
+                self.effects[i] = replace(effect, contingent=effect.contingent + (text,))
+                break
 
     def finish(self) -> None:
         self.reprompt = None
@@ -377,8 +389,10 @@ def _say_streaks(turn: _Turn) -> None:
 def _after_round(turn: _Turn) -> None:
     """Nothing left in this round: congratulate, and offer the next round or say goodbye."""
     if turn.today.goal_met(turn.goal):
-        turn.say("dialog.goal_done_today", goal=turn.goal)
-        _say_streak(turn)
+        turn.say_if_saved("dialog.goal_done_today", goal=turn.goal)
+        streak = current_streak(turn.snapshot.profile, turn.today.day)
+        if streak:
+            turn.say_if_saved("dialog.streak", count=streak)
         turn.say("dialog.see_you_tomorrow")
         turn.finish()
         return
@@ -388,7 +402,7 @@ def _after_round(turn: _Turn) -> None:
         _menu_question(turn)
         return
     finished_round = turn.state.round
-    turn.say("dialog.round_done", round=finished_round, goal=turn.goal)
+    turn.say_if_saved("dialog.round_done", round=finished_round, goal=turn.goal)
     upcoming = turn.today.current_round(turn.goal)
     turn.say("dialog.come_back_later", round=upcoming)
     turn.ask("dialog.ask_next_round", "dialog.reprompt_next_round", Mode.OFFER_ROUND,

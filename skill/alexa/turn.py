@@ -181,8 +181,10 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
             log.warning("store write failed: %s (%s)", type(exc).__name__,
                         type(effect).__name__)
             write_failed = True
-            if isinstance(effect, AddSet) and effect.ack:
-                speech = speech.replace(effect.ack, "")
+            if isinstance(effect, AddSet):
+                for words in (effect.ack, *effect.contingent):
+                    if words:
+                        speech = speech.replace(words, "")
             continue
         if not applied and isinstance(effect, AddSet):
             # Another device finished this exercise's last set for today first.
