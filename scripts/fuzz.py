@@ -155,7 +155,17 @@ def structured(data: bytes) -> dict:
             slots["exercise"] = slot
         if fdp.ConsumeBool():
             slots["rounds"] = {"name": "rounds", "value": fdp.ConsumeUnicodeNoSurrogates(6)}
+        if fdp.ConsumeBool():
+            slots["time"] = {"name": "time", "value": fdp.ConsumeUnicodeNoSurrogates(8)}
         request["intent"] = {"name": name, "slots": slots}
+    elif kind == "Alexa.Presentation.APL.UserEvent":
+        request["arguments"] = [fdp.PickValueInList(["next", "pause", "repeat", "", None]),
+                                fdp.ConsumeUnicodeNoSurrogates(8)][:fdp.ConsumeIntInRange(0, 2)]
+    elif kind == "Connections.Response":
+        request.update(name=fdp.PickValueInList(["AskFor", "Buy", ""]),
+                       token=fdp.ConsumeUnicodeNoSurrogates(8),
+                       payload={"status": fdp.PickValueInList(
+                           ["ACCEPTED", "DENIED", "NOT_ANSWERED", "", None])})
     attributes = None
     if fdp.ConsumeBool():
         attributes = {"dialog": {
