@@ -18,6 +18,7 @@ __all__ = [
     "parse_zone",
     "current_streak",
     "next_streak",
+    "zone_name_or_none",
 ]
 
 
@@ -97,6 +98,28 @@ class Snapshot:
 
     profile: Profile
     today: DayProgress
+
+
+# Names zoneinfo loads that are no place a device could be in.
+_NOT_A_PLACE = frozenset({"localtime", "posixrules"})
+MAX_ZONE_NAME = 64
+
+
+def zone_name_or_none(value: object) -> str | None:
+    """``value`` if it names a time zone (``"Pacific/Auckland"``), else ``None``.
+
+    For names from outside (the Settings API, session attributes): anything but a short string
+    that zoneinfo loads as a real place is refused, never used to open a file.
+    """
+    if not isinstance(value, str) or not 0 < len(value) <= MAX_ZONE_NAME:
+        return None
+    if value in _NOT_A_PLACE:
+        return None
+    try:
+        ZoneInfo(value)
+    except (ValueError, OSError, ZoneInfoNotFoundError):
+        return None
+    return value
 
 
 def parse_zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:

@@ -20,7 +20,7 @@ from ask_sdk_model import Response
 from ..dialog import DialogState
 from ..exceptions import StoreError
 from ..locales import Strings, strings_for
-from ..progress import local_day, parse_zone
+from ..progress import Profile, local_day, parse_zone, zone_name_or_none
 from ..store.base import Store
 from .services import (REMINDERS_PERMISSION, AlexaApiError, ApiAccess, DailyReminder,
                        PermissionMissing, create_daily_reminder, delete_reminder,
@@ -83,19 +83,23 @@ class _ReminderTurn:
         self.user_id = _user_id(handler_input)
         stamp = getattr(self.envelope.request, "timestamp", None)
         self.now = stamp if isinstance(stamp, datetime) else datetime.now(timezone.utc)
+        self._loaded: Profile | None = None
 
     # -- what is known about the user -----------------------------------------------------
 
-    def _profile(self):
-        snapshot = snapshot_from_dict(self.attributes.get(SNAPSHOT_KEY))
-        if snapshot is not None:
-            return snapshot.profile
-        zone = parse_zone(self.attributes.get(ZONE_KEY) or self.default_zone)
-        return self.store.load(self.user_id, local_day(self.now, zone)).profile
+    def _profile(self) -> Profile:
+        """The session's copy of the profile, else the store's (read once per turn)."""
+        if self._loaded is None:
+            snapshot = snapshot_from_dict(self.attributes.get(SNAPSHOT_KEY))
+            if snapshot is None:
+                zone = parse_zone(self.attributes.get(ZONE_KEY) or self.default_zone)
+                snapshot = self.store.load(self.user_id, local_day(self.now, zone))
+            self._loaded = snapshot.profile
+        return self._loaded
 
     def _zone(self) -> str:
-        zone = self.attributes.get(ZONE_KEY)
-        if isinstance(zone, str) and parse_zone(zone, fallback="").key == zone:
+        zone = zone_name_or_none(self.attributes.get(ZONE_KEY))
+        if zone is not None:
             return zone
         learnt = fetch_time_zone(self.access) if self.access is not None else None
         if learnt:

@@ -27,6 +27,7 @@ from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Callable
 
 from ..exceptions import LegSkillError
+from ..progress import zone_name_or_none
 
 if TYPE_CHECKING:
     from ask_sdk_model import RequestEnvelope
@@ -51,8 +52,6 @@ log = logging.getLogger(__name__)
 REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
 
 # Names zoneinfo loads that say nothing about where the device is: the host's own zone files.
-_NOT_A_PLACE = frozenset({"localtime", "posixrules"})
-_MAX_ZONE_NAME = 64
 
 
 # --- access and errors --------------------------------------------------------------------------
@@ -206,19 +205,6 @@ def _expected_errors() -> tuple[type[Exception], ...]:
 
 # --- the time zone ------------------------------------------------------------------------------
 
-def _zone_name(value: Any) -> str | None:
-    """``value`` if it names a time zone zoneinfo can load, else None."""
-    if not isinstance(value, str) or not 0 < len(value) <= _MAX_ZONE_NAME:
-        return None
-    if value in _NOT_A_PLACE:
-        return None
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (ValueError, OSError, zoneinfo.ZoneInfoNotFoundError):
-        return None
-    return value
-
-
 def fetch_time_zone(access: ApiAccess, timeout: float = 1.0) -> str | None:
     """The time zone set on the user's device, from the Alexa Settings API.
 
@@ -247,7 +233,7 @@ def fetch_time_zone(access: ApiAccess, timeout: float = 1.0) -> str | None:
     except Exception as exc:  # noqa: BLE001 - a fallback must never break the turn
         log.warning("Time zone look-up failed (%s)", _failure_kind(exc))
         return None
-    zone = _zone_name(answer)
+    zone = zone_name_or_none(answer)
     if zone is None and answer is not None:
         log.warning("Time zone look-up gave no usable zone (%s)", type(answer).__name__)
     return zone
@@ -280,7 +266,7 @@ class DailyReminder:
     def __post_init__(self) -> None:
         if not (0 <= self.hour <= 23 and 0 <= self.minute <= 59):
             raise ValueError(f"no such time of day: {self.hour}:{self.minute:02}")
-        if _zone_name(self.time_zone) is None:
+        if zone_name_or_none(self.time_zone) is None:
             raise ValueError(f"unknown time zone: {self.time_zone!r}")
         if not self.locale or not self.text:
             raise ValueError("a reminder needs a locale and a text")

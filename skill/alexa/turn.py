@@ -18,7 +18,8 @@ from ..dialog import (AddSet, Context, DialogState, Event, EventKind, MarkSafety
                       RecordGoalMet, ResetDay, SavePosition, SetGoal)
 from ..exceptions import StoreError
 from ..locales import Strings
-from ..progress import DayProgress, Position, Profile, Snapshot, local_day, parse_zone
+from ..progress import (DayProgress, Position, Profile, Snapshot, local_day, parse_zone,
+                        zone_name_or_none)
 from ..store.base import Store
 
 __all__ = ["TurnInput", "TurnResult", "run_turn", "snapshot_to_dict", "snapshot_from_dict"]
@@ -78,7 +79,7 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
             position_ts=int(data.get("position_ts") or 0), streak=int(data["streak"]),
             best_streak=int(data["best"]),
             last_met_day=date.fromisoformat(data["last_met"]) if data.get("last_met") else None,
-            time_zone=_zone_or_none(data.get("zone")),
+            time_zone=zone_name_or_none(data.get("zone")),
             reminder_token=str(data["reminder"]) if data.get("reminder") else None)
         done = {str(k): int(v) for k, v in dict(data["done"]).items()}
         snapshot = Snapshot(profile, DayProgress(date.fromisoformat(data["day"]), done))
@@ -90,13 +91,6 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
             0 <= n <= max(ROUNDS_PER_DAY_CHOICES) for n in done.values()):
         return None
     return snapshot
-
-
-def _zone_or_none(name: Any) -> str | None:
-    """``name`` if it is a zone this machine knows, else ``None`` (session data is untrusted)."""
-    if not isinstance(name, str) or not name or len(name) > 64:
-        return None
-    return name if parse_zone(name, fallback="").key == name else None
 
 
 def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int,
@@ -128,10 +122,10 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
     attributes = dict(turn.session_attributes or {})
     state = DialogState.from_dict(attributes.get(STATE_KEY))
     snapshot = snapshot_from_dict(attributes.get(SNAPSHOT_KEY))
-    zone_name = _zone_or_none(attributes.get(ZONE_KEY))
+    zone_name = zone_name_or_none(attributes.get(ZONE_KEY))
     learnt = None
     if zone_name is None and turn.device_zone is not None:
-        learnt = zone_name = _zone_or_none(turn.device_zone())
+        learnt = zone_name = zone_name_or_none(turn.device_zone())
     today = local_day(now, parse_zone(zone_name or turn.timezone_name))
     read_failed = False
 
