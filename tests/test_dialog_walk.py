@@ -8,14 +8,18 @@ completed set of the start; see ``walk.within_one_set``).
 from __future__ import annotations
 
 import json
+from functools import lru_cache
 from xml.etree import ElementTree
 
 import pytest
 
+from skill.alexa.screen import howto_card, screen_view, summary_card
 from skill.alexa.turn import snapshot_to_dict
+from skill.apl import ScreenView, render_directive
 from skill.coaching import plan_set
 from skill.content import EXERCISE_IDS
 from skill.dialog import EventKind, Mode
+from skill.locales import strings_for
 from skill.ssml import MAX_BREAK_SECONDS, MAX_SPEECH_CHARS, break_seconds, speak, spoken_seconds
 from walk import starting_snapshots, walk, within_one_set
 
@@ -24,20 +28,41 @@ BUDGET = 90.0
 STARTS = starting_snapshots()
 
 
-def _response_bytes(step) -> int:
-    """The size of the response the SDK sends for this outcome, session attributes included."""
-    reply = step.outcome.reply
+@lru_cache(maxsize=None)
+def _screen_bytes(view_key: tuple, locale: str) -> int:
+    exercise_id, first, last, total, side, done, goal = view_key
+    view = ScreenView(exercise_id, first, last, total, side, dict(done), goal)
+    return len(json.dumps(render_directive(view, strings_for(locale))).encode("utf-8"))
+
+
+def _response_bytes(step, strings) -> int:
+    """The size of the response the SDK sends for this outcome on a device with a screen
+    (the APL exercise screen and the home card included), session attributes included."""
+    reply, outcome = step.outcome.reply, step.outcome
     body = {"outputSpeech": {"type": "SSML", "ssml": speak(reply.speech)},
             "shouldEndSession": reply.end_session}
     if reply.reprompt:
         body["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": speak(reply.reprompt)}}
+    if step.event.kind is EventKind.HOW_TO and step.event.exercise:
+        title, text = howto_card(strings, step.event.exercise)
+        body["card"] = {"type": "Simple", "title": title, "content": text}
+    elif reply.end_session:
+        title, text = summary_card(strings, outcome.snapshot)
+        body["card"] = {"type": "Simple", "title": title, "content": text}
     envelope = {"version": "1.0", "response": body, "userAgent": "ask-python/1.19.0",
-                "sessionAttributes": {"dialog": step.outcome.state.to_dict(),
-                                      "progress": snapshot_to_dict(step.outcome.snapshot)}}
-    return len(json.dumps(envelope).encode("utf-8"))
+                "sessionAttributes": {"dialog": outcome.state.to_dict(),
+                                      "progress": snapshot_to_dict(outcome.snapshot),
+                                      "zone": "America/Argentina/ComodRivadavia"}}
+    size = len(json.dumps(envelope).encode("utf-8"))
+    view = screen_view(outcome.state, outcome.snapshot, strings, BUDGET)
+    if view is not None:
+        key = (view.exercise_id, view.first_rep, view.last_rep, view.total_reps, view.side,
+               tuple(sorted(view.done_today.items())), view.goal)
+        size += len(',"directives":[]') + _screen_bytes(key, strings.locale)
+    return size
 
 
-def _problems(step) -> list[str]:
+def _problems(step, strings) -> list[str]:
     reply = step.outcome.reply
     found = []
     ssml = speak(reply.speech)
@@ -58,8 +83,9 @@ def _problems(step) -> list[str]:
         found.append("open question without a reprompt")
     if reply.reprompt and spoken_seconds(reply.reprompt) > BUDGET:
         found.append("reprompt over the budget")
-    if _response_bytes(step) >= MAX_RESPONSE_BYTES:
-        found.append(f"response of {_response_bytes(step)} bytes")
+    size = _response_bytes(step, strings)
+    if size >= MAX_RESPONSE_BYTES:
+        found.append(f"response of {size} bytes")
     goal = step.outcome.snapshot.profile.goal
     before, after = step.snapshot.today, step.outcome.snapshot.today
     for exercise_id in EXERCISE_IDS:
@@ -84,7 +110,7 @@ def test_every_reply_of_every_reachable_state_is_within_limits(start, strings):
         modes.add(step.outcome.state.mode)
         if step.outcome.state.exercise:
             segments.add((step.outcome.state.exercise, step.outcome.state.segment))
-        for problem in _problems(step):
+        for problem in _problems(step, strings):
             problems.setdefault(problem, f"{step.state.mode.value} + {step.event}: "
                                          f"{step.outcome.reply.speech[:300]}")
     assert not problems, json.dumps(problems, indent=1)

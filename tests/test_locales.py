@@ -663,8 +663,9 @@ def test_every_reachable_reply_is_within_limits_in_the_language(locale):
     from walk import starting_snapshots, walk, within_one_set
 
     problems: dict[str, str] = {}
+    strings = strings_for(locale)
     for snapshot in starting_snapshots().values():
-        for step in walk(strings_for(locale), BUDGET, [snapshot], prune=within_one_set(snapshot)):
-            for problem in _problems(step):
+        for step in walk(strings, BUDGET, [snapshot], prune=within_one_set(snapshot)):
+            for problem in _problems(step, strings):
                 problems.setdefault(problem, step.outcome.reply.speech[:300])
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
