@@ -22,15 +22,13 @@ function's ``CodeUri`` pointing at that zip, which is where ``sam deploy`` looks
 built template, so ``make package`` then ``sam deploy`` deploys exactly this zip (as
 ``sam build`` then ``sam deploy`` deploys what sam build made; whichever ran last wins).
 
-boto3 is bundled, though Lambda's request path no longer imports it: the store talks to
-DynamoDB through its own small client (skill/store/dynamodb_http.py). botocore is still what
-resolves credentials when the environment holds none (SnapStart's container credentials, a
-profile off Lambda), and the runtime's own copy changes under a deployed function, so the
-package carries the exact boto3/botocore the pins name, as Lambda's best-practices guide advises
-("to have full control of the dependencies your function uses, ... package all your
-dependencies with your deployment package"). It costs ~22 MB of the ~29 MB unzipped (the package
-stays far below Lambda's 250 MB limit, its ~19 MB zip below the 50 MB direct-upload limit) and
-nothing at import time. Dropping it would shrink the zip to ~2 MB; not done yet.
+boto3 is not bundled. Lambda's request path does not import it: the store talks to DynamoDB
+through its own small client (skill/store/dynamodb_http.py), with the credentials Lambda puts in
+the environment. botocore is imported only to resolve credentials when the environment holds
+none (SnapStart's container credentials), and the python3.13 runtime ships boto3 and botocore for
+that. Leaving them out takes the package from ~19 MB to ~3 MB zipped (less for Lambda to fetch
+and unpack on a cold start). ``RUNTIME_PROVIDED`` names them; the lock leaves them out and
+``check_contents`` refuses a package that has them.
 """
 
 from __future__ import annotations
@@ -64,6 +62,15 @@ EXCLUDED_SKILL_MODULES = frozenset({
     "cli.py", "console.py", "__main__.py", "audio.py",  # terminal console (leg-skill chat)
 })
 SKILL_DATA_SUFFIXES = (".py", ".json")  # code, and locales/*.json (every spoken sentence)
+
+# Runtime dependencies (pyproject.toml) that the Lambda runtime provides and the package leaves
+# out, with the modules they bring: the request path never imports them (see the docstring).
+RUNTIME_PROVIDED = frozenset({"boto3"})
+RUNTIME_PROVIDED_MODULES = frozenset({"boto3", "botocore", "s3transfer", "jmespath"})
+# Held to the major version the test suite runs with: there botocore (a test and console
+# dependency) caps python-dateutil below 3, and the ASK SDK parses every request's timestamp
+# with it. Without this the lock, no longer holding botocore, would take dateutil 4.
+LOCK_CONSTRAINTS = ("python-dateutil<3",)
 
 # Top-level names that must never be in the package: the web host's and the tests' dependencies.
 FORBIDDEN = frozenset({
@@ -174,8 +181,8 @@ REQUIREMENTS_HEADER = """\
 # pyproject.toml's [project] dependencies and everything they pull in, one exact version each.
 # Written by `python scripts/build_lambda.py --lock`; edit pyproject.toml, then run that again.
 # Read by scripts/build_lambda.py (`make package`) and by `sam build` (docs/deploy.md).
-# boto3/botocore are bundled on purpose (the runtime's own copy changes under a deployed
-# function); the reasons are in scripts/build_lambda.py.
+# boto3/botocore are left out: the Lambda runtime provides them and the request path does not
+# import them; the reasons are in scripts/build_lambda.py.
 """
 
 REQUIREMENTS_FOOTER = """
@@ -190,11 +197,14 @@ REQUIREMENTS_FOOTER = """
 
 def lock(target: dict[str, str]) -> None:
     """Resolve pyproject.toml's runtime dependencies for the Lambda target; rewrite the pins."""
-    dependencies = runtime_dependencies()
+    dependencies = [d for d in runtime_dependencies()
+                    if normalize(re.match(r"[A-Za-z0-9._-]+", d).group(0))
+                    not in RUNTIME_PROVIDED]
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
         pip("install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report),
-            "--target", str(Path(scratch) / "target"), *pip_target_args(target), *dependencies)
+            "--target", str(Path(scratch) / "target"), *pip_target_args(target), *dependencies,
+            *LOCK_CONSTRAINTS)
         installs = json.loads(report.read_text(encoding="utf-8"))["install"]
     pins = sorted(((item["metadata"]["name"], item["metadata"]["version"]) for item in installs),
                   key=lambda pin: normalize(pin[0]))
@@ -268,7 +278,8 @@ def check_imports(package: Path) -> None:
     Catches a kept module that imports an excluded one (``from .web import ...``) or a
     distribution that is not among the runtime dependencies (flask, say), before Lambda does.
     """
-    available = top_level_names(package) | set(sys.stdlib_module_names) | {"__future__"}
+    available = (top_level_names(package) | set(sys.stdlib_module_names) | {"__future__"}
+                 | RUNTIME_PROVIDED_MODULES)
     problems = []
     for path in sorted([package / HANDLER_FILE.name, *(package / "skill").rglob("*.py")]):
         relative = path.relative_to(package)
@@ -312,6 +323,10 @@ def check_contents(package: Path, pins: dict[str, str]) -> None:
     if forbidden:
         raise BuildError(f"the package contains {forbidden}, which only the web host or the tests "
                          "use; take them out of the runtime dependencies")
+    provided = sorted(top_level_names(package) & RUNTIME_PROVIDED_MODULES)
+    if provided:
+        raise BuildError(f"the package contains {provided}, which the Lambda runtime provides; "
+                         "run python scripts/build_lambda.py --lock")
     installed = {normalize(info.name[:-len(".dist-info")].rsplit("-", 1)[0])
                  for info in package.glob("*.dist-info")}
     unpinned = sorted(installed - set(pins))
