@@ -296,11 +296,6 @@ _DOCUMENT: dict[str, Any] = _build_document()
 
 # --- The per-reply data. ---------------------------------------------------------------------
 
-def _capitalised(text: str) -> str:
-    # Exercise names are spoken mid-sentence, so most start lower case; a title should not.
-    return text[:1].upper() + text[1:]
-
-
 def _counter(view: ScreenView, strings: Strings) -> str:
     if view.first_rep == view.last_rep:
         text = strings.text("screen.rep_of", n=view.first_rep, total=view.total_reps)
@@ -328,7 +323,7 @@ def _today_row(exercise: Exercise, view: ScreenView, strings: Strings) -> dict[s
     else:
         color, weight = (_DONE if done >= view.goal else _INK), "normal"
     return {
-        "name": _capitalised(strings.exercise_name(exercise.id)),
+        "name": strings.exercise_title(exercise.id),
         "sets": strings.text("screen.sets_of", done=done, goal=view.goal),
         "color": color,
         "weight": weight,
@@ -347,7 +342,7 @@ def _payload(view: ScreenView, strings: Strings) -> dict[str, Any]:
             "today": strings.text("screen.today_heading"),
         },
         "exercise": {
-            "name": _capitalised(strings.exercise_name(exercise.id)),
+            "name": strings.exercise_title(exercise.id),
             "illustration": exercise.id,
             "counter": _counter(view, strings),
             "holds": _holds(exercise, strings),

@@ -83,11 +83,10 @@ def narrate_rep(exercise: Exercise, strings: Strings, number: int, side: str | N
 
 def set_intro(exercise: Exercise, strings: Strings, set_number: int, goal: int) -> str:
     """Name, set number, equipment, position and rep plan, then time to get ready."""
-    name = strings.exercise_name(exercise.id)
     items = strings.join([strings.text(f"equipment.{k}") for k in exercise.equipment])
     lines = [
-        strings.say("coach.set_intro", name=name[:1].upper() + name[1:], set_number=set_number,
-                    goal=goal),
+        strings.say("coach.set_intro", name=strings.exercise_title(exercise.id),
+                    set_number=set_number, goal=goal),
         strings.say("coach.you_need", items=items),
         escape(strings.exercise(exercise.id, "setup")),
     ]

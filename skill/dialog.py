@@ -35,6 +35,7 @@ __all__ = [
     "RecordGoalMet",
     "Effect",
     "handle",
+    "howto_reps_key",
     "DEFAULT_BUDGET_SECONDS",
 ]
 
@@ -538,6 +539,14 @@ def _on_start_exercise(turn: _Turn, event: Event) -> None:
     _start_exercise(turn, event.exercise)
 
 
+def howto_reps_key(exercise_id: str) -> str:
+    """The how-to line on how many reps to do (its field: ``reps``); the home card uses it too."""
+    exercise = get_exercise(exercise_id)
+    if not exercise.sides:
+        return "dialog.howto_reps_plain"
+    return "dialog.howto_reps_per_side" if exercise.reps > 1 else "dialog.howto_once_per_side"
+
+
 def _on_how_to(turn: _Turn, event: Event) -> None:
     exercise_id = event.exercise
     if exercise_id is None and not event.heard and turn.state.exercise is not None:
@@ -552,12 +561,7 @@ def _on_how_to(turn: _Turn, event: Event) -> None:
     turn.say("dialog.howto_intro", name=_name(turn, exercise_id))
     for step in turn.s.exercise(exercise_id, "steps"):
         turn.ssml(escape(step))
-    if not exercise.sides:
-        turn.say("dialog.howto_reps_plain", reps=exercise.reps)
-    elif exercise.reps > 1:
-        turn.say("dialog.howto_reps_per_side", reps=exercise.reps)
-    else:
-        turn.say("dialog.howto_once_per_side")
+    turn.say(howto_reps_key(exercise_id), reps=exercise.reps)
     items = turn.s.join([turn.s.text(f"equipment.{k}") for k in exercise.equipment])
     turn.say("coach.you_need", items=items)
     turn.ssml(escape(turn.s.exercise(exercise_id, "why")))

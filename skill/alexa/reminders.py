@@ -20,12 +20,12 @@ from ask_sdk_model import Response
 from ..dialog import DialogState
 from ..exceptions import StoreError
 from ..locales import Strings, strings_for
-from ..progress import Profile, local_day, parse_zone, zone_name_or_none
+from ..progress import Profile, local_day, parse_zone
 from ..store.base import Store
 from .services import (REMINDERS_PERMISSION, AlexaApiError, ApiAccess, DailyReminder,
                        PermissionMissing, create_daily_reminder, delete_reminder,
                        fetch_time_zone)
-from .turn import SNAPSHOT_KEY, STATE_KEY, ZONE_KEY, snapshot_from_dict
+from .turn import SNAPSHOT_KEY, STATE_KEY, session_zone, snapshot_from_dict
 
 __all__ = ["ReminderIntentHandler", "PermissionAnswerHandler", "reminder_time"]
 
@@ -92,13 +92,13 @@ class _ReminderTurn:
         if self._loaded is None:
             snapshot = snapshot_from_dict(self.attributes.get(SNAPSHOT_KEY))
             if snapshot is None:
-                zone = parse_zone(self.attributes.get(ZONE_KEY) or self.default_zone)
+                zone = parse_zone(session_zone(self.attributes) or self.default_zone)
                 snapshot = self.store.load(self.user_id, local_day(self.now, zone))
             self._loaded = snapshot.profile
         return self._loaded
 
     def _zone(self) -> str:
-        zone = zone_name_or_none(self.attributes.get(ZONE_KEY))
+        zone = session_zone(self.attributes)
         if zone is not None:
             return zone
         learnt = fetch_time_zone(self.access) if self.access is not None else None

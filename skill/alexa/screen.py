@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..coaching import plan_set
 from ..content import EXERCISE_IDS, get_exercise
-from ..dialog import DialogState, Mode
+from ..dialog import DialogState, Mode, howto_reps_key
 from ..locales import Strings
 from ..progress import Snapshot, current_streak
 
@@ -46,13 +46,13 @@ def screen_view(state: DialogState, snapshot: Snapshot, strings: Strings,
     exercise = get_exercise(exercise_id)
     goal = snapshot.profile.goal
     per_side, sides = exercise.reps, exercise.sides
-    first, last, side = 1, per_side * max(1, len(sides)), None
-    if exercise_id == state.exercise and state.mode is Mode.IN_SET:
+    total = per_side * max(1, len(sides))
+    first, last, side = 1, total, None  # offered: the whole exercise
+    if state.mode is Mode.IN_SET:  # the segment just narrated (plan_set is cached)
         set_number = min(goal, snapshot.today.count(exercise_id) + 1)
         segments = plan_set(exercise_id, strings, budget_seconds, set_number, goal)
         segment = segments[min(state.segment, len(segments) - 1)]
         first, last = segment.first_rep, segment.last_rep
-    total = per_side * max(1, len(sides))
     if sides and (first - 1) // per_side == (last - 1) // per_side:
         # Within one side: count reps on that side, as the coach does.
         side = sides[(first - 1) // per_side]
@@ -65,15 +65,9 @@ def screen_view(state: DialogState, snapshot: Snapshot, strings: Strings,
 
 def howto_card(strings: Strings, exercise_id: str) -> tuple[str, str]:
     """The title and text of a home card with an exercise's steps."""
-    exercise = get_exercise(exercise_id)
     steps = [f"{n}. {step}" for n, step in enumerate(strings.exercise(exercise_id, "steps"), 1)]
-    if exercise.sides:
-        key = "dialog.howto_reps_per_side" if exercise.reps > 1 else "dialog.howto_once_per_side"
-    else:
-        key = "dialog.howto_reps_plain"
-    steps.append(strings.text(key, reps=exercise.reps))
-    title = strings.exercise_name(exercise_id)
-    return title[:1].upper() + title[1:], "\n".join(steps)
+    steps.append(strings.text(howto_reps_key(exercise_id), reps=get_exercise(exercise_id).reps))
+    return strings.exercise_title(exercise_id), "\n".join(steps)
 
 
 def summary_card(strings: Strings, snapshot: Snapshot) -> tuple[str, str]:

@@ -22,7 +22,8 @@ from ..progress import (DayProgress, Position, Profile, Snapshot, local_day, par
                         zone_name_or_none)
 from ..store.base import Store
 
-__all__ = ["TurnInput", "TurnResult", "run_turn", "snapshot_to_dict", "snapshot_from_dict"]
+__all__ = ["TurnInput", "TurnResult", "run_turn", "session_zone", "snapshot_to_dict",
+           "snapshot_from_dict"]
 
 log = logging.getLogger(__name__)
 
@@ -93,6 +94,11 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
     return snapshot
 
 
+def session_zone(attributes: Mapping[str, Any]) -> str | None:
+    """The zone the session runs on, once a turn has learnt it (session data is untrusted)."""
+    return zone_name_or_none(attributes.get(ZONE_KEY))
+
+
 def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int,
            goal: int) -> bool:
     """Write one effect; return ``False`` when an added set was refused (goal already met)."""
@@ -122,7 +128,7 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
     attributes = dict(turn.session_attributes or {})
     state = DialogState.from_dict(attributes.get(STATE_KEY))
     snapshot = snapshot_from_dict(attributes.get(SNAPSHOT_KEY))
-    zone_name = zone_name_or_none(attributes.get(ZONE_KEY))
+    zone_name = session_zone(attributes)
     learnt = None
     if zone_name is None and turn.device_zone is not None:
         learnt = zone_name = zone_name_or_none(turn.device_zone())

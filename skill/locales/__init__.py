@@ -101,6 +101,12 @@ class Strings:
     def exercise_name(self, exercise_id: str) -> str:
         return self.exercise(exercise_id, "name")
 
+    def exercise_title(self, exercise_id: str) -> str:
+        """The name as a title or a sentence start: names are spoken mid-sentence, so most
+        start lower case."""
+        name = self.exercise_name(exercise_id)
+        return name[:1].upper() + name[1:]
+
     def side(self, exercise_id: str, side: str) -> str:
         sides = self.raw("sides")
         return sides.get(exercise_id, sides["default"])[side]
