@@ -9,7 +9,7 @@ STAMP := $(VENV)/.installed
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[web,test]'
+	$(BIN)/pip install --quiet -e '.[web,test,audio,lint]'
 	touch $(STAMP)
 
 ## chat: talk to the skill on this machine (progress in a local SQLite file)
@@ -34,7 +34,11 @@ fuzz: $(STAMP)
 	$(BIN)/pip install --quiet -e '.[fuzz]'
 	$(BIN)/python scripts/fuzz.py -max_total_time=60
 
+## lint: ruff (lint and format), mypy --strict on skill/, cfn-lint on the SAM template
 lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
 
 clean:

@@ -17,11 +17,9 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
-import urllib.request
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -33,20 +31,34 @@ SKILL_ID = "amzn1.ask.skill.bench"
 USER = "amzn1.ask.account.BENCH"
 
 
-def envelope(request: dict, attributes: dict | None = None, new: bool = True,
-             user: str = USER) -> dict:
+def envelope(
+    request: dict, attributes: dict | None = None, new: bool = True, user: str = USER
+) -> dict:
     application = {"applicationId": SKILL_ID}
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "version": "1.0",
-        "session": {"new": new, "sessionId": "amzn1.echo-api.session.bench",
-                    "application": application, "user": {"userId": user},
-                    "attributes": attributes or {}},
-        "context": {"System": {"application": application, "user": {"userId": user},
-                               "device": {"deviceId": "bench", "supportedInterfaces": {}},
-                               "apiEndpoint": "https://api.amazonalexa.com"}},
-        "request": {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": stamp,
-                    "locale": "en-US", **request},
+        "session": {
+            "new": new,
+            "sessionId": "amzn1.echo-api.session.bench",
+            "application": application,
+            "user": {"userId": user},
+            "attributes": attributes or {},
+        },
+        "context": {
+            "System": {
+                "application": application,
+                "user": {"userId": user},
+                "device": {"deviceId": "bench", "supportedInterfaces": {}},
+                "apiEndpoint": "https://api.amazonalexa.com",
+            }
+        },
+        "request": {
+            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+            "timestamp": stamp,
+            "locale": "en-US",
+            **request,
+        },
     }
 
 
@@ -66,20 +78,26 @@ def percentile(values: list[float], q: float) -> float:
 # -- 1. cold start ----------------------------------------------------------------------------
 
 HWM = 'print([l.split()[1] for l in open("/proc/self/status") if l.startswith("VmHWM")][0])'
-COLD_OURS = textwrap.dedent("""
+COLD_OURS = (
+    textwrap.dedent("""
     import json, sys
     sys.path[:0] = [{lambda_dir!r}, {root!r}]
     import lambda_function
     out = lambda_function.lambda_handler(json.loads(sys.argv[1]), None)
     assert out["response"]["outputSpeech"]["ssml"], out
-""") + HWM
-COLD_FLOOR = textwrap.dedent("""
+""")
+    + HWM
+)
+COLD_FLOOR = (
+    textwrap.dedent("""
     import json, sys
     sys.path[:0] = [{scripts!r}]
     import bench_floor_skill
     out = bench_floor_skill.lambda_handler(json.loads(sys.argv[1]), None)
     assert out["response"]["outputSpeech"]["ssml"], out
-""") + HWM
+""")
+    + HWM
+)
 
 
 def run_cold(code: str | None, env: dict, arg: str) -> tuple[float, float]:
@@ -101,15 +119,16 @@ def bench_cold(env: dict, repeats: int) -> dict:
     variants = {
         "bare python (python -c pass)": (None, body),
         "ASK-sample-style skill (DynamoDbAdapter)": (
-            COLD_FLOOR.format(scripts=str(ROOT / "scripts")), body),
+            COLD_FLOOR.format(scripts=str(ROOT / "scripts")),
+            body,
+        ),
         "this skill (lambda_function)": (ours, body),
     }
     results = {}
     with LocalAlexaApi() as api:  # sets REQUESTS_CA_BUNDLE to its own CA while it runs
         api.time_zone = "America/New_York"
         with_api = envelope(LAUNCH)
-        with_api["context"]["System"].update(apiEndpoint=api.endpoint,
-                                             apiAccessToken=API_TOKEN)
+        with_api["context"]["System"].update(apiEndpoint=api.endpoint, apiAccessToken=API_TOKEN)
         with_api["context"]["System"]["device"]["deviceId"] = DEVICE_ID
         # What a real device sends: the first turn also asks the Settings API for the zone
         # (a local HTTPS fake here), which imports requests and the SDK's service client.
@@ -117,14 +136,17 @@ def bench_cold(env: dict, repeats: int) -> dict:
         api_env = {**env, "REQUESTS_CA_BUNDLE": os.environ["REQUESTS_CA_BUNDLE"]}
         for name, (code, request) in variants.items():
             runs = [run_cold(code, api_env, request) for _ in range(repeats)]
-            results[name] = {"wall_ms": statistics.median(r[0] for r in runs) * 1000,
-                             "peak_rss_mb": statistics.median(r[1] for r in runs)}
+            results[name] = {
+                "wall_ms": statistics.median(r[0] for r in runs) * 1000,
+                "peak_rss_mb": statistics.median(r[1] for r in runs),
+            }
         asked = [r for r in api.requests if r.path.endswith("/settings/System.timeZone")]
         assert len(asked) == repeats, f"{len(asked)} Settings API calls in {repeats} runs"
     return results
 
 
 # -- 2. warm turns ----------------------------------------------------------------------------
+
 
 class TimedStore:
     """Wraps a store and adds up the time spent inside it (the store's network time)."""
@@ -154,8 +176,8 @@ def bench_warm(table: str, repeats: int) -> dict:
 
     from skill.config import Config
     from skill.entry import make_handler
-    from skill.store.dynamodb import DynamoDbStore
     from skill.store.base import Store
+    from skill.store.dynamodb import DynamoDbStore
 
     store = TimedStore(DynamoDbStore(table))
     Store.register(TimedStore)
@@ -182,12 +204,16 @@ def bench_warm(table: str, repeats: int) -> dict:
     cases = {
         "launch": ([], LAUNCH),
         "start routine": ([LAUNCH], intent("StartRoutineIntent")),
-        "next set": ([LAUNCH, intent("StartRoutineIntent"), intent("AMAZON.NextIntent")],
-                     intent("AMAZON.NextIntent")),
+        "next set": (
+            [LAUNCH, intent("StartRoutineIntent"), intent("AMAZON.NextIntent")],
+            intent("AMAZON.NextIntent"),
+        ),
         "what's left": ([LAUNCH], intent("RemainingIntent")),
         "help": ([LAUNCH], intent("AMAZON.HelpIntent")),
-        "session ended": ([LAUNCH, intent("StartRoutineIntent")],
-                          {"type": "SessionEndedRequest", "reason": "USER_INITIATED"}),
+        "session ended": (
+            [LAUNCH, intent("StartRoutineIntent")],
+            {"type": "SessionEndedRequest", "reason": "USER_INITIATED"},
+        ),
     }
     results = {}
     for name, (before, request) in cases.items():
@@ -197,8 +223,9 @@ def bench_warm(table: str, repeats: int) -> dict:
         for i in range(repeats):
             user = f"{USER}-{name}-{i}"
             attributes = session_attributes_after(before, user)
-            bodies.append((envelope(request, attributes, new=not before, user=user),
-                           envelope(request)))
+            bodies.append(
+                (envelope(request, attributes, new=not before, user=user), envelope(request))
+            )
         times, floor_times = [], []
         gc.collect()
         for ours_body, floor_body in bodies:
@@ -209,26 +236,29 @@ def bench_warm(table: str, repeats: int) -> dict:
             started = time.perf_counter()
             floor(floor_body, None)
             floor_times.append((time.perf_counter() - started) * 1000)
-        results[name] = {"p50_ms": percentile(times, 50), "p99_ms": percentile(times, 99),
-                         "floor_p50_ms": percentile(floor_times, 50),
-                         "floor_p99_ms": percentile(floor_times, 99)}
+        results[name] = {
+            "p50_ms": percentile(times, 50),
+            "p99_ms": percentile(times, 99),
+            "floor_p50_ms": percentile(floor_times, 50),
+            "floor_p99_ms": percentile(floor_times, 99),
+        }
     return results
 
 
 # -- 3. DynamoDB work per round ---------------------------------------------------------------
 
+
 def bench_dynamodb_round(table: str) -> dict:
+    import botocore.session
+
     from skill.config import Config
     from skill.entry import make_handler
     from skill.store.dynamodb import DynamoDbStore
 
-    import botocore.session
-
     # The store takes a botocore client in place of its own: the same calls go out, and
     # botocore's events count them and their consumed capacity, as DynamoDB reports it.
     store = DynamoDbStore(table, botocore.session.Session().create_client("dynamodb"))
-    counts = {"read_calls": 0, "write_calls": 0, "read_units": 0.0, "write_units": 0.0,
-              "calls": {}}
+    counts = {"read_calls": 0, "write_calls": 0, "read_units": 0.0, "write_units": 0.0, "calls": {}}
     reads = {"GetItem", "BatchGetItem", "Query"}
 
     def ask_for_capacity(params, model, **_):
@@ -262,7 +292,7 @@ def bench_dynamodb_round(table: str) -> dict:
     handler(envelope(intent("AMAZON.StopIntent"), attributes, new=False, user=user), None)
     counts["turns"] = i + 2
     measured = json.loads(json.dumps(counts))  # a copy: the check below also reads
-    measured["sets_saved"] = store.load(user, datetime.now(timezone.utc).date()).today.total()
+    measured["sets_saved"] = store.load(user, datetime.now(UTC).date()).today.total()
     return measured
 
 
@@ -318,22 +348,45 @@ def bench_web(seconds: float) -> dict:
         chain_pem.write_bytes(pki.files["echo-api-cert-test.pem"])
         port = free_port()
         server = subprocess.Popen(
-            [sys.executable, "-c", SERVER.format(root=str(ROOT), root_pem=str(root_pem),
-                                                 chain_pem=str(chain_pem), skill_id=SKILL_ID,
-                                                 port=port, db=str(Path(tmp, "web.sqlite3")))],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            [
+                sys.executable,
+                "-c",
+                SERVER.format(
+                    root=str(ROOT),
+                    root_pem=str(root_pem),
+                    chain_pem=str(chain_pem),
+                    skill_id=SKILL_ID,
+                    port=port,
+                    db=str(Path(tmp, "web.sqlite3")),
+                ),
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         try:
             assert server.stdout.readline().strip() == "ready", server.stderr.read()
             url = "https://s3.amazonaws.com/echo.api/echo-api-cert-test.pem"
             bodies = []
             for i in range(200):  # distinct users so each request is a real first turn
                 body = json.dumps(envelope(LAUNCH, user=f"{USER}-web-{i}"))
-                bodies.append((body, {"Content-Type": "application/json",
-                                      "SignatureCertChainUrl": url,
-                                      "Signature-256": sign(body.encode(), pki.leaf_key)}))
-            load = subprocess.run([sys.executable, "-c", LOAD, str(port), str(seconds)],
-                                  input=json.dumps(bodies), capture_output=True, text=True,
-                                  timeout=seconds + 60)
+                bodies.append(
+                    (
+                        body,
+                        {
+                            "Content-Type": "application/json",
+                            "SignatureCertChainUrl": url,
+                            "Signature-256": sign(body.encode(), pki.leaf_key),
+                        },
+                    )
+                )
+            load = subprocess.run(
+                [sys.executable, "-c", LOAD, str(port), str(seconds)],
+                input=json.dumps(bodies),
+                capture_output=True,
+                text=True,
+                timeout=seconds + 60,
+            )
             if load.returncode != 0:
                 raise RuntimeError(f"load generator failed: {load.stderr[-2000:]}")
             data = json.loads(load.stdout)
@@ -341,12 +394,16 @@ def bench_web(seconds: float) -> dict:
             server.terminate()
             server.wait(timeout=10)
     latencies = [x * 1000 for x in data["latencies"]]
-    return {"requests_per_second": len(latencies) / seconds,
-            "p50_ms": percentile(latencies, 50), "p99_ms": percentile(latencies, 99),
-            "statuses": data["statuses"]}
+    return {
+        "requests_per_second": len(latencies) / seconds,
+        "p50_ms": percentile(latencies, 50),
+        "p99_ms": percentile(latencies, 99),
+        "statuses": data["statuses"],
+    }
 
 
 # -- 5. package -------------------------------------------------------------------------------
+
 
 def bench_package() -> dict:
     zipped = ROOT / "build" / "lambda.zip"
@@ -359,6 +416,7 @@ def bench_package() -> dict:
 
 # -- main -------------------------------------------------------------------------------------
 
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--repeats", type=int, default=7)
@@ -367,23 +425,37 @@ def main() -> int:
     parser.add_argument("--out", default=str(ROOT / "build" / "bench.json"))
     args = parser.parse_args()
 
-    results: dict = {"machine": {"python": platform.python_version(),
-                                 "platform": platform.platform(), "cpus": os.cpu_count()}}
+    results: dict = {
+        "machine": {
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "cpus": os.cpu_count(),
+        }
+    }
     with DynamoDbLocal() as local:
         endpoint = local.endpoint
-        env = {**os.environ, "AWS_ENDPOINT_URL_DYNAMODB": endpoint, "AWS_ACCESS_KEY_ID": "bench",
-               "AWS_SECRET_ACCESS_KEY": "bench", "AWS_DEFAULT_REGION": "us-east-1",
-               "AWS_REGION": "us-east-1", "SKILL_ID": SKILL_ID, "LOG_LEVEL": "WARNING"}
+        env = {
+            **os.environ,
+            "AWS_ENDPOINT_URL_DYNAMODB": endpoint,
+            "AWS_ACCESS_KEY_ID": "bench",
+            "AWS_SECRET_ACCESS_KEY": "bench",
+            "AWS_DEFAULT_REGION": "us-east-1",
+            "AWS_REGION": "us-east-1",
+            "SKILL_ID": SKILL_ID,
+            "LOG_LEVEL": "WARNING",
+        }
         os.environ.update({k: v for k, v in env.items() if k.startswith("AWS_")})
         import boto3
 
         client = boto3.client("dynamodb")
         table = "bench-progress"
         create_table_from_template(client, table)
-        client.create_table(TableName="bench-floor", BillingMode="PAY_PER_REQUEST",
-                            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
-                            AttributeDefinitions=[{"AttributeName": "id",
-                                                   "AttributeType": "S"}])
+        client.create_table(
+            TableName="bench-floor",
+            BillingMode="PAY_PER_REQUEST",
+            KeySchema=[{"AttributeName": "id", "KeyType": "HASH"}],
+            AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
+        )
         env.update(TABLE_NAME=table, FLOOR_TABLE_NAME="bench-floor")
         results["cold_start"] = bench_cold(env, args.repeats)
         results["warm_turns"] = bench_warm(table, args.warm_repeats)
@@ -395,34 +467,49 @@ def main() -> int:
     ours = cold["this skill (lambda_function)"]
     sample = cold["ASK-sample-style skill (DynamoDbAdapter)"]
     print(f"\nMachine: {results['machine']}\n")
-    print("1. Cold start (fresh process, LaunchRequest against DynamoDB Local; median of "
-          f"{args.repeats})")
+    print(
+        "1. Cold start (fresh process, LaunchRequest against DynamoDB Local; median of "
+        f"{args.repeats})"
+    )
     for name, figures in cold.items():
         print(f"   {name:44s} {figures['wall_ms']:8.0f} ms  {figures['peak_rss_mb']:6.1f} MB")
     with_api = cold["this skill, with the Settings API look-up"]
-    print(f"   with the Settings API look-up (a real device's first turn): "
-          f"{with_api['wall_ms'] / sample['wall_ms']:.2f}x the sample-style skill")
-    print(f"   ratio to the sample-style skill: {ours['wall_ms'] / sample['wall_ms']:.2f}x "
-          f"(target <= 0.6x); peak RSS {ours['peak_rss_mb']:.1f} MB (target < 80 MB)")
-    print(f"\n2. Warm turns, skill time without the store's network time "
-          f"({args.warm_repeats} each)")
+    print(
+        f"   with the Settings API look-up (a real device's first turn): "
+        f"{with_api['wall_ms'] / sample['wall_ms']:.2f}x the sample-style skill"
+    )
+    print(
+        f"   ratio to the sample-style skill: {ours['wall_ms'] / sample['wall_ms']:.2f}x "
+        f"(target <= 0.6x); peak RSS {ours['peak_rss_mb']:.1f} MB (target < 80 MB)"
+    )
+    print(
+        f"\n2. Warm turns, skill time without the store's network time ({args.warm_repeats} each)"
+    )
     print(f"   {'request':16s} {'p50':>8s} {'p99':>8s}   floor p50/p99   p99 ratio (<= 3x)")
     for name, f in results["warm_turns"].items():
-        print(f"   {name:16s} {f['p50_ms']:7.2f}ms {f['p99_ms']:7.2f}ms   "
-              f"{f['floor_p50_ms']:.2f}/{f['floor_p99_ms']:.2f} ms   "
-              f"{f['p99_ms'] / f['floor_p99_ms']:.1f}x")
+        print(
+            f"   {name:16s} {f['p50_ms']:7.2f}ms {f['p99_ms']:7.2f}ms   "
+            f"{f['floor_p50_ms']:.2f}/{f['floor_p99_ms']:.2f} ms   "
+            f"{f['p99_ms'] / f['floor_p99_ms']:.1f}x"
+        )
     d = results["dynamodb_per_round"]
-    print(f"\n3. DynamoDB per full round (launch, five sets, stop): {d['read_calls']} read "
-          f"calls, {d['write_calls']} write calls (target 1 and 7), {d['read_units']:g} RCU, "
-          f"{d['write_units']:g} WCU; calls {d['calls']}; sets saved {d['sets_saved']}")
+    print(
+        f"\n3. DynamoDB per full round (launch, five sets, stop): {d['read_calls']} read "
+        f"calls, {d['write_calls']} write calls (target 1 and 7), {d['read_units']:g} RCU, "
+        f"{d['write_units']:g} WCU; calls {d['calls']}; sets saved {d['sets_saved']}"
+    )
     w = results["web_host"]
-    print(f"\n4. Web host, signed LaunchRequests over loopback, one worker process: "
-          f"{w['requests_per_second']:.0f} req/s, p50 {w['p50_ms']:.1f} ms, p99 "
-          f"{w['p99_ms']:.1f} ms (target >= 500 req/s, p99 < 20 ms); statuses {w['statuses']}")
+    print(
+        f"\n4. Web host, signed LaunchRequests over loopback, one worker process: "
+        f"{w['requests_per_second']:.0f} req/s, p50 {w['p50_ms']:.1f} ms, p99 "
+        f"{w['p99_ms']:.1f} ms (target >= 500 req/s, p99 < 20 ms); statuses {w['statuses']}"
+    )
     p = results["package"]
     if "zipped_mb" in p:
-        print(f"\n5. Lambda package: {p['zipped_mb']:.1f} MB zipped, {p['unzipped_mb']:.1f} MB "
-              "unzipped")
+        print(
+            f"\n5. Lambda package: {p['zipped_mb']:.1f} MB zipped, {p['unzipped_mb']:.1f} MB "
+            "unzipped"
+        )
     else:
         print(f"\n5. Lambda package: {p['note']}")
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)

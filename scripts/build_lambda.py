@@ -57,10 +57,17 @@ SKILL_DIR = ROOT / "skill"
 # flask-ask-sdk, cryptography and oscrypto (the [web] extra), none of which is installed here;
 # the terminal console reads interaction_model/, which is not shipped. Nothing the Lambda handler
 # imports reaches them (checked by check_imports below).
-EXCLUDED_SKILL_MODULES = frozenset({
-    "web.py", "webverify.py", "_oscrypto_fix.py",  # self-hosting (leg-skill serve)
-    "cli.py", "console.py", "__main__.py", "audio.py",  # terminal console (leg-skill chat)
-})
+EXCLUDED_SKILL_MODULES = frozenset(
+    {
+        "web.py",
+        "webverify.py",
+        "_oscrypto_fix.py",  # self-hosting (leg-skill serve)
+        "cli.py",
+        "console.py",
+        "__main__.py",
+        "audio.py",  # terminal console (leg-skill chat)
+    }
+)
 SKILL_DATA_SUFFIXES = (".py", ".json")  # code, and locales/*.json (every spoken sentence)
 
 # Runtime dependencies (pyproject.toml) that the Lambda runtime provides and the package leaves
@@ -73,10 +80,23 @@ RUNTIME_PROVIDED_MODULES = frozenset({"boto3", "botocore", "s3transfer", "jmespa
 LOCK_CONSTRAINTS = ("python-dateutil<3",)
 
 # Top-level names that must never be in the package: the web host's and the tests' dependencies.
-FORBIDDEN = frozenset({
-    "flask", "flask_ask_sdk", "werkzeug", "waitress", "cryptography", "oscrypto", "asn1crypto",
-    "ask_sdk_webservice_support", "pytest", "_pytest", "hypothesis", "yaml", "cfnlint",
-})
+FORBIDDEN = frozenset(
+    {
+        "flask",
+        "flask_ask_sdk",
+        "werkzeug",
+        "waitress",
+        "cryptography",
+        "oscrypto",
+        "asn1crypto",
+        "ask_sdk_webservice_support",
+        "pytest",
+        "_pytest",
+        "hypothesis",
+        "yaml",
+        "cfnlint",
+    }
+)
 
 ARCH_PLATFORMS = {"arm64": "manylinux2014_aarch64", "x86_64": "manylinux2014_x86_64"}
 # 1980-01-01 00:00:00 is the earliest time a zip entry can carry.
@@ -109,8 +129,10 @@ def read_target(template: Path = TEMPLATE) -> dict[str, str]:
     block = re.findall(r"^\s*Architectures:\s*\n\s*-\s*([\w-]+)\s*$", text, flags=re.MULTILINE)
     arches = set(inline + block)
     if len(arches) != 1 or next(iter(arches)) not in ARCH_PLATFORMS:
-        raise BuildError(f"template.yaml: expected Architectures [arm64] or [x86_64], "
-                         f"found {sorted(arches) or 'none'}")
+        raise BuildError(
+            f"template.yaml: expected Architectures [arm64] or [x86_64], "
+            f"found {sorted(arches) or 'none'}"
+        )
     handler = only(r"^\s*Handler:\s*([\w.]+)\s*$", "Handler")
     module = handler.rsplit(".", 1)[0]
     if f"{module}.py" != HANDLER_FILE.name:
@@ -127,9 +149,17 @@ def read_target(template: Path = TEMPLATE) -> dict[str, str]:
 
 def pip_target_args(target: dict[str, str]) -> list[str]:
     """pip options that choose wheels for the Lambda runtime instead of this machine."""
-    return ["--platform", target["platform"], "--implementation", "cp",
-            "--python-version", target["python_version"], "--abi", target["abi"],
-            "--only-binary=:all:"]
+    return [
+        "--platform",
+        target["platform"],
+        "--implementation",
+        "cp",
+        "--python-version",
+        target["python_version"],
+        "--abi",
+        target["abi"],
+        "--only-binary=:all:",
+    ]
 
 
 def pip(*args: str) -> None:
@@ -159,8 +189,9 @@ def read_pins(path: Path = REQUIREMENTS) -> tuple[list[str], dict[str, str]]:
         if match:
             pins[normalize(match.group(1))] = match.group(2)
     if not pins:
-        raise BuildError(f"{path.relative_to(ROOT)} pins nothing; "
-                         "run python scripts/build_lambda.py --lock")
+        raise BuildError(
+            f"{path.relative_to(ROOT)} pins nothing; run python scripts/build_lambda.py --lock"
+        )
     return lines, pins
 
 
@@ -197,22 +228,40 @@ REQUIREMENTS_FOOTER = """
 
 def lock(target: dict[str, str]) -> None:
     """Resolve pyproject.toml's runtime dependencies for the Lambda target; rewrite the pins."""
-    dependencies = [d for d in runtime_dependencies()
-                    if normalize(re.match(r"[A-Za-z0-9._-]+", d).group(0))
-                    not in RUNTIME_PROVIDED]
+    dependencies = [
+        d
+        for d in runtime_dependencies()
+        if normalize(re.match(r"[A-Za-z0-9._-]+", d).group(0)) not in RUNTIME_PROVIDED
+    ]
     with tempfile.TemporaryDirectory() as scratch:
         report = Path(scratch) / "report.json"
-        pip("install", "--dry-run", "--ignore-installed", "--quiet", "--report", str(report),
-            "--target", str(Path(scratch) / "target"), *pip_target_args(target), *dependencies,
-            *LOCK_CONSTRAINTS)
+        pip(
+            "install",
+            "--dry-run",
+            "--ignore-installed",
+            "--quiet",
+            "--report",
+            str(report),
+            "--target",
+            str(Path(scratch) / "target"),
+            *pip_target_args(target),
+            *dependencies,
+            *LOCK_CONSTRAINTS,
+        )
         installs = json.loads(report.read_text(encoding="utf-8"))["install"]
-    pins = sorted(((item["metadata"]["name"], item["metadata"]["version"]) for item in installs),
-                  key=lambda pin: normalize(pin[0]))
+    pins = sorted(
+        ((item["metadata"]["name"], item["metadata"]["version"]) for item in installs),
+        key=lambda pin: normalize(pin[0]),
+    )
     body = "".join(f"{name}=={version}\n" for name, version in pins)
     REQUIREMENTS.write_text(
-        REQUIREMENTS_HEADER.format(runtime=f"python{target['python_version']}",
-                                   arch=target["architecture"]) + body + REQUIREMENTS_FOOTER,
-        encoding="utf-8")
+        REQUIREMENTS_HEADER.format(
+            runtime=f"python{target['python_version']}", arch=target["architecture"]
+        )
+        + body
+        + REQUIREMENTS_FOOTER,
+        encoding="utf-8",
+    )
     print(f"wrote {REQUIREMENTS.relative_to(ROOT)}: {len(pins)} pins")
 
 
@@ -226,8 +275,18 @@ def install_dependencies(package: Path, target: dict[str, str], out: Path) -> di
     try:
         # --no-compile: bytecode written here would be for this machine's Python, not the
         # runtime's.
-        pip("install", "--target", str(package), *pip_target_args(target), "--no-compile",
-            "--quiet", "--progress-bar", "off", "-r", str(pinned_file))
+        pip(
+            "install",
+            "--target",
+            str(package),
+            *pip_target_args(target),
+            "--no-compile",
+            "--quiet",
+            "--progress-bar",
+            "off",
+            "-r",
+            str(pinned_file),
+        )
     finally:
         pinned_file.unlink()
     return pins
@@ -237,9 +296,12 @@ def copy_sources(package: Path) -> None:
     """The skill package (minus host-only modules) and the handler module, into the package."""
     for source in sorted(SKILL_DIR.rglob("*")):
         relative = source.relative_to(SKILL_DIR)
-        if (not source.is_file() or "__pycache__" in relative.parts
-                or source.suffix not in SKILL_DATA_SUFFIXES
-                or (len(relative.parts) == 1 and relative.name in EXCLUDED_SKILL_MODULES)):
+        if (
+            not source.is_file()
+            or "__pycache__" in relative.parts
+            or source.suffix not in SKILL_DATA_SUFFIXES
+            or (len(relative.parts) == 1 and relative.name in EXCLUDED_SKILL_MODULES)
+        ):
             continue
         destination = package / "skill" / relative
         destination.parent.mkdir(parents=True, exist_ok=True)
@@ -278,8 +340,12 @@ def check_imports(package: Path) -> None:
     Catches a kept module that imports an excluded one (``from .web import ...``) or a
     distribution that is not among the runtime dependencies (flask, say), before Lambda does.
     """
-    available = (top_level_names(package) | set(sys.stdlib_module_names) | {"__future__"}
-                 | RUNTIME_PROVIDED_MODULES)
+    available = (
+        top_level_names(package)
+        | set(sys.stdlib_module_names)
+        | {"__future__"}
+        | RUNTIME_PROVIDED_MODULES
+    )
     problems = []
     for path in sorted([package / HANDLER_FILE.name, *(package / "skill").rglob("*.py")]):
         relative = path.relative_to(package)
@@ -287,9 +353,13 @@ def check_imports(package: Path) -> None:
         # "__init__").
         current = list(relative.with_suffix("").parts)[:-1]
         tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-        typing_only = {id(inner) for node in ast.walk(tree) if isinstance(node, ast.If)
-                       and "TYPE_CHECKING" in ast.unparse(node.test)
-                       for statement in node.body for inner in ast.walk(statement)}
+        typing_only = {
+            id(inner)
+            for node in ast.walk(tree)
+            if isinstance(node, ast.If) and "TYPE_CHECKING" in ast.unparse(node.test)
+            for statement in node.body
+            for inner in ast.walk(statement)
+        }
         for node in ast.walk(tree):
             if id(node) in typing_only:  # never imported at run time
                 continue
@@ -297,15 +367,18 @@ def check_imports(package: Path) -> None:
             if isinstance(node, ast.Import):
                 targets = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom):
-                base = current[:len(current) - node.level + 1] if node.level else []
+                base = current[: len(current) - node.level + 1] if node.level else []
                 stem = ".".join(base + ([node.module] if node.module else []))
                 # "from stem import name" names a submodule or an attribute of stem: a
                 # submodule if there is one in the package or in the sources (then it must be
                 # packaged), else an attribute.
-                targets = [f"{stem}.{alias.name}"
-                           if _module_exists(package, f"{stem}.{alias.name}")
-                           or _module_exists(ROOT, f"{stem}.{alias.name}") else stem
-                           for alias in node.names]
+                targets = [
+                    f"{stem}.{alias.name}"
+                    if _module_exists(package, f"{stem}.{alias.name}")
+                    or _module_exists(ROOT, f"{stem}.{alias.name}")
+                    else stem
+                    for alias in node.names
+                ]
             for target in targets:
                 top = target.split(".", 1)[0]
                 if top == "skill":
@@ -314,38 +387,49 @@ def check_imports(package: Path) -> None:
                 elif top not in available:
                     problems.append(f"{relative}: imports {target}, which is not installed")
     if problems:
-        raise BuildError("the package's code imports what it does not contain:\n  "
-                         + "\n  ".join(problems))
+        raise BuildError(
+            "the package's code imports what it does not contain:\n  " + "\n  ".join(problems)
+        )
 
 
 def check_contents(package: Path, pins: dict[str, str]) -> None:
     forbidden = sorted(top_level_names(package) & FORBIDDEN)
     if forbidden:
-        raise BuildError(f"the package contains {forbidden}, which only the web host or the tests "
-                         "use; take them out of the runtime dependencies")
+        raise BuildError(
+            f"the package contains {forbidden}, which only the web host or the tests "
+            "use; take them out of the runtime dependencies"
+        )
     provided = sorted(top_level_names(package) & RUNTIME_PROVIDED_MODULES)
     if provided:
-        raise BuildError(f"the package contains {provided}, which the Lambda runtime provides; "
-                         "run python scripts/build_lambda.py --lock")
-    installed = {normalize(info.name[:-len(".dist-info")].rsplit("-", 1)[0])
-                 for info in package.glob("*.dist-info")}
+        raise BuildError(
+            f"the package contains {provided}, which the Lambda runtime provides; "
+            "run python scripts/build_lambda.py --lock"
+        )
+    installed = {
+        normalize(info.name[: -len(".dist-info")].rsplit("-", 1)[0])
+        for info in package.glob("*.dist-info")
+    }
     unpinned = sorted(installed - set(pins))
     if unpinned:
-        raise BuildError(f"installed but not pinned in {REQUIREMENTS.relative_to(ROOT)}: "
-                         f"{unpinned}; run python scripts/build_lambda.py --lock")
+        raise BuildError(
+            f"installed but not pinned in {REQUIREMENTS.relative_to(ROOT)}: "
+            f"{unpinned}; run python scripts/build_lambda.py --lock"
+        )
 
 
 def write_zip(package: Path, destination: Path) -> None:
     """Zip the package deterministically: sorted paths, fixed time, mode and compression."""
-    files = sorted((path for path in package.rglob("*") if path.is_file()),
-                   key=lambda path: path.relative_to(package).as_posix())
+    files = sorted(
+        (path for path in package.rglob("*") if path.is_file()),
+        key=lambda path: path.relative_to(package).as_posix(),
+    )
     temporary = destination.with_suffix(".zip.tmp")
     with zipfile.ZipFile(temporary, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
         for path in files:
             info = zipfile.ZipInfo(path.relative_to(package).as_posix(), ZIP_DATE_TIME)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.create_system = 3  # Unix, so the mode below is read on every platform
-            info.external_attr = (0o100644 << 16)  # regular file, rw-r--r--
+            info.external_attr = 0o100644 << 16  # regular file, rw-r--r--
             archive.writestr(info, path.read_bytes(), compresslevel=9)
     os.replace(temporary, destination)
 
@@ -361,8 +445,12 @@ SAM_TEMPLATE_HEADER = """\
 def write_sam_template(archive: Path, destination: Path) -> None:
     """template.yaml with ``CodeUri: lambda/`` replaced by the zip's path, for ``sam deploy``."""
     code_uri = Path(os.path.relpath(archive, destination.parent)).as_posix()
-    text, count = re.subn(r"^(\s*CodeUri:\s*)lambda/?\s*$", lambda match: match.group(1) + code_uri,
-                          TEMPLATE.read_text(encoding="utf-8"), flags=re.MULTILINE)
+    text, count = re.subn(
+        r"^(\s*CodeUri:\s*)lambda/?\s*$",
+        lambda match: match.group(1) + code_uri,
+        TEMPLATE.read_text(encoding="utf-8"),
+        flags=re.MULTILINE,
+    )
     if count != 1:
         raise BuildError(f"template.yaml: expected one 'CodeUri: lambda/', found {count}")
     destination.parent.mkdir(parents=True, exist_ok=True)
@@ -379,8 +467,11 @@ def build(out: Path, sam_template: Path) -> Path:
     target = read_target()
     package = out / "lambda"
     archive = out / "lambda.zip"
-    print(f"building {package} for python{target['python_version']} on "
-          f"{target['architecture']} ({target['platform']})", flush=True)
+    print(
+        f"building {package} for python{target['python_version']} on "
+        f"{target['architecture']} ({target['platform']})",
+        flush=True,
+    )
     shutil.rmtree(package, ignore_errors=True)
     archive.unlink(missing_ok=True)
     package.mkdir(parents=True)
@@ -392,22 +483,34 @@ def build(out: Path, sam_template: Path) -> Path:
     write_zip(package, archive)
     write_sam_template(archive, sam_template)
     count, unzipped = tree_size(package)
-    print(f"{archive}: {archive.stat().st_size / 1e6:.1f} MB zipped, {unzipped / 1e6:.1f} MB "
-          f"unzipped in {count} files ({time.monotonic() - started:.0f} s)")
+    print(
+        f"{archive}: {archive.stat().st_size / 1e6:.1f} MB zipped, {unzipped / 1e6:.1f} MB "
+        f"unzipped in {count} files ({time.monotonic() - started:.0f} s)"
+    )
     print(f"{sam_template}: template.yaml with CodeUri {archive.name}; `sam deploy` uses it")
     return archive
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n", 1)[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "build",
-                        help="where lambda/ and lambda.zip go (default: build/)")
-    parser.add_argument("--sam-template", type=Path,
-                        default=ROOT / ".aws-sam" / "build" / "template.yaml",
-                        help="where to write the template for `sam deploy` "
-                             "(default: .aws-sam/build/template.yaml, where sam build writes it)")
-    parser.add_argument("--lock", action="store_true",
-                        help="re-pin lambda/requirements.txt from pyproject.toml, then stop")
+    parser.add_argument(
+        "--out",
+        type=Path,
+        default=ROOT / "build",
+        help="where lambda/ and lambda.zip go (default: build/)",
+    )
+    parser.add_argument(
+        "--sam-template",
+        type=Path,
+        default=ROOT / ".aws-sam" / "build" / "template.yaml",
+        help="where to write the template for `sam deploy` "
+        "(default: .aws-sam/build/template.yaml, where sam build writes it)",
+    )
+    parser.add_argument(
+        "--lock",
+        action="store_true",
+        help="re-pin lambda/requirements.txt from pyproject.toml, then stop",
+    )
     args = parser.parse_args(argv)
     try:
         if args.lock:

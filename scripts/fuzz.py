@@ -52,19 +52,47 @@ USER = "amzn1.ask.account.FUZZ"
 MAX_SPEECH_CHARS = 8000
 MAX_BREAK_SECONDS = 10.0
 
-INTENTS = [i["name"] for i in json.loads(
-    (ROOT / "interaction_model" / "interactionModels" / "custom" / "en-US.json")
-    .read_text(encoding="utf-8"))["interactionModel"]["languageModel"]["intents"]]
-REQUEST_TYPES = ["LaunchRequest", "IntentRequest", "SessionEndedRequest",
-                 "AlexaSkillEvent.SkillDisabled", "AudioPlayer.PlaybackStarted",
-                 "Connections.Response", "Alexa.Presentation.APL.UserEvent",
-                 "CanFulfillIntentRequest", "System.ExceptionEncountered", "Garbage"]
-MODES = ["menu", "in_set", "confirm_reset", "confirm_resume", "offer_exercise", "offer_round",
-         "ask_exercise", "ask_goal", "bogus"]
+INTENTS = [
+    i["name"]
+    for i in json.loads(
+        (ROOT / "interaction_model" / "interactionModels" / "custom" / "en-US.json").read_text(
+            encoding="utf-8"
+        )
+    )["interactionModel"]["languageModel"]["intents"]
+]
+REQUEST_TYPES = [
+    "LaunchRequest",
+    "IntentRequest",
+    "SessionEndedRequest",
+    "AlexaSkillEvent.SkillDisabled",
+    "AudioPlayer.PlaybackStarted",
+    "Connections.Response",
+    "Alexa.Presentation.APL.UserEvent",
+    "CanFulfillIntentRequest",
+    "System.ExceptionEncountered",
+    "Garbage",
+]
+MODES = [
+    "menu",
+    "in_set",
+    "confirm_reset",
+    "confirm_resume",
+    "offer_exercise",
+    "offer_round",
+    "ask_exercise",
+    "ask_goal",
+    "bogus",
+]
 STATUS_CODES = ["ER_SUCCESS_MATCH", "ER_SUCCESS_NO_MATCH", "ER_ERROR_TIMEOUT", "BOGUS"]
 LOCALES = ["en-US", "en-GB", "de-DE", "xx-YY", "", "../x", "e" * 100]
-TIMESTAMPS = ["2026-11-24T15:00:00Z", "0001-01-01T00:00:00Z", "9999-12-31T23:59:59Z",
-              "2026-11-24T15:00:00+14:00", "2026-11-24T15:00:00", "1970-01-01T00:00:00Z"]
+TIMESTAMPS = [
+    "2026-11-24T15:00:00Z",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "2026-11-24T15:00:00+14:00",
+    "2026-11-24T15:00:00",
+    "1970-01-01T00:00:00Z",
+]
 
 _BREAK = re.compile(r'<break\b[^>]*?time\s*=\s*"([^"]*)"')
 _DURATION = re.compile(r"(\d+(?:\.\d+)?)(ms|s)")
@@ -84,9 +112,16 @@ def _record_last_resort(original):
 handlers.ErrorHandler.handle = _record_last_resort(handlers.ErrorHandler.handle)
 
 
-def envelope(request: dict, attributes=None, *, session: bool = True, context: bool = True,
-             user: str = USER, locale: str | None = "en-US",
-             timestamp: str | None = "2026-11-24T15:00:00Z") -> dict:
+def envelope(
+    request: dict,
+    attributes=None,
+    *,
+    session: bool = True,
+    context: bool = True,
+    user: str = USER,
+    locale: str | None = "en-US",
+    timestamp: str | None = "2026-11-24T15:00:00Z",
+) -> dict:
     application = {"applicationId": SKILL_ID}
     request = {"requestId": "amzn1.echo-api.request.fuzz", **request}
     if locale is not None:
@@ -95,41 +130,81 @@ def envelope(request: dict, attributes=None, *, session: bool = True, context: b
         request["timestamp"] = timestamp
     body: dict = {"version": "1.0", "request": request}
     if context:
-        body["context"] = {"System": {
-            "application": application, "user": {"userId": user},
-            "device": {"deviceId": "amzn1.ask.device.FUZZ", "supportedInterfaces": {}},
-            # A closed local port: API calls are refused at once, never sent to Amazon.
-            "apiEndpoint": "https://127.0.0.1:1", "apiAccessToken": "eyJ.fuzz.token"}}
+        body["context"] = {
+            "System": {
+                "application": application,
+                "user": {"userId": user},
+                "device": {"deviceId": "amzn1.ask.device.FUZZ", "supportedInterfaces": {}},
+                # A closed local port: API calls are refused at once, never sent to Amazon.
+                "apiEndpoint": "https://127.0.0.1:1",
+                "apiAccessToken": "eyJ.fuzz.token",
+            }
+        }
     if session:
-        body["session"] = {"new": attributes is None, "sessionId": "amzn1.echo-api.session.f",
-                           "application": application, "user": {"userId": user},
-                           "attributes": attributes or {}}
+        body["session"] = {
+            "new": attributes is None,
+            "sessionId": "amzn1.echo-api.session.f",
+            "application": application,
+            "user": {"userId": user},
+            "attributes": attributes or {},
+        }
     return body
 
 
 def seeds() -> list[dict]:
     """Real envelopes, and ones carrying the attributes of a real conversation."""
-    found = [envelope({"type": "LaunchRequest"}),
-             envelope({"type": "SessionEndedRequest", "reason": "USER_INITIATED"}, {}),
-             envelope({"type": "AlexaSkillEvent.SkillDisabled",
-                       "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"}},
-                      session=False),
-             envelope({"type": "Alexa.Presentation.APL.UserEvent", "arguments": ["x"]})]
+    found = [
+        envelope({"type": "LaunchRequest"}),
+        envelope({"type": "SessionEndedRequest", "reason": "USER_INITIATED"}, {}),
+        envelope(
+            {
+                "type": "AlexaSkillEvent.SkillDisabled",
+                "body": {"userInformationPersistenceStatus": "NOT_PERSISTED"},
+            },
+            session=False,
+        ),
+        envelope({"type": "Alexa.Presentation.APL.UserEvent", "arguments": ["x"]}),
+    ]
     for name in INTENTS:
-        found.append(envelope({"type": "IntentRequest", "intent": {
-            "name": name, "confirmationStatus": "NONE", "slots": {
-                "exercise": {"name": "exercise", "value": "toe grips", "resolutions": {
-                    "resolutionsPerAuthority": [{
-                        "authority": "amzn1.er-authority.echo-sdk.x.ExerciseName",
-                        "status": {"code": "ER_SUCCESS_MATCH"},
-                        "values": [{"value": {"name": "toe grips", "id": "toe_grips"}}]}]}},
-                "rounds": {"name": "rounds", "value": "2"}}}}, {}))
+        found.append(
+            envelope(
+                {
+                    "type": "IntentRequest",
+                    "intent": {
+                        "name": name,
+                        "confirmationStatus": "NONE",
+                        "slots": {
+                            "exercise": {
+                                "name": "exercise",
+                                "value": "toe grips",
+                                "resolutions": {
+                                    "resolutionsPerAuthority": [
+                                        {
+                                            "authority": "amzn1.er-authority.echo-sdk.x.ExerciseName",  # noqa: E501
+                                            "status": {"code": "ER_SUCCESS_MATCH"},
+                                            "values": [
+                                                {"value": {"name": "toe grips", "id": "toe_grips"}}
+                                            ],
+                                        }
+                                    ]
+                                },
+                            },
+                            "rounds": {"name": "rounds", "value": "2"},
+                        },
+                    },
+                },
+                {},
+            )
+        )
     with tempfile.TemporaryDirectory() as tmp:  # a conversation, for realistic attributes
         handler = make_handler(Config(), SqliteStore(Path(tmp) / "seed.sqlite3"))
         attributes = None
         for name in ["LaunchRequest", "AMAZON.YesIntent"] + ["AMAZON.NextIntent"] * 6:
-            request = {"type": name} if name == "LaunchRequest" else {
-                "type": "IntentRequest", "intent": {"name": name, "slots": {}}}
+            request = (
+                {"type": name}
+                if name == "LaunchRequest"
+                else {"type": "IntentRequest", "intent": {"name": name, "slots": {}}}
+            )
             event = envelope(request, attributes)
             found.append(event)
             attributes = handler(event, None).get("sessionAttributes") or {}
@@ -142,16 +217,22 @@ def structured(data: bytes) -> dict:
     kind = fdp.PickValueInList(REQUEST_TYPES)
     request: dict = {"type": kind}
     if kind == "IntentRequest":
-        name = fdp.PickValueInList(INTENTS + ["Unknown.Intent", ""])
+        name = fdp.PickValueInList([*INTENTS, "Unknown.Intent", ""])
         slots = {}
         if fdp.ConsumeBool():
             slot = {"name": "exercise", "value": fdp.ConsumeUnicodeNoSurrogates(40)}
             if fdp.ConsumeBool():
                 status = fdp.PickValueInList(STATUS_CODES)
-                value_id = fdp.PickValueInList(list(EXERCISE_IDS) + ["", "gone"])
-                slot["resolutions"] = {"resolutionsPerAuthority": [{
-                    "authority": "a", "status": {"code": status},
-                    "values": [{"value": {"name": slot["value"], "id": value_id}}]}]}
+                value_id = fdp.PickValueInList([*list(EXERCISE_IDS), "", "gone"])
+                slot["resolutions"] = {
+                    "resolutionsPerAuthority": [
+                        {
+                            "authority": "a",
+                            "status": {"code": status},
+                            "values": [{"value": {"name": slot["value"], "id": value_id}}],
+                        }
+                    ]
+                }
             slots["exercise"] = slot
         if fdp.ConsumeBool():
             slots["rounds"] = {"name": "rounds", "value": fdp.ConsumeUnicodeNoSurrogates(6)}
@@ -159,34 +240,53 @@ def structured(data: bytes) -> dict:
             slots["time"] = {"name": "time", "value": fdp.ConsumeUnicodeNoSurrogates(8)}
         request["intent"] = {"name": name, "slots": slots}
     elif kind == "Alexa.Presentation.APL.UserEvent":
-        request["arguments"] = [fdp.PickValueInList(["next", "pause", "repeat", "", None]),
-                                fdp.ConsumeUnicodeNoSurrogates(8)][:fdp.ConsumeIntInRange(0, 2)]
+        request["arguments"] = [
+            fdp.PickValueInList(["next", "pause", "repeat", "", None]),
+            fdp.ConsumeUnicodeNoSurrogates(8),
+        ][: fdp.ConsumeIntInRange(0, 2)]
     elif kind == "Connections.Response":
-        request.update(name=fdp.PickValueInList(["AskFor", "Buy", ""]),
-                       token=fdp.ConsumeUnicodeNoSurrogates(8),
-                       payload={"status": fdp.PickValueInList(
-                           ["ACCEPTED", "DENIED", "NOT_ANSWERED", "", None])})
+        request.update(
+            name=fdp.PickValueInList(["AskFor", "Buy", ""]),
+            token=fdp.ConsumeUnicodeNoSurrogates(8),
+            payload={
+                "status": fdp.PickValueInList(["ACCEPTED", "DENIED", "NOT_ANSWERED", "", None])
+            },
+        )
     attributes = None
     if fdp.ConsumeBool():
-        attributes = {"dialog": {
-            "mode": fdp.PickValueInList(MODES),
-            "exercise": fdp.PickValueInList(list(EXERCISE_IDS) + [None, "gone"]),
-            "segment": fdp.ConsumeIntInRange(-2, 40), "round": fdp.ConsumeIntInRange(-1, 5),
-            "day": fdp.PickValueInList(["2026-11-24", "2026-11-23", None, "bad"]),
-            "skipped": [fdp.PickValueInList(list(EXERCISE_IDS))] if fdp.ConsumeBool() else [],
-            "offer": fdp.PickValueInList(["start", "how_to", None] + list(EXERCISE_IDS))}}
+        attributes = {
+            "dialog": {
+                "mode": fdp.PickValueInList(MODES),
+                "exercise": fdp.PickValueInList([*list(EXERCISE_IDS), None, "gone"]),
+                "segment": fdp.ConsumeIntInRange(-2, 40),
+                "round": fdp.ConsumeIntInRange(-1, 5),
+                "day": fdp.PickValueInList(["2026-11-24", "2026-11-23", None, "bad"]),
+                "skipped": [fdp.PickValueInList(list(EXERCISE_IDS))] if fdp.ConsumeBool() else [],
+                "offer": fdp.PickValueInList(["start", "how_to", None, *list(EXERCISE_IDS)]),
+            }
+        }
         if fdp.ConsumeBool():
             attributes["progress"] = {
-                "day": "2026-11-24", "goal": fdp.ConsumeIntInRange(-1, 6),
-                "done": {e: fdp.ConsumeIntInRange(-1, 5) for e in EXERCISE_IDS
-                         if fdp.ConsumeBool()},
-                "safety": fdp.ConsumeBool(), "position": None, "position_ts": 0,
-                "streak": fdp.ConsumeIntInRange(-1, 9), "best": fdp.ConsumeIntInRange(0, 9),
-                "last_met": fdp.PickValueInList([None, "2026-11-23", "x"])}
-    return envelope(request, attributes, session=fdp.ConsumeIntInRange(0, 9) > 0,
-                    context=fdp.ConsumeIntInRange(0, 9) > 0,
-                    locale=fdp.PickValueInList(LOCALES + [None]),
-                    timestamp=fdp.PickValueInList(TIMESTAMPS + [None]))
+                "day": "2026-11-24",
+                "goal": fdp.ConsumeIntInRange(-1, 6),
+                "done": {
+                    e: fdp.ConsumeIntInRange(-1, 5) for e in EXERCISE_IDS if fdp.ConsumeBool()
+                },
+                "safety": fdp.ConsumeBool(),
+                "position": None,
+                "position_ts": 0,
+                "streak": fdp.ConsumeIntInRange(-1, 9),
+                "best": fdp.ConsumeIntInRange(0, 9),
+                "last_met": fdp.PickValueInList([None, "2026-11-23", "x"]),
+            }
+    return envelope(
+        request,
+        attributes,
+        session=fdp.ConsumeIntInRange(0, 9) > 0,
+        context=fdp.ConsumeIntInRange(0, 9) > 0,
+        locale=fdp.PickValueInList([*LOCALES, None]),
+        timestamp=fdp.PickValueInList([*TIMESTAMPS, None]),
+    )
 
 
 def _check_speech(speech) -> None:
@@ -225,8 +325,12 @@ def make_target(store_path: Path):
         except (ValueError, RecursionError):
             event = structured(data)
         if isinstance(event, dict):  # every input is a user of its own: no cross-talk
-            for holder in (event.get("session"), (event.get("context") or {}).get("System")
-                           if isinstance(event.get("context"), dict) else None):
+            for holder in (
+                event.get("session"),
+                (event.get("context") or {}).get("System")
+                if isinstance(event.get("context"), dict)
+                else None,
+            ):
                 if isinstance(holder, dict) and isinstance(holder.get("user"), dict):
                     holder["user"]["userId"] = USER + uuid.uuid4().hex[:8]
         _last_resort.clear()

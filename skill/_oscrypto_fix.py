@@ -50,13 +50,15 @@ import importlib.metadata
 import sys
 import threading
 
-__all__ = ["install", "uninstall", "is_installed", "TARGET_MODULES"]
+__all__ = ["TARGET_MODULES", "install", "is_installed", "uninstall"]
 
 #: The modules of oscrypto 1.3.0 that parse the libcrypto version.
-TARGET_MODULES = frozenset({
-    "oscrypto._openssl._libcrypto_cffi",
-    "oscrypto._openssl._libcrypto_ctypes",
-})
+TARGET_MODULES = frozenset(
+    {
+        "oscrypto._openssl._libcrypto_cffi",
+        "oscrypto._openssl._libcrypto_ctypes",
+    }
+)
 
 #: oscrypto releases known to carry the one-digit pattern (1.3.0 is the last release as of 2026).
 _AFFECTED_VERSIONS = frozenset({"1.3.0"})
@@ -98,8 +100,11 @@ class _OscryptoVersionFixFinder(importlib.abc.MetaPathFinder):
         if fullname not in TARGET_MODULES:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)
-        if spec is None or spec.origin is None or not isinstance(
-                spec.loader, importlib.machinery.SourceFileLoader):
+        if (
+            spec is None
+            or spec.origin is None
+            or not isinstance(spec.loader, importlib.machinery.SourceFileLoader)
+        ):
             return None  # not a plain source module: leave it to the normal machinery
         try:
             source = spec.loader.get_data(spec.origin)

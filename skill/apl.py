@@ -21,8 +21,8 @@ from .locales import Strings
 
 __all__ = [
     "APL_INTERFACE",
-    "TOKEN",
     "BUTTON_ACTIONS",
+    "TOKEN",
     "ScreenView",
     "render_directive",
     "user_event_action",
@@ -71,14 +71,15 @@ class ScreenView:
 
 # --- The drawings: a 100 x 100 side view, the foot facing right. ---------------------------
 
-def _path(data: str, fill: str | None = None, stroke: str | None = None,
-          width: float = 2.5) -> dict[str, Any]:
+
+def _path(
+    data: str, fill: str | None = None, stroke: str | None = None, width: float = 2.5
+) -> dict[str, Any]:
     item: dict[str, Any] = {"type": "path", "pathData": data}
     if fill:
         item["fill"] = fill
     if stroke:
-        item.update(stroke=stroke, strokeWidth=width, strokeLineCap="round",
-                    strokeLineJoin="round")
+        item.update(stroke=stroke, strokeWidth=width, strokeLineCap="round", strokeLineJoin="round")
     return item
 
 
@@ -95,19 +96,26 @@ def _group(items: list[dict[str, Any]], **transform: float) -> dict[str, Any]:
 
 
 # A lower leg and a flat foot; the same foot with its toes curled down; the foot on tiptoe.
-_FOOT_FLAT = ("M30,6 V64 C30,74 25,80 27,84 C28,87 32,88 38,88 H82 C88,88 90,84 86,81 "
-              "L66,73 C56,69 48,64 45,56 V6 Z")
-_FOOT_CURLED = ("M30,6 V64 C30,74 25,80 27,84 C28,87 32,88 38,88 H62 C67,88 69,80 75,79 "
-                "C80,78 81,84 82,88 H87 C91,81 89,72 80,70 C70,68 50,64 45,56 V6 Z")
-_FOOT_TIPTOE = ("M36,6 V52 C36,60 33,66 37,70 L62,85 C65,87 68,88 72,88 H86 C90,88 91,84 "
-                "87,82 L70,76 C60,72 52,62 50,52 V6 Z")
+_FOOT_FLAT = (
+    "M30,6 V64 C30,74 25,80 27,84 C28,87 32,88 38,88 H82 C88,88 90,84 86,81 "
+    "L66,73 C56,69 48,64 45,56 V6 Z"
+)
+_FOOT_CURLED = (
+    "M30,6 V64 C30,74 25,80 27,84 C28,87 32,88 38,88 H62 C67,88 69,80 75,79 "
+    "C80,78 81,84 82,88 H87 C91,81 89,72 80,70 C70,68 50,64 45,56 V6 Z"
+)
+_FOOT_TIPTOE = (
+    "M36,6 V52 C36,60 33,66 37,70 L62,85 C65,87 68,88 72,88 H86 C90,88 91,84 "
+    "87,82 L70,76 C60,72 52,62 50,52 V6 Z"
+)
 _FLOOR_LINE = _path("M6,88 H94", stroke=_FLOOR)
 _LIFT_ARROW = "V{top} M{left},{head} L{x},{top} L{right},{head}"
 
 
 def _up_arrow(x: int, bottom: int, top: int) -> dict[str, Any]:
-    return _arrow(f"M{x},{bottom} " + _LIFT_ARROW.format(
-        top=top, left=x - 6, right=x + 6, head=top + 6, x=x))
+    return _arrow(
+        f"M{x},{bottom} " + _LIFT_ARROW.format(top=top, left=x - 6, right=x + 6, head=top + 6, x=x)
+    )
 
 
 _ILLUSTRATIONS: dict[str, list[dict[str, Any]]] = {
@@ -131,28 +139,40 @@ _ILLUSTRATIONS: dict[str, list[dict[str, Any]]] = {
         # Sitting, leg straight ahead: the flat foot turned up, the band from the toes to a post.
         _path("M4,84 H96", stroke=_FLOOR),
         _path("M89,20 H95 V84 H89 Z", fill=_FLOOR),
-        _group([_limb(_FOOT_FLAT)], rotation=-90, pivotX=50, pivotY=50, scaleX=0.8,
-               scaleY=0.8, translateX=-6, translateY=12),
+        _group(
+            [_limb(_FOOT_FLAT)],
+            rotation=-90,
+            pivotX=50,
+            pivotY=50,
+            scaleX=0.8,
+            scaleY=0.8,
+            translateX=-6,
+            translateY=12,
+        ),
         _path("M70,30 L89,35 L76,40", stroke=_BAND, width=3),
         _arrow("M76,10 A16,16 0 0 0 58,14 M60,8 L58,14 L64,16"),  # flex back toward you
     ],
     "pencil_pickup": [
         _path("M6,94 H94", stroke=_FLOOR),
-        _group([
-            _limb(_FOOT_CURLED),
-            _path("M56,80 H86 V85 H56 Z", fill=_ACCENT),  # the pencil held under the toes
-            _path("M86,80 L95,82.5 L86,85 Z", fill="#F5DEB3"),
-            _path("M51,80 H56 V85 H51 Z", fill="#F48FB1"),
-        ], translateY=-6),
+        _group(
+            [
+                _limb(_FOOT_CURLED),
+                _path("M56,80 H86 V85 H56 Z", fill=_ACCENT),  # the pencil held under the toes
+                _path("M86,80 L95,82.5 L86,85 Z", fill="#F5DEB3"),
+                _path("M51,80 H56 V85 H51 Z", fill="#F48FB1"),
+            ],
+            translateY=-6,
+        ),
         _up_arrow(14, 92, 72),
     ],
 }
 
 
 def _graphics() -> dict[str, Any]:
-    return {name: {"type": "AVG", "version": _AVG_VERSION, "width": 100, "height": 100,
-                   "items": items}
-            for name, items in _ILLUSTRATIONS.items()}
+    return {
+        name: {"type": "AVG", "version": _AVG_VERSION, "width": 100, "height": 100, "items": items}
+        for name, items in _ILLUSTRATIONS.items()
+    }
 
 
 # --- The layout. -------------------------------------------------------------------------------
@@ -162,17 +182,28 @@ def _graphics() -> dict[str, Any]:
 _RESOURCES: list[dict[str, Any]] = [
     {
         "dimensions": {
-            "padX": "4vw", "padY": "3vh", "gap": "16dp", "titleSize": "44dp",
-            "counterSize": "32dp", "bodySize": "26dp", "smallSize": "22dp",
-            "buttonSize": "26dp", "artWidth": "30vw", "artHeight": "40vh",
+            "padX": "4vw",
+            "padY": "3vh",
+            "gap": "16dp",
+            "titleSize": "44dp",
+            "counterSize": "32dp",
+            "bodySize": "26dp",
+            "smallSize": "22dp",
+            "buttonSize": "26dp",
+            "artWidth": "30vw",
+            "artHeight": "40vh",
         },
         "strings": {"bodyDirection": "row", "textAlign": "left"},
     },
     {
         "when": "${viewport.width < 961 || viewport.height < 601}",
         "dimensions": {
-            "gap": "10dp", "titleSize": "32dp", "counterSize": "24dp", "bodySize": "20dp",
-            "smallSize": "18dp", "buttonSize": "20dp",
+            "gap": "10dp",
+            "titleSize": "32dp",
+            "counterSize": "24dp",
+            "bodySize": "20dp",
+            "smallSize": "18dp",
+            "buttonSize": "20dp",
         },
     },
     {
@@ -200,8 +231,14 @@ _STYLES: dict[str, Any] = {
 
 
 def _text(text: str, size: str, **extra: Any) -> dict[str, Any]:
-    return {"type": "Text", "text": text, "fontSize": size, "color": _INK,
-            "textAlign": "@textAlign", **extra}
+    return {
+        "type": "Text",
+        "text": text,
+        "fontSize": size,
+        "color": _INK,
+        "textAlign": "@textAlign",
+        **extra,
+    }
 
 
 def _button(action: str) -> dict[str, Any]:
@@ -217,8 +254,10 @@ def _button(action: str) -> dict[str, Any]:
             "type": "Frame",
             "style": "buttonFrame",
             "inheritParentState": True,
-            "paddingLeft": "24dp", "paddingRight": "24dp",
-            "paddingTop": "10dp", "paddingBottom": "10dp",
+            "paddingLeft": "24dp",
+            "paddingRight": "24dp",
+            "paddingTop": "10dp",
+            "paddingBottom": "10dp",
             "item": _text(label, "@buttonSize", textAlign="center"),
         },
     }
@@ -226,46 +265,92 @@ def _button(action: str) -> dict[str, Any]:
 
 def _main_items() -> list[dict[str, Any]]:
     steps = {
-        "type": "Container", "grow": 1, "shrink": 1, "paddingLeft": "@gap",
+        "type": "Container",
+        "grow": 1,
+        "shrink": 1,
+        "paddingLeft": "@gap",
         "items": [
             _text("${payload.labels.steps}", "@smallSize", color=_MUTED),
-            {"type": "Container", "data": "${payload.exercise.steps}",
-             "items": [_text("${index + 1}. ${data}", "@bodySize", spacing="6dp")]},
+            {
+                "type": "Container",
+                "data": "${payload.exercise.steps}",
+                "items": [_text("${index + 1}. ${data}", "@bodySize", spacing="6dp")],
+            },
         ],
     }
     illustration = {
-        "type": "VectorGraphic", "source": "${payload.exercise.illustration}",
-        "width": "@artWidth", "height": "@artHeight", "scale": "best-fit", "align": "center",
+        "type": "VectorGraphic",
+        "source": "${payload.exercise.illustration}",
+        "width": "@artWidth",
+        "height": "@artHeight",
+        "scale": "best-fit",
+        "align": "center",
     }
     today = [
         _text("${payload.labels.today}", "@smallSize", color=_MUTED, spacing="@gap"),
-        {"type": "Container", "data": "${payload.today}", "items": [{
-            "type": "Container", "direction": "row", "spacing": "4dp",
+        {
+            "type": "Container",
+            "data": "${payload.today}",
             "items": [
-                _text("${data.name}", "@bodySize", grow=1, shrink=1, color="${data.color}",
-                      fontWeight="${data.weight}"),
-                _text("${data.sets}", "@bodySize", color="${data.color}",
-                      fontWeight="${data.weight}", paddingLeft="@gap"),
+                {
+                    "type": "Container",
+                    "direction": "row",
+                    "spacing": "4dp",
+                    "items": [
+                        _text(
+                            "${data.name}",
+                            "@bodySize",
+                            grow=1,
+                            shrink=1,
+                            color="${data.color}",
+                            fontWeight="${data.weight}",
+                        ),
+                        _text(
+                            "${data.sets}",
+                            "@bodySize",
+                            color="${data.color}",
+                            fontWeight="${data.weight}",
+                            paddingLeft="@gap",
+                        ),
+                    ],
+                }
             ],
-        }]},
+        },
     ]
     return [
         _text("${payload.skillName}", "@smallSize", color=_MUTED),
         _text("${payload.exercise.name}", "@titleSize", fontWeight="bold", maxLines=2),
         _text("${payload.exercise.counter}", "@counterSize", color=_ACCENT),
-        {"type": "Container", "data": "${payload.exercise.holds}",
-         "items": [_text("${data}", "@bodySize")]},
+        {
+            "type": "Container",
+            "data": "${payload.exercise.holds}",
+            "items": [_text("${data}", "@bodySize")],
+        },
         {
             # Steps and today's list may not fit a small screen: they scroll, the rest stays.
-            "type": "ScrollView", "grow": 1, "shrink": 1, "spacing": "@gap",
-            "item": {"type": "Container", "items": [
-                {"type": "Container", "direction": "@bodyDirection",
-                 "items": [illustration, steps]},
-                *today,
-            ]},
+            "type": "ScrollView",
+            "grow": 1,
+            "shrink": 1,
+            "spacing": "@gap",
+            "item": {
+                "type": "Container",
+                "items": [
+                    {
+                        "type": "Container",
+                        "direction": "@bodyDirection",
+                        "items": [illustration, steps],
+                    },
+                    *today,
+                ],
+            },
         },
-        {"type": "Container", "direction": "row", "justifyContent": "center",
-         "spacing": "@gap", "items": [_button(action) for action in BUTTON_ACTIONS]},
+        {
+            "type": "Container",
+            "direction": "row",
+            "justifyContent": "center",
+            "spacing": "@gap",
+            "items": [_button(action) for action in BUTTON_ACTIONS],
+        },
     ]
 
 
@@ -279,13 +364,19 @@ def _build_document() -> dict[str, Any]:
         "graphics": _graphics(),
         "mainTemplate": {
             "parameters": ["payload"],
-            "items": [{
-                "type": "Container", "width": "100vw", "height": "100vh",
-                "backgroundColor": _BACKGROUND,
-                "paddingLeft": "@padX", "paddingRight": "@padX",
-                "paddingTop": "@padY", "paddingBottom": "@padY",
-                "items": _main_items(),
-            }],
+            "items": [
+                {
+                    "type": "Container",
+                    "width": "100vw",
+                    "height": "100vh",
+                    "backgroundColor": _BACKGROUND,
+                    "paddingLeft": "@padX",
+                    "paddingRight": "@padX",
+                    "paddingTop": "@padY",
+                    "paddingBottom": "@padY",
+                    "items": _main_items(),
+                }
+            ],
         },
     }
 
@@ -296,12 +387,14 @@ _DOCUMENT: dict[str, Any] = _build_document()
 
 # --- The per-reply data. ---------------------------------------------------------------------
 
+
 def _counter(view: ScreenView, strings: Strings) -> str:
     if view.first_rep == view.last_rep:
         text = strings.text("screen.rep_of", n=view.first_rep, total=view.total_reps)
     else:
-        text = strings.text("screen.reps_of", first=view.first_rep, last=view.last_rep,
-                            total=view.total_reps)
+        text = strings.text(
+            "screen.reps_of", first=view.first_rep, last=view.last_rep, total=view.total_reps
+        )
     if view.side:
         text += _SIDE_SEPARATOR + strings.side(view.exercise_id, view.side)
     return text

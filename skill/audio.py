@@ -16,6 +16,7 @@ countdown. Only the standard library is used (``wave``, ``array``, ``subprocess`
 from __future__ import annotations
 
 import array
+import contextlib
 import os
 import re
 import shutil
@@ -24,10 +25,10 @@ import sys
 import tempfile
 import time
 import wave
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Callable, Sequence
 
 from .content import EXERCISE_IDS, EXERCISES, Exercise, get_exercise
 from .locales import Strings
@@ -43,8 +44,8 @@ __all__ = [
     "Piece",
     "Playback",
     "Recorder",
-    "RepTracker",
     "Rendering",
+    "RepTracker",
     "Synthesizer",
     "WavFormat",
     "find_player",
@@ -52,10 +53,14 @@ __all__ = [
 ]
 
 ESPEAK = "espeak-ng"
-ESPEAK_MISSING = ("leg-skill: espeak-ng is not installed, so replies stay text "
-                  "(Debian/Ubuntu: apt-get install espeak-ng)")
-NO_PLAYER = ("leg-skill: no audio player found (aplay, paplay or sox's play), so replies are "
-             "not played (Debian/Ubuntu: apt-get install alsa-utils, or sox)")
+ESPEAK_MISSING = (
+    "leg-skill: espeak-ng is not installed, so replies stay text "
+    "(Debian/Ubuntu: apt-get install espeak-ng)"
+)
+NO_PLAYER = (
+    "leg-skill: no audio player found (aplay, paplay or sox's play), so replies are "
+    "not played (Debian/Ubuntu: apt-get install alsa-utils, or sox)"
+)
 
 # Players that take a WAV file, first found wins. aplay (ALSA) is on nearly every Linux desktop
 # and reaches PulseAudio/PipeWire through their ALSA plugins; sox's play also works on macOS.
@@ -161,8 +166,13 @@ def _trim(frames: bytes, fmt: WavFormat) -> bytes:
 @lru_cache(maxsize=4)
 def _espeak_languages(executable: str) -> frozenset[str]:
     try:
-        listing = subprocess.run([executable, "--voices"], capture_output=True, text=True,
-                                 timeout=_ESPEAK_TIMEOUT, check=True).stdout
+        listing = subprocess.run(
+            [executable, "--voices"],
+            capture_output=True,
+            text=True,
+            timeout=_ESPEAK_TIMEOUT,
+            check=True,
+        ).stdout
     except (OSError, subprocess.SubprocessError):
         return frozenset()
     languages = set()
@@ -186,8 +196,13 @@ def voice_for_locale(locale: str, executable: str = ESPEAK) -> str:
 class Synthesizer:
     """Renders SSML replies to audio with espeak-ng, pauses inserted as exact silence."""
 
-    def __init__(self, locale: str = "en-US", voice: str | None = None,
-                 executable: str | None = None, words_per_minute: int | None = None):
+    def __init__(
+        self,
+        locale: str = "en-US",
+        voice: str | None = None,
+        executable: str | None = None,
+        words_per_minute: int | None = None,
+    ):
         found = executable or shutil.which(ESPEAK)
         if not found:
             raise AudioError(ESPEAK_MISSING)
@@ -210,8 +225,12 @@ class Synthesizer:
             if self.words_per_minute:
                 command += ["-s", str(self.words_per_minute)]
             try:
-                result = subprocess.run(command + ["--stdin"], input=text.encode("utf-8"),
-                                        capture_output=True, timeout=_ESPEAK_TIMEOUT)
+                result = subprocess.run(
+                    [*command, "--stdin"],
+                    input=text.encode("utf-8"),
+                    capture_output=True,
+                    timeout=_ESPEAK_TIMEOUT,
+                )
             except (OSError, subprocess.SubprocessError) as exc:
                 raise AudioError(f"leg-skill: espeak-ng failed: {exc}") from exc
             if result.returncode != 0 or not path.exists():
@@ -240,9 +259,14 @@ class Synthesizer:
         for text, pause in parts:
             speech = spoken[text][1] if text else b""
             silence = fmt.silence(pause)
-            pieces.append(Piece(text, frames_so_far / fmt.rate,
-                                len(speech) / fmt.frame_bytes / fmt.rate,
-                                len(silence) / fmt.frame_bytes / fmt.rate))
+            pieces.append(
+                Piece(
+                    text,
+                    frames_so_far / fmt.rate,
+                    len(speech) / fmt.frame_bytes / fmt.rate,
+                    len(silence) / fmt.frame_bytes / fmt.rate,
+                )
+            )
             chunks += [speech, silence]
             frames_so_far += (len(speech) + len(silence)) // fmt.frame_bytes
         return Rendering(fmt, b"".join(chunks), tuple(pieces))
@@ -260,8 +284,9 @@ class Recorder:
     def __init__(self, directory: str | os.PathLike):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
-        numbers = [int(m.group(1)) for p in self.directory.iterdir()
-                   if (m := self._NAME.match(p.name))]
+        numbers = [
+            int(m.group(1)) for p in self.directory.iterdir() if (m := self._NAME.match(p.name))
+        ]
         self.number = max(numbers, default=0)
 
     def save(self, rendering: Rendering) -> Path:
@@ -284,8 +309,12 @@ class Playback:
     def __init__(self, player: Sequence[str], path: Path, remove: bool):
         self.path = path
         self._remove = remove
-        self.process = subprocess.Popen([*player, str(path)], stdin=subprocess.DEVNULL,
-                                        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        self.process = subprocess.Popen(
+            [*player, str(path)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+        )
         self.started = time.monotonic()  # the audio's time zero, for the console's countdown
 
     def failed_at_once(self, within: float) -> str | None:
@@ -320,10 +349,8 @@ class Playback:
 
     def _cleanup(self) -> None:
         if self._remove:
-            try:
+            with contextlib.suppress(FileNotFoundError):
                 self.path.unlink()
-            except FileNotFoundError:
-                pass
             self._remove = False
 
 
@@ -334,9 +361,14 @@ class AudioOutput:
     espeak-ng there is no audio at all; without a player, recordings are still written.
     """
 
-    def __init__(self, synthesizer: Synthesizer, speak: bool = False,
-                 recorder: Recorder | None = None, player: Sequence[str] | None = None,
-                 warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr)):
+    def __init__(
+        self,
+        synthesizer: Synthesizer,
+        speak: bool = False,
+        recorder: Recorder | None = None,
+        player: Sequence[str] | None = None,
+        warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    ):
         self.synthesizer: Synthesizer | None = synthesizer
         self.recorder = recorder
         self.player = list(player) if speak and player else None
@@ -345,9 +377,13 @@ class AudioOutput:
         self._player_works = False
 
     @classmethod
-    def open(cls, speak: bool, record_dir: str | os.PathLike | None, locale: str,
-             warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
-             ) -> "AudioOutput | None":
+    def open(
+        cls,
+        speak: bool,
+        record_dir: str | os.PathLike | None,
+        locale: str,
+        warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+    ) -> AudioOutput | None:
         """Set up audio for a chat, or say in one line why there is none and return ``None``."""
         if not speak and record_dir is None:
             return None
@@ -393,8 +429,10 @@ class AudioOutput:
             try:
                 saved = self.recorder.save(rendering)
             except OSError as exc:
-                self.warn(f"leg-skill: cannot write {self.recorder.directory}: "
-                          f"{exc.strerror or exc}; recording stops")
+                self.warn(
+                    f"leg-skill: cannot write {self.recorder.directory}: "
+                    f"{exc.strerror or exc}; recording stops"
+                )
                 self.recorder = None
         if self.player is None:
             return rendering, None
@@ -429,8 +467,9 @@ class AudioOutput:
 
     def _player_failed(self, problem: str) -> None:
         if self.player is not None:
-            self.warn(f"leg-skill: {Path(self.player[0]).name} failed ({problem}); "
-                      "replies are not played")
+            self.warn(
+                f"leg-skill: {Path(self.player[0]).name} failed ({problem}); replies are not played"
+            )
             self.player = None
 
     def close(self) -> None:
@@ -453,8 +492,10 @@ class RepTracker:
         self._strings = strings
         self._names = {strings.exercise_name(e).lower(): e for e in EXERCISE_IDS}
         names = "|".join(re.escape(n) for n in sorted(self._names, key=len, reverse=True))
-        self._starts = [_template_regex(strings.raw(key), {"name": f"(?P<name>{names})"})
-                        for key in ("coach.set_intro", "coach.resume_intro")]
+        self._starts = [
+            _template_regex(strings.raw(key), {"name": f"(?P<name>{names})"})
+            for key in ("coach.set_intro", "coach.resume_intro")
+        ]
         self._rep = _template_regex(strings.raw("coach.rep"), {"n": r"(?P<n>\d+)"})
         self._sides: dict[str, str] = {}  # "left foot" -> "left"
         for exercise in EXERCISES:

@@ -16,15 +16,15 @@ from .locales import Strings
 from .ssml import escape, pause, spoken_seconds
 
 __all__ = [
-    "COUNT_GAP_SECONDS",
-    "SIDE_SWITCH_SECONDS",
-    "GET_READY_SECONDS",
     "CLOSING_RESERVE_SECONDS",
+    "COUNT_GAP_SECONDS",
+    "GET_READY_SECONDS",
+    "SIDE_SWITCH_SECONDS",
     "Rep",
     "Segment",
     "narrate_rep",
-    "set_intro",
     "plan_set",
+    "set_intro",
 ]
 
 COUNT_GAP_SECONDS = 1.0  # silence after each counted number: about one count a second
@@ -62,8 +62,9 @@ def _hold(exercise: Exercise, strings: Strings) -> str:
     return (escape(hold_line) + " " if hold_line else "") + pause(exercise.hold_seconds)
 
 
-def narrate_rep(exercise: Exercise, strings: Strings, number: int, side: str | None,
-                last_of_side: bool) -> Rep:
+def narrate_rep(
+    exercise: Exercise, strings: Strings, number: int, side: str | None, last_of_side: bool
+) -> Rep:
     """The SSML of one rep; the rest is left out after the last rep of a side."""
     parts = []
     if exercise.reps > 1:
@@ -85,8 +86,12 @@ def set_intro(exercise: Exercise, strings: Strings, set_number: int, goal: int) 
     """Name, set number, equipment, position and rep plan, then time to get ready."""
     items = strings.join([strings.text(f"equipment.{k}") for k in exercise.equipment])
     lines = [
-        strings.say("coach.set_intro", name=strings.exercise_title(exercise.id),
-                    set_number=set_number, goal=goal),
+        strings.say(
+            "coach.set_intro",
+            name=strings.exercise_title(exercise.id),
+            set_number=set_number,
+            goal=goal,
+        ),
         strings.say("coach.you_need", items=items),
         escape(strings.exercise(exercise.id, "setup")),
     ]
@@ -96,8 +101,9 @@ def set_intro(exercise: Exercise, strings: Strings, set_number: int, goal: int) 
         lines.append(strings.say(key, reps=exercise.reps, first_side=first_side))
     else:
         lines.append(strings.say("coach.reps_plain", reps=exercise.reps))
-    lines.append(strings.say("coach.counted" if exercise.hold_kind is HoldKind.COUNT
-                             else "coach.timed"))
+    lines.append(
+        strings.say("coach.counted" if exercise.hold_kind is HoldKind.COUNT else "coach.timed")
+    )
     lines.append(strings.say("coach.get_ready") + pause(GET_READY_SECONDS))
     return " ".join(lines)
 
@@ -112,12 +118,14 @@ def _reps(exercise: Exercise, strings: Strings) -> list[Rep]:
 
 def _side_switch(exercise: Exercise, strings: Strings, side: str) -> str:
     return strings.say("coach.switch_side", side=strings.side(exercise.id, side)) + pause(
-        SIDE_SWITCH_SECONDS)
+        SIDE_SWITCH_SECONDS
+    )
 
 
 @lru_cache(maxsize=256)
-def plan_set(exercise_id: str, strings: Strings, budget_seconds: float, set_number: int,
-             goal: int) -> tuple[Segment, ...]:
+def plan_set(
+    exercise_id: str, strings: Strings, budget_seconds: float, set_number: int, goal: int
+) -> tuple[Segment, ...]:
     """Cut one set into segments that each fit ``budget_seconds`` with the closing reserve."""
     exercise = get_exercise(exercise_id)
     reps = _reps(exercise, strings)

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 
 from .dialog import DEFAULT_BUDGET_SECONDS
 from .exceptions import ConfigError
 
-__all__ = ["Config", "MIN_BUDGET_SECONDS", "MAX_BUDGET_SECONDS"]
+__all__ = ["MAX_BUDGET_SECONDS", "MIN_BUDGET_SECONDS", "Config"]
 
 # Below a minute the longest set intro and rep no longer fit one reply; above four minutes a
 # user who walked away waits too long for the reprompt.
@@ -41,15 +41,17 @@ class Config:
     log_level: str = "INFO"
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str] | None = None) -> "Config":
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Config:
         env = os.environ if environ is None else environ
         try:
             budget = float(env.get("LEG_SKILL_BUDGET_SECONDS", DEFAULT_BUDGET_SECONDS))
         except ValueError as exc:
             raise ConfigError("LEG_SKILL_BUDGET_SECONDS must be a number of seconds") from exc
         if not MIN_BUDGET_SECONDS <= budget <= MAX_BUDGET_SECONDS:
-            raise ConfigError(f"LEG_SKILL_BUDGET_SECONDS must be between {MIN_BUDGET_SECONDS:g} "
-                              f"and {MAX_BUDGET_SECONDS:g}")
+            raise ConfigError(
+                f"LEG_SKILL_BUDGET_SECONDS must be between {MIN_BUDGET_SECONDS:g} "
+                f"and {MAX_BUDGET_SECONDS:g}"
+            )
         return cls(
             skill_id=env.get("SKILL_ID") or None,
             table_name=env.get("TABLE_NAME") or None,

@@ -15,18 +15,37 @@ import re
 import sys
 import time
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, TextIO
+from typing import Any, TextIO
 
 from .locales import strings_for
 from .ssml import split_on_breaks, to_plain_text, unwrap
 
-__all__ = ["Resolution", "Resolver", "Console", "default_model_dir", "local_zone_name"]
+__all__ = ["Console", "Resolution", "Resolver", "default_model_dir", "local_zone_name"]
 
-_NUMBER_WORDS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve".split())}
+_NUMBER_WORDS = {
+    w: i
+    for i, w in enumerate(
+        [
+            "zero",
+            "one",
+            "two",
+            "three",
+            "four",
+            "five",
+            "six",
+            "seven",
+            "eight",
+            "nine",
+            "ten",
+            "eleven",
+            "twelve",
+        ]
+    )
+}
 
 
 def default_model_dir() -> Path:
@@ -77,8 +96,13 @@ class _Pattern:
 class Resolver:
     """Maps utterances to intents and slots the way the interaction model declares them."""
 
-    def __init__(self, model: dict, builtin_phrases: dict[str, list[str]],
-                 launch_phrases: Iterable[str], one_shot_prefixes: Iterable[str]):
+    def __init__(
+        self,
+        model: dict,
+        builtin_phrases: dict[str, list[str]],
+        launch_phrases: Iterable[str],
+        one_shot_prefixes: Iterable[str],
+    ):
         language = model["interactionModel"]["languageModel"]
         self.invocation = normalize(language["invocationName"])
         self.slot_types: dict[tuple[str, str], str] = {}
@@ -99,21 +123,29 @@ class Resolver:
             for value in slot_type["values"]:
                 name = value["name"]
                 for synonym in [name["value"], *name.get("synonyms", [])]:
-                    entries.append((normalize(synonym), value.get("id") or name["value"],
-                                    name["value"]))
+                    entries.append(
+                        (normalize(synonym), value.get("id") or name["value"], name["value"])
+                    )
             self.values[slot_type["name"]] = entries
         self.launch = [normalize(p.format(invocation=self.invocation)) for p in launch_phrases]
-        self.one_shot = sorted((normalize(p.format(invocation=self.invocation))
-                                for p in one_shot_prefixes), key=len, reverse=True)
+        self.one_shot = sorted(
+            (normalize(p.format(invocation=self.invocation)) for p in one_shot_prefixes),
+            key=len,
+            reverse=True,
+        )
 
     @classmethod
-    def for_locale(cls, locale: str, model_dir: Path | None = None) -> "Resolver":
+    def for_locale(cls, locale: str, model_dir: Path | None = None) -> Resolver:
         model_dir = model_dir or default_model_dir()
         path = model_dir / "interactionModels" / "custom" / f"{locale}.json"
         model = json.loads(path.read_text(encoding="utf-8"))
         strings = strings_for(locale)
-        return cls(model, strings.raw("console_builtin_utterances"),
-                   strings.raw("console_launch_phrases"), strings.raw("console_one_shot_prefixes"))
+        return cls(
+            model,
+            strings.raw("console_builtin_utterances"),
+            strings.raw("console_launch_phrases"),
+            strings.raw("console_one_shot_prefixes"),
+        )
 
     @staticmethod
     def _compile(intent: str, sample: str) -> _Pattern:
@@ -132,14 +164,17 @@ class Resolver:
         """A launch, an intent (``new_session`` for one-shots), or ``None`` for no match."""
         text = normalize(utterance)
         if text.startswith("alexa "):
-            text = text[len("alexa "):]
+            text = text[len("alexa ") :]
         if text in self.launch:
             return Resolution("launch", new_session=True)
         for prefix in self.one_shot:
             if text.startswith(prefix + " "):
-                found = self._intent(text[len(prefix) + 1:])
-                return Resolution("intent", found.intent, found.slots, new_session=True) \
-                    if found else Resolution("launch", new_session=True)
+                found = self._intent(text[len(prefix) + 1 :])
+                return (
+                    Resolution("intent", found.intent, found.slots, new_session=True)
+                    if found
+                    else Resolution("launch", new_session=True)
+                )
         return self._intent(text)
 
     def _intent(self, text: str) -> Resolution | None:
@@ -148,8 +183,10 @@ class Resolver:
             match = pattern.regex.match(text)
             if not match:
                 continue
-            slots = {name: self._slot(pattern.intent, name, match.group(name))
-                     for name in pattern.slot_names}
+            slots = {
+                name: self._slot(pattern.intent, name, match.group(name))
+                for name in pattern.slot_names
+            }
             if any(s.get("value") == "?" for s in slots.values()):
                 continue  # a number slot only captures numbers, as on Alexa
             unresolved = any(_status(s) == "ER_SUCCESS_NO_MATCH" for s in slots.values())
@@ -165,8 +202,9 @@ class Resolver:
         slot_type = self.slot_types.get((intent, name), "")
         slot: dict[str, Any] = {"name": name, "value": raw, "confirmationStatus": "NONE"}
         if slot_type == "AMAZON.NUMBER":
-            slot["value"] = str(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else (
-                raw if raw.isdigit() else "?")
+            slot["value"] = (
+                str(_NUMBER_WORDS[raw]) if raw in _NUMBER_WORDS else (raw if raw.isdigit() else "?")
+            )
             return slot
         entries = self.values.get(slot_type)
         if entries is None:
@@ -174,20 +212,30 @@ class Resolver:
         authority = f"amzn1.er-authority.echo-sdk.console.{slot_type}"
         for synonym, value_id, value_name in entries:
             if raw == synonym:
-                slot["resolutions"] = {"resolutionsPerAuthority": [{
-                    "authority": authority, "status": {"code": "ER_SUCCESS_MATCH"},
-                    "values": [{"value": {"name": value_name, "id": value_id}}]}]}
+                slot["resolutions"] = {
+                    "resolutionsPerAuthority": [
+                        {
+                            "authority": authority,
+                            "status": {"code": "ER_SUCCESS_MATCH"},
+                            "values": [{"value": {"name": value_name, "id": value_id}}],
+                        }
+                    ]
+                }
                 return slot
-        slot["resolutions"] = {"resolutionsPerAuthority": [{
-            "authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}]}
+        slot["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+            ]
+        }
         return slot
 
 
 def normalize_sample(sample: str) -> str:
     """Normalise a sample but keep its ``{slot}`` markers."""
     pieces = re.split(r"(\{\w+\})", sample)
-    return " ".join(" ".join(normalize(p).split()) if not p.startswith("{") else p
-                    for p in pieces if p.strip())
+    return " ".join(
+        " ".join(normalize(p).split()) if not p.startswith("{") else p for p in pieces if p.strip()
+    )
 
 
 def _status(slot: dict) -> str | None:
@@ -202,10 +250,19 @@ Handler = Callable[[dict, Any], dict]
 class Console:
     """A conversation with the skill, one utterance at a time, as a device would hold it."""
 
-    def __init__(self, handler: Handler, resolver: Resolver, user_id: str, locale: str = "en-US",
-                 application_id: str = "amzn1.ask.skill.console",
-                 clock: Callable[[], datetime] | None = None, *, screen: bool = False,
-                 api_endpoint: str | None = None, api_token: str | None = None):
+    def __init__(
+        self,
+        handler: Handler,
+        resolver: Resolver,
+        user_id: str,
+        locale: str = "en-US",
+        application_id: str = "amzn1.ask.skill.console",
+        clock: Callable[[], datetime] | None = None,
+        *,
+        screen: bool = False,
+        api_endpoint: str | None = None,
+        api_token: str | None = None,
+    ):
         self.handler = handler
         # A device with a screen says it supports APL; an API endpoint and token (a local
         # fake of Alexa's APIs in tests) let the skill read the time zone and set reminders.
@@ -216,7 +273,7 @@ class Console:
         self.user_id = user_id
         self.locale = locale
         self.application_id = application_id
-        self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.clock = clock or (lambda: datetime.now(UTC))
         self.device_id = "amzn1.ask.device.console"
         self.session: dict | None = None
         self.last_response: dict | None = None
@@ -227,27 +284,41 @@ class Console:
 
     def envelope(self, request: dict, new_session: bool) -> dict:
         if new_session or self.session is None:
-            self.session = {"sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
-                            "attributes": {}, "new": True}
+            self.session = {
+                "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
+                "attributes": {},
+                "new": True,
+            }
         else:
             self.session["new"] = False
         application = {"applicationId": self.application_id}
         user = {"userId": self.user_id}
-        stamp = self.clock().astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        request = {"requestId": f"amzn1.echo-api.request.{uuid.uuid4()}", "timestamp": stamp,
-                   "locale": self.locale, **request}
-        interfaces = {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}} \
-            if self.screen else {}
-        system: dict = {"application": application, "user": user,
-                        "device": {"deviceId": self.device_id,
-                                   "supportedInterfaces": interfaces}}
+        stamp = self.clock().astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        request = {
+            "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",
+            "timestamp": stamp,
+            "locale": self.locale,
+            **request,
+        }
+        interfaces = (
+            {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}} if self.screen else {}
+        )
+        system: dict = {
+            "application": application,
+            "user": user,
+            "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
+        }
         if self.api_endpoint and self.api_token:
             system.update(apiEndpoint=self.api_endpoint, apiAccessToken=self.api_token)
         return {
             "version": "1.0",
-            "session": {"new": self.session["new"], "sessionId": self.session["sessionId"],
-                        "application": application, "user": user,
-                        "attributes": self.session["attributes"]},
+            "session": {
+                "new": self.session["new"],
+                "sessionId": self.session["sessionId"],
+                "application": application,
+                "user": user,
+                "attributes": self.session["attributes"],
+            },
             "context": {"System": system},
             "request": request,
         }
@@ -276,10 +347,14 @@ class Console:
         new = resolution.new_session or self.session is None
         if new and self.session is not None:
             self.end_session("USER_INITIATED")
-        intent = {"name": resolution.intent, "confirmationStatus": "NONE",
-                  "slots": resolution.slots}
-        return self.send({"type": "IntentRequest", "dialogState": "COMPLETED",
-                          "intent": intent}, new_session=new)
+        intent = {
+            "name": resolution.intent,
+            "confirmationStatus": "NONE",
+            "slots": resolution.slots,
+        }
+        return self.send(
+            {"type": "IntentRequest", "dialogState": "COMPLETED", "intent": intent}, new_session=new
+        )
 
     def end_session(self, reason: str = "USER_INITIATED") -> None:
         """Tell the skill the session is over (what Alexa does when the user walks away)."""
@@ -315,10 +390,17 @@ BAR_WIDTH = 24
 FRAME_SECONDS = 0.25  # the countdown bar redraws four times a second
 
 
-def print_reply(ssml: str, out: TextIO, realtime: bool,
-                sleep: Callable[[float], None] = time.sleep, *,
-                timeline: Iterable[Any] | None = None, tracker: Any = None,
-                clock: Callable[[], float] | None = None, start: float | None = None) -> None:
+def print_reply(
+    ssml: str,
+    out: TextIO,
+    realtime: bool,
+    sleep: Callable[[float], None] = time.sleep,
+    *,
+    timeline: Iterable[Any] | None = None,
+    tracker: Any = None,
+    clock: Callable[[], float] | None = None,
+    start: float | None = None,
+) -> None:
     """Print a reply with pauses as ``[N s]``; in real time, wait the pauses out instead.
 
     In real time on a terminal each pause shows a live countdown bar with the seconds left and
@@ -352,8 +434,9 @@ def print_reply(ssml: str, out: TextIO, realtime: bool,
         timer.sleep_until(offset)  # the piece is being spoken
         if piece.pause_seconds:
             offset += piece.pause_seconds
-            _countdown(piece.pause_seconds, out, sleep, label=tracker.label(), timer=timer,
-                       deadline=offset)
+            _countdown(
+                piece.pause_seconds, out, sleep, label=tracker.label(), timer=timer, deadline=offset
+            )
     out.write("\n")
     out.flush()
 
@@ -365,8 +448,14 @@ class _Untimed:
     speech_seconds: float = 0.0
 
 
-def _countdown(seconds: float, out: TextIO, sleep: Callable[[float], None], label: str = "",
-               timer: _Timer | None = None, deadline: float | None = None) -> None:
+def _countdown(
+    seconds: float,
+    out: TextIO,
+    sleep: Callable[[float], None],
+    label: str = "",
+    timer: _Timer | None = None,
+    deadline: float | None = None,
+) -> None:
     """Wait out a pause; on a terminal, draw a bar with the seconds left and the rep.
 
     The bar has a line of its own, redrawn in place with ``\\r``; when the pause is over it
@@ -401,9 +490,15 @@ def _bar(total: float, remaining: float, label: str) -> str:
     return f"{text}  {label}" if label else text
 
 
-def chat(console: Console, lines: Iterable[str], out: TextIO = sys.stdout,
-         realtime: bool = False, prompt: bool = False, audio: Any = None,
-         sleep: Callable[[float], None] = time.sleep) -> None:
+def chat(
+    console: Console,
+    lines: Iterable[str],
+    out: TextIO = sys.stdout,
+    realtime: bool = False,
+    prompt: bool = False,
+    audio: Any = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> None:
     """Run a conversation from lines of text until they run out.
 
     With ``audio`` (a :class:`skill.audio.AudioOutput`) each reply is rendered, recorded and
@@ -434,8 +529,16 @@ def chat(console: Console, lines: Iterable[str], out: TextIO = sys.stdout,
             rendering, playback = audio.output(ssml) if audio is not None else (None, None)
             try:
                 if playback is not None and realtime:
-                    print_reply(ssml, out, realtime, sleep, timeline=rendering.pieces,
-                                tracker=tracker, clock=time.monotonic, start=playback.started)
+                    print_reply(
+                        ssml,
+                        out,
+                        realtime,
+                        sleep,
+                        timeline=rendering.pieces,
+                        tracker=tracker,
+                        clock=time.monotonic,
+                        start=playback.started,
+                    )
                 else:
                     print_reply(ssml, out, realtime, sleep, tracker=tracker)
                 if audio is not None:

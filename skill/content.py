@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from enum import Enum
 
 __all__ = [
-    "Exercise",
-    "HoldKind",
+    "DEFAULT_ROUNDS_PER_DAY",
     "EXERCISES",
     "EXERCISE_IDS",
     "ROUNDS_PER_DAY_CHOICES",
-    "DEFAULT_ROUNDS_PER_DAY",
+    "Exercise",
+    "HoldKind",
     "get_exercise",
 ]
 
@@ -72,16 +72,51 @@ class Exercise:
 # foot; pencil pick-up hold 10 s, 5 per foot. Each exercise 2 to 3 times a day.
 # Rests the seed leaves open ("release", "relax") are ours: long enough to let go and reset.
 EXERCISES: tuple[Exercise, ...] = (
-    Exercise("toe_grips", reps=10, sides=(), hold_kind=HoldKind.COUNT, hold_amount=3,
-             rest_seconds=2, equipment=("clear_floor",)),
-    Exercise("tiptoe_walking", reps=5, sides=(), hold_kind=HoldKind.SECONDS, hold_amount=20,
-             rest_seconds=15, equipment=("clear_floor",)),
-    Exercise("ankle_circles", reps=1, sides=("left", "right"), hold_kind=HoldKind.COUNT,
-             hold_amount=10, rest_seconds=3, equipment=("mat",)),
-    Exercise("band_foot_pulls", reps=10, sides=("left", "right"), hold_kind=HoldKind.SECONDS,
-             hold_amount=5, rest_seconds=2, equipment=("band",)),
-    Exercise("pencil_pickup", reps=5, sides=("left", "right"), hold_kind=HoldKind.SECONDS,
-             hold_amount=10, rest_seconds=3, equipment=("pencil",)),
+    Exercise(
+        "toe_grips",
+        reps=10,
+        sides=(),
+        hold_kind=HoldKind.COUNT,
+        hold_amount=3,
+        rest_seconds=2,
+        equipment=("clear_floor",),
+    ),
+    Exercise(
+        "tiptoe_walking",
+        reps=5,
+        sides=(),
+        hold_kind=HoldKind.SECONDS,
+        hold_amount=20,
+        rest_seconds=15,
+        equipment=("clear_floor",),
+    ),
+    Exercise(
+        "ankle_circles",
+        reps=1,
+        sides=("left", "right"),
+        hold_kind=HoldKind.COUNT,
+        hold_amount=10,
+        rest_seconds=3,
+        equipment=("mat",),
+    ),
+    Exercise(
+        "band_foot_pulls",
+        reps=10,
+        sides=("left", "right"),
+        hold_kind=HoldKind.SECONDS,
+        hold_amount=5,
+        rest_seconds=2,
+        equipment=("band",),
+    ),
+    Exercise(
+        "pencil_pickup",
+        reps=5,
+        sides=("left", "right"),
+        hold_kind=HoldKind.SECONDS,
+        hold_amount=10,
+        rest_seconds=3,
+        equipment=("pencil",),
+    ),
 )
 
 EXERCISE_IDS: tuple[str, ...] = tuple(e.id for e in EXERCISES)

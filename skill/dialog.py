@@ -8,10 +8,10 @@ reachable state in milliseconds.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from enum import Enum
-from typing import Callable, Mapping
 
 from .coaching import Segment, plan_set
 from .content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES, get_exercise
@@ -20,23 +20,23 @@ from .progress import DayProgress, Position, Snapshot, current_streak, next_stre
 from .ssml import escape
 
 __all__ = [
-    "EventKind",
-    "Mode",
-    "Event",
-    "DialogState",
-    "Reply",
-    "Context",
-    "Outcome",
+    "DEFAULT_BUDGET_SECONDS",
     "AddSet",
+    "Context",
+    "DialogState",
+    "Effect",
+    "Event",
+    "EventKind",
+    "MarkSafetyHeard",
+    "Mode",
+    "Outcome",
+    "RecordGoalMet",
+    "Reply",
+    "ResetDay",
     "SavePosition",
     "SetGoal",
-    "ResetDay",
-    "MarkSafetyHeard",
-    "RecordGoalMet",
-    "Effect",
     "handle",
     "howto_reps_key",
-    "DEFAULT_BUDGET_SECONDS",
 ]
 
 DEFAULT_BUDGET_SECONDS = 90.0
@@ -111,14 +111,19 @@ class DialogState:
 
     def to_dict(self) -> dict:
         return {
-            "mode": self.mode.value, "exercise": self.exercise, "segment": self.segment,
-            "round": self.round, "day": self.day, "skipped": list(self.skipped),
-            "offer": self.offer, "last_speech": self.last_speech,
+            "mode": self.mode.value,
+            "exercise": self.exercise,
+            "segment": self.segment,
+            "round": self.round,
+            "day": self.day,
+            "skipped": list(self.skipped),
+            "offer": self.offer,
+            "last_speech": self.last_speech,
             "last_reprompt": self.last_reprompt,
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping | None) -> "DialogState":
+    def from_dict(cls, data: Mapping | None) -> DialogState:
         """Rebuild a state, dropping anything malformed rather than failing the turn."""
         if not isinstance(data, Mapping):
             return cls()
@@ -137,13 +142,24 @@ class DialogState:
             return int(value) if isinstance(value, (int, float)) and value >= 0 else default
 
         raw_skipped = data.get("skipped")
-        skipped = tuple(e for e in raw_skipped if e in EXERCISE_IDS) \
-            if isinstance(raw_skipped, (list, tuple)) else ()
-        text = {k: data.get(k) if isinstance(data.get(k), str) else None
-                for k in ("day", "last_speech", "last_reprompt")}
-        return cls(mode=mode, exercise=exercise, segment=_int(data.get("segment"), 0),
-                   round=max(1, _int(data.get("round"), 1)), skipped=skipped, offer=offer,
-                   **text)
+        skipped = (
+            tuple(e for e in raw_skipped if e in EXERCISE_IDS)
+            if isinstance(raw_skipped, (list, tuple))
+            else ()
+        )
+        text = {
+            k: data.get(k) if isinstance(data.get(k), str) else None
+            for k in ("day", "last_speech", "last_reprompt")
+        }
+        return cls(
+            mode=mode,
+            exercise=exercise,
+            segment=_int(data.get("segment"), 0),
+            round=max(1, _int(data.get("round"), 1)),
+            skipped=skipped,
+            offer=offer,
+            **text,
+        )
 
 
 @dataclass(frozen=True)
@@ -254,7 +270,7 @@ class _Turn:
         for i in range(len(self.effects) - 1, -1, -1):
             effect = self.effects[i]
             if isinstance(effect, AddSet):
-                self.effects[i] = replace(effect, contingent=effect.contingent + (text,))
+                self.effects[i] = replace(effect, contingent=(*effect.contingent, text))
                 break
 
     def finish(self) -> None:
@@ -276,8 +292,7 @@ class _Turn:
             profile = replace(profile, safety_heard=True)
         elif isinstance(effect, RecordGoalMet):
             streak, best = next_streak(profile, effect.day)
-            profile = replace(profile, streak=streak, best_streak=best,
-                              last_met_day=effect.day)
+            profile = replace(profile, streak=streak, best_streak=best, last_met_day=effect.day)
         self.snapshot = Snapshot(profile, today)
 
     def outcome(self) -> Outcome:
@@ -311,8 +326,12 @@ def _next_in_round(turn: _Turn, after: str | None = None) -> str | None:
     """The next exercise of the round: not yet done this round, not met, not skipped."""
     for exercise_id in EXERCISE_IDS:
         count = turn.today.count(exercise_id)
-        if (exercise_id != after and count < turn.state.round and count < turn.goal
-                and exercise_id not in turn.state.skipped):
+        if (
+            exercise_id != after
+            and count < turn.state.round
+            and count < turn.goal
+            and exercise_id not in turn.state.skipped
+        ):
             return exercise_id
     return None
 
@@ -342,8 +361,12 @@ def _narrate(turn: _Turn, exercise_id: str, segment_index: int) -> None:
     turn.say("coach.set_done", name=_name(turn, exercise_id))
     following = _next_in_round(turn, after=exercise_id)
     if following:
-        turn.ask("dialog.ask_next_exercise", "dialog.reprompt_next_exercise", Mode.IN_SET,
-                 name=_name(turn, following))
+        turn.ask(
+            "dialog.ask_next_exercise",
+            "dialog.reprompt_next_exercise",
+            Mode.IN_SET,
+            name=_name(turn, following),
+        )
     else:
         turn.ask("dialog.ask_finish_round", "dialog.reprompt_finish_round", Mode.IN_SET)
 
@@ -363,8 +386,12 @@ def _record_set(turn: _Turn) -> None:
         turn.say("dialog.set_already_full", name=_name(turn, exercise_id), goal=turn.goal)
         return
     was_met = turn.today.goal_met(turn.goal)
-    ack = turn.s.say("dialog.saved_set", name=_name(turn, exercise_id),
-                     set_number=turn.today.count(exercise_id) + 1, goal=turn.goal)
+    ack = turn.s.say(
+        "dialog.saved_set",
+        name=_name(turn, exercise_id),
+        set_number=turn.today.count(exercise_id) + 1,
+        goal=turn.goal,
+    )
     turn.effect(AddSet(exercise_id, turn.today.day, ack))
     turn.ssml(ack)
     if position is not None and position.exercise_id == exercise_id:
@@ -406,8 +433,9 @@ def _after_round(turn: _Turn) -> None:
     turn.say_if_saved("dialog.round_done", round=finished_round, goal=turn.goal)
     upcoming = turn.today.current_round(turn.goal)
     turn.say("dialog.come_back_later", round=upcoming)
-    turn.ask("dialog.ask_next_round", "dialog.reprompt_next_round", Mode.OFFER_ROUND,
-             round=upcoming)
+    turn.ask(
+        "dialog.ask_next_round", "dialog.reprompt_next_round", Mode.OFFER_ROUND, round=upcoming
+    )
 
 
 def _continue_routine(turn: _Turn, after: str | None) -> None:
@@ -424,15 +452,18 @@ def _menu_question(turn: _Turn) -> None:
         turn.ask("dialog.ask_anything_else", "dialog.reprompt_anything_else", Mode.MENU)
     else:
         round_ = turn.today.current_round(turn.goal)
-        turn.ask("dialog.ask_start_round", "dialog.reprompt_start_round", Mode.MENU,
-                 round=round_)
+        turn.ask("dialog.ask_start_round", "dialog.reprompt_start_round", Mode.MENU, round=round_)
 
 
 def _follow_up(turn: _Turn) -> None:
     """After an aside (how-to, what's left ...): back to the set in progress, or the menu."""
     if turn.state.exercise is not None:
-        turn.ask("dialog.ask_back_to_routine", "dialog.reprompt_back_to_routine", Mode.IN_SET,
-                 name=_name(turn, turn.state.exercise))
+        turn.ask(
+            "dialog.ask_back_to_routine",
+            "dialog.reprompt_back_to_routine",
+            Mode.IN_SET,
+            name=_name(turn, turn.state.exercise),
+        )
     else:
         _menu_question(turn)
 
@@ -463,15 +494,20 @@ def _on_launch(turn: _Turn, event: Event) -> None:
     else:
         turn.say("dialog.welcome_back")
     if position is not None:
-        turn.ask("dialog.ask_resume", "dialog.reprompt_resume", Mode.CONFIRM_RESUME,
-                 name=_name(turn, position.exercise_id))
+        turn.ask(
+            "dialog.ask_resume",
+            "dialog.reprompt_resume",
+            Mode.CONFIRM_RESUME,
+            name=_name(turn, position.exercise_id),
+        )
         return
     if turn.today.goal_met(turn.goal):
         turn.say("dialog.goal_met_today", goal=turn.goal)
         _say_streak(turn)
     else:
-        turn.say("dialog.today_status",
-                 left=_sets_phrase(turn, turn.today.remaining_total(turn.goal)))
+        turn.say(
+            "dialog.today_status", left=_sets_phrase(turn, turn.today.remaining_total(turn.goal))
+        )
     _menu_question(turn)
 
 
@@ -505,8 +541,12 @@ def _resume_position(turn: _Turn) -> None:
 
 def _ask_which(turn: _Turn, purpose: str) -> None:
     names = turn.s.join([turn.s.exercise_name(e) for e in EXERCISE_IDS])
-    turn.ask("dialog.ask_which_exercise", "dialog.reprompt_which_exercise", Mode.ASK_EXERCISE,
-             names=names)
+    turn.ask(
+        "dialog.ask_which_exercise",
+        "dialog.reprompt_which_exercise",
+        Mode.ASK_EXERCISE,
+        names=names,
+    )
     turn.state = replace(turn.state, offer=purpose)
 
 
@@ -524,8 +564,11 @@ def _start_exercise(turn: _Turn, exercise_id: str) -> None:
         turn.state = replace(turn.state, exercise=None, segment=0)
         _menu_question(turn)
         return
-    turn.state = replace(turn.state, round=turn.today.current_round(turn.goal),
-                         skipped=tuple(e for e in turn.state.skipped if e != exercise_id))
+    turn.state = replace(
+        turn.state,
+        round=turn.today.current_round(turn.goal),
+        skipped=tuple(e for e in turn.state.skipped if e != exercise_id),
+    )
     _narrate(turn, exercise_id, 0)
 
 
@@ -565,13 +608,18 @@ def _on_how_to(turn: _Turn, event: Event) -> None:
     items = turn.s.join([turn.s.text(f"equipment.{k}") for k in exercise.equipment])
     turn.say("coach.you_need", items=items)
     turn.ssml(escape(turn.s.exercise(exercise_id, "why")))
-    turn.say("dialog.howto_rounds", low=min(ROUNDS_PER_DAY_CHOICES),
-             high=max(ROUNDS_PER_DAY_CHOICES))
+    turn.say(
+        "dialog.howto_rounds", low=min(ROUNDS_PER_DAY_CHOICES), high=max(ROUNDS_PER_DAY_CHOICES)
+    )
     if turn.state.exercise is not None or turn.today.count(exercise_id) >= turn.goal:
         _follow_up(turn)
         return
-    turn.ask("dialog.ask_start_this", "dialog.reprompt_start_this", Mode.OFFER_EXERCISE,
-             name=_name(turn, exercise_id))
+    turn.ask(
+        "dialog.ask_start_this",
+        "dialog.reprompt_start_this",
+        Mode.OFFER_EXERCISE,
+        name=_name(turn, exercise_id),
+    )
     turn.state = replace(turn.state, offer=exercise_id)
 
 
@@ -599,8 +647,9 @@ def _on_remaining(turn: _Turn, event: Event) -> None:
         if len(names) == 1:
             phrases.append(turn.s.text("dialog.remaining_item", count=left, name=names[0]))
         else:
-            phrases.append(turn.s.text("dialog.remaining_group", count=left,
-                                       names=turn.s.join(names)))
+            phrases.append(
+                turn.s.text("dialog.remaining_group", count=left, names=turn.s.join(names))
+            )
     turn.ssml(escape(turn.s.text("dialog.remaining_group_join").join(phrases)) + ".")
     _follow_up(turn)
 
@@ -613,8 +662,9 @@ def _on_progress(turn: _Turn, event: Event) -> None:
         days = {d.day: d for d in event.history}
         days[turn.today.day] = turn.today
         week = {turn.today.day - timedelta(days=i) for i in range(7)}
-        met = sum(1 for day, progress in days.items()
-                  if day in week and progress.goal_met(turn.goal))
+        met = sum(
+            1 for day, progress in days.items() if day in week and progress.goal_met(turn.goal)
+        )
         if met:
             turn.say("dialog.progress_week", count=met)
         else:
@@ -623,7 +673,7 @@ def _on_progress(turn: _Turn, event: Event) -> None:
 
 
 def _day_name(turn: _Turn, day: date) -> str:
-    """"today", "yesterday" or the weekday's name: the last seven days need nothing more."""
+    """ "today", "yesterday" or the weekday's name: the last seven days need nothing more."""
     if day == turn.today.day:
         return turn.s.text("day_today")
     if day == turn.today.day - timedelta(days=1):
@@ -644,8 +694,7 @@ def _on_week(turn: _Turn, event: Event) -> None:
         turn.say("dialog.week_empty")
         _follow_up(turn)
         return
-    turn.say("dialog.week_active", count=len(done),
-             sets=_sets_phrase(turn, sum(done.values())))
+    turn.say("dialog.week_active", count=len(done), sets=_sets_phrase(turn, sum(done.values())))
     met = [day for day in week if day in done and days[day].goal_met(turn.goal)]
     if met:
         turn.say("dialog.week_met", days=turn.s.join([_day_name(turn, d) for d in met]))
@@ -705,8 +754,12 @@ def _on_reset_today(turn: _Turn, event: Event) -> None:
         turn.say("dialog.reset_nothing")
         _follow_up(turn)
         return
-    turn.ask("dialog.ask_reset", "dialog.reprompt_reset", Mode.CONFIRM_RESET,
-             sets=_sets_phrase(turn, done))
+    turn.ask(
+        "dialog.ask_reset",
+        "dialog.reprompt_reset",
+        Mode.CONFIRM_RESET,
+        sets=_sets_phrase(turn, done),
+    )
 
 
 def _on_help(turn: _Turn, event: Event) -> None:
@@ -715,8 +768,10 @@ def _on_help(turn: _Turn, event: Event) -> None:
         turn.say("dialog.help_in_set", name=_name(turn, turn.state.exercise))
         _reask(turn)
     elif mode is Mode.CONFIRM_RESUME and turn.snapshot.profile.position:
-        turn.say("dialog.help_confirm_resume",
-                 name=_name(turn, turn.snapshot.profile.position.exercise_id))
+        turn.say(
+            "dialog.help_confirm_resume",
+            name=_name(turn, turn.snapshot.profile.position.exercise_id),
+        )
         _reask(turn)
     elif mode is Mode.CONFIRM_RESET:
         turn.say("dialog.help_confirm_reset")
@@ -752,8 +807,10 @@ def _leave(turn: _Turn, paused: bool) -> None:
             turn.say("dialog.goodbye")
         else:
             _keep_place(turn, turn.state.segment)
-            turn.say("dialog.paused" if paused else "dialog.goodbye_kept_place",
-                     name=_name(turn, current))
+            turn.say(
+                "dialog.paused" if paused else "dialog.goodbye_kept_place",
+                name=_name(turn, current),
+            )
         turn.finish()
         return
     if paused:
@@ -915,14 +972,19 @@ def handle(state: DialogState, event: Event, ctx: Context) -> Outcome:
     if state.day != today.day.isoformat():
         # A new session, or the user's local day rolled over mid-routine: the round is the
         # new day's, and the set in progress counts on the day it ends.
-        state = replace(state, day=today.day.isoformat(), skipped=(),
-                        round=today.current_round(ctx.snapshot.profile.goal))
+        state = replace(
+            state,
+            day=today.day.isoformat(),
+            skipped=(),
+            round=today.current_round(ctx.snapshot.profile.goal),
+        )
     turn = _Turn(state=state, ctx=ctx, snapshot=ctx.snapshot)
     _HANDLERS[event.kind](turn, event)
     outcome = turn.outcome()
     if event.kind is not EventKind.REPEAT and not outcome.reply.end_session:
         # "Repeat" replays the last reply, so it is cached with the state (ASK sample style).
-        cached = replace(outcome.state, last_speech=outcome.reply.speech,
-                         last_reprompt=outcome.reply.reprompt)
+        cached = replace(
+            outcome.state, last_speech=outcome.reply.speech, last_reprompt=outcome.reply.reprompt
+        )
         outcome = replace(outcome, state=cached)
     return outcome

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import json
 import logging
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_model import RequestEnvelope
@@ -38,8 +39,7 @@ def make_handler(config: Config, store: Store | None = None) -> Callable[[dict, 
         # As SkillBuilder.lambda_handler does, but a request the model cannot deserialise is
         # answered, not raised. The skill ID check and every handler run as before.
         try:
-            envelope = serializer.deserialize(payload=json.dumps(event),
-                                              obj_type=RequestEnvelope)
+            envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
         except SerializationException as exc:
             log.warning("request not understood: %s", type(exc).__name__)  # never the body
             return dict(_NOT_UNDERSTOOD)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["LegSkillError", "StoreError", "StoreUnavailable", "ConfigError"]
+__all__ = ["ConfigError", "LegSkillError", "StoreError", "StoreUnavailable"]
 
 
 class LegSkillError(Exception):

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timedelta, timezone
-from typing import Mapping
+from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .content import DEFAULT_ROUNDS_PER_DAY, EXERCISE_IDS
 
 __all__ = [
+    "DayProgress",
     "Position",
     "Profile",
-    "DayProgress",
     "Snapshot",
-    "local_day",
-    "parse_zone",
     "current_streak",
+    "local_day",
     "next_streak",
+    "parse_zone",
     "zone_name_or_none",
 ]
 
@@ -33,7 +33,7 @@ class Position:
         return {"exercise": self.exercise_id, "segment": self.segment}
 
     @classmethod
-    def from_dict(cls, data: Mapping | None) -> "Position | None":
+    def from_dict(cls, data: Mapping | None) -> Position | None:
         if not data:
             return None
         exercise_id = data.get("exercise")
@@ -86,7 +86,7 @@ class DayProgress:
         """The round of the day in progress: one more than the fewest sets of any exercise."""
         return min(goal, min(self.count(e) for e in EXERCISE_IDS) + 1)
 
-    def with_set(self, exercise_id: str, count: int | None = None) -> "DayProgress":
+    def with_set(self, exercise_id: str, count: int | None = None) -> DayProgress:
         done = dict(self.done)
         done[exercise_id] = count if count is not None else self.count(exercise_id) + 1
         return replace(self, done=done)
@@ -137,7 +137,7 @@ def parse_zone(name: str | None, fallback: str = "UTC") -> ZoneInfo:
 def local_day(instant: datetime, zone: ZoneInfo) -> date:
     """The calendar date of ``instant`` in ``zone`` (naive instants are taken as UTC)."""
     if instant.tzinfo is None:
-        instant = instant.replace(tzinfo=timezone.utc)
+        instant = instant.replace(tzinfo=UTC)
     return instant.astimezone(zone).date()
 
 

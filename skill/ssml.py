@@ -12,14 +12,14 @@ __all__ = [
     "MAX_BREAK_SECONDS",
     "MAX_SPEECH_CHARS",
     "SECONDS_PER_WORD",
+    "break_seconds",
     "escape",
     "pause",
     "speak",
-    "unwrap",
-    "break_seconds",
+    "split_on_breaks",
     "spoken_seconds",
     "to_plain_text",
-    "split_on_breaks",
+    "unwrap",
 ]
 
 # Alexa rejects a <break> longer than 10 s and output speech of 8,000 characters or more.
@@ -34,8 +34,7 @@ _TAG_RE = re.compile(r"<[^>]+>")
 _WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)?", re.UNICODE)
 # Characters XML 1.0 does not allow at all (escaping cannot make them valid SSML).
 _NOT_XML_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
-_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;",
-                              "'": "&apos;"})
+_XML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&apos;"})
 
 
 def escape(text: str) -> str:
@@ -79,7 +78,7 @@ def speak(fragment: str) -> str:
 def unwrap(ssml: str) -> str:
     """Return the fragment inside ``<speak>…</speak>`` (or the text unchanged)."""
     if ssml.startswith("<speak>") and ssml.endswith("</speak>"):
-        return ssml[len("<speak>"):-len("</speak>")]
+        return ssml[len("<speak>") : -len("</speak>")]
     return ssml
 
 
@@ -105,7 +104,7 @@ def split_on_breaks(ssml: str) -> list[tuple[str, float]]:
     text_acc = ""
     pause_acc = 0.0
     for match in _BREAK_RE.finditer(ssml):
-        text = _plain(ssml[position:match.start()])
+        text = _plain(ssml[position : match.start()])
         if text.strip():
             if pause_acc or text_acc:
                 pieces.append((text_acc, pause_acc))
@@ -125,8 +124,13 @@ def split_on_breaks(ssml: str) -> list[tuple[str, float]]:
 
 def _plain(ssml: str) -> str:
     text = _TAG_RE.sub(" ", ssml)
-    return (text.replace("&quot;", '"').replace("&apos;", "'").replace("&lt;", "<")
-            .replace("&gt;", ">").replace("&amp;", "&"))
+    return (
+        text.replace("&quot;", '"')
+        .replace("&apos;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+    )
 
 
 def _format_pause(seconds: float) -> str:

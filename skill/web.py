@@ -40,26 +40,44 @@ _oscrypto_fix.install()
 import json  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
-from typing import Iterable  # noqa: E402
+from collections.abc import Iterable  # noqa: E402
 
 from ask_sdk_model import RequestEnvelope  # noqa: E402
 from flask import Flask, jsonify, request  # noqa: E402
 from flask.logging import default_handler as flask_default_handler  # noqa: E402
 from flask_ask_sdk.skill_adapter import (  # noqa: E402
-    VERIFY_SIGNATURE_APP_CONFIG, VERIFY_TIMESTAMP_APP_CONFIG, SkillAdapter)
+    VERIFY_SIGNATURE_APP_CONFIG,
+    VERIFY_TIMESTAMP_APP_CONFIG,
+    SkillAdapter,
+)
 from werkzeug.exceptions import (  # noqa: E402
-    BadRequest, HTTPException, InternalServerError, UnsupportedMediaType)
+    BadRequest,
+    HTTPException,
+    InternalServerError,
+    NotFound,
+    UnsupportedMediaType,
+)
 
 from .alexa import build_skill  # noqa: E402
 from .config import Config  # noqa: E402
 from .exceptions import ConfigError  # noqa: E402
 from .store import Store, open_store  # noqa: E402
 from .webverify import (  # noqa: E402
-    AbstractVerifier, AlexaSignatureVerifier, AlexaTimestampVerifier, SkillIdVerifier,
-    is_signature_verifier)
+    AbstractVerifier,
+    AlexaSignatureVerifier,
+    AlexaTimestampVerifier,
+    SkillIdVerifier,
+    is_signature_verifier,
+)
 
-__all__ = ["create_app", "make_server", "serve", "MAX_BODY_BYTES", "INSECURE_WARNING",
-           "RedactingFilter"]
+__all__ = [
+    "INSECURE_WARNING",
+    "MAX_BODY_BYTES",
+    "RedactingFilter",
+    "create_app",
+    "make_server",
+    "serve",
+]
 
 log = logging.getLogger("skill.web")
 
@@ -72,7 +90,8 @@ SERVER_MAX_BODY_BYTES = 4 * MAX_BODY_BYTES
 INSECURE_WARNING = (
     "!!! INSECURE: Alexa request signature and timestamp verification is OFF "
     "(--dev-insecure-no-verify). Anyone who can reach this server can act as any user. "
-    "Never expose it to a network. !!!")
+    "Never expose it to a network. !!!"
+)
 
 
 # --- logging hygiene ----------------------------------------------------------------------------
@@ -120,6 +139,7 @@ def _add_filter_once(target: logging.Logger | logging.Handler) -> None:
 
 # --- the app ------------------------------------------------------------------------------------
 
+
 def _error(status: int, message: str, headers: Iterable[tuple[str, str]] = ()):
     response = jsonify({"error": {"status": status, "message": message}})
     response.status_code = status
@@ -143,8 +163,11 @@ def _check_transport(skill) -> None:
         envelope = json.loads(text)
     except (UnicodeDecodeError, ValueError, RecursionError):
         raise BadRequest("The body is not valid UTF-8 JSON") from None
-    if not (isinstance(envelope, dict) and isinstance(envelope.get("request"), dict)
-            and isinstance(envelope["request"].get("type"), str)):
+    if not (
+        isinstance(envelope, dict)
+        and isinstance(envelope.get("request"), dict)
+        and isinstance(envelope["request"].get("type"), str)
+    ):
         raise BadRequest("The body is not an Alexa request envelope")
     try:  # the adapter deserialises again; a failure there would be a 500
         skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
@@ -152,9 +175,13 @@ def _check_transport(skill) -> None:
         raise BadRequest("The body is not an Alexa request envelope") from None
 
 
-def create_app(config: Config, store: Store | None = None, *,
-               verifiers: Iterable[AbstractVerifier] | None = None,
-               allow_unverified: bool = False) -> Flask:
+def create_app(
+    config: Config,
+    store: Store | None = None,
+    *,
+    verifiers: Iterable[AbstractVerifier] | None = None,
+    allow_unverified: bool = False,
+) -> Flask:
     """The web app: ``POST /`` for Alexa, ``GET /healthz`` for load balancers.
 
     ``verifiers`` replaces the default :class:`AlexaSignatureVerifier` (production trust store and
@@ -173,12 +200,16 @@ def create_app(config: Config, store: Store | None = None, *,
         log.warning(INSECURE_WARNING)
     else:
         if not config.skill_id:
-            raise ConfigError("SKILL_ID must be set to serve the skill to Alexa "
-                              "(requests for other skills are refused)")
+            raise ConfigError(
+                "SKILL_ID must be set to serve the skill to Alexa "
+                "(requests for other skills are refused)"
+            )
         signature = [AlexaSignatureVerifier()] if verifiers is None else list(verifiers)
         if not any(is_signature_verifier(v) for v in signature):
-            raise ValueError("verifiers must include a signature verifier; only "
-                             "allow_unverified=True turns verification off")
+            raise ValueError(
+                "verifiers must include a signature verifier; only "
+                "allow_unverified=True turns verification off"
+            )
         # Cheap checks first: a stale or foreign request never triggers a certificate fetch.
         chain.append(AlexaTimestampVerifier())
         chain.extend(signature)
@@ -197,11 +228,16 @@ def create_app(config: Config, store: Store | None = None, *,
     _add_filter_once(app.logger)
     _add_filter_once(flask_default_handler)  # what Flask logs to when logging is unconfigured
 
-    adapter = SkillAdapter(skill=skill, skill_id=config.skill_id or "unverified", verifiers=chain,
-                           app=app)
+    adapter = SkillAdapter(
+        skill=skill, skill_id=config.skill_id or "unverified", verifiers=chain, app=app
+    )
 
     @app.post("/")
     def alexa():
+        # Werkzeug's router matches "/%2F" (PATH_INFO "//") to "/" even without slash merging:
+        # Alexa posts to exactly the endpoint's path, so anything else is not found.
+        if request.environ.get("PATH_INFO", "/") != "/":
+            raise NotFound()
         _check_transport(skill)
         return adapter.dispatch_request()
 
@@ -231,16 +267,30 @@ def create_app(config: Config, store: Store | None = None, *,
 
 # --- the server ---------------------------------------------------------------------------------
 
-def make_server(config: Config, host: str, port: int, allow_unverified: bool = False, *,
-                store: Store | None = None,
-                verifiers: Iterable[AbstractVerifier] | None = None, threads: int = 4):
+
+def make_server(
+    config: Config,
+    host: str,
+    port: int,
+    allow_unverified: bool = False,
+    *,
+    store: Store | None = None,
+    verifiers: Iterable[AbstractVerifier] | None = None,
+    threads: int = 4,
+):
     """A waitress server for :func:`create_app` (call ``.run()``; ``.close()`` to stop)."""
     from waitress import create_server
 
     app = create_app(config, store, verifiers=verifiers, allow_unverified=allow_unverified)
-    return create_server(app, host=host, port=port, threads=threads, ident="leg-skill",
-                         max_request_body_size=SERVER_MAX_BODY_BYTES,
-                         clear_untrusted_proxy_headers=True)
+    return create_server(
+        app,
+        host=host,
+        port=port,
+        threads=threads,
+        ident="leg-skill",
+        max_request_body_size=SERVER_MAX_BODY_BYTES,
+        clear_untrusted_proxy_headers=True,
+    )
 
 
 def _configure_logging(level: str) -> None:
@@ -254,15 +304,27 @@ def _configure_logging(level: str) -> None:
         _add_filter_once(handler)
 
 
-def serve(config: Config, host: str = "127.0.0.1", port: int = 8080,
-          allow_unverified: bool = False, *, store: Store | None = None,
-          verifiers: Iterable[AbstractVerifier] | None = None, threads: int = 4) -> None:
+def serve(
+    config: Config,
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    allow_unverified: bool = False,
+    *,
+    store: Store | None = None,
+    verifiers: Iterable[AbstractVerifier] | None = None,
+    threads: int = 4,
+) -> None:
     """Run the app on waitress until interrupted (logs at ``config.log_level``)."""
     _configure_logging(config.log_level)
-    server = make_server(config, host, port, allow_unverified, store=store, verifiers=verifiers,
-                         threads=threads)
-    log.info("leg-skill web service listening on http://%s:%s/ (verification %s)",
-             host, server.effective_port, "OFF" if allow_unverified else "on")
+    server = make_server(
+        config, host, port, allow_unverified, store=store, verifiers=verifiers, threads=threads
+    )
+    log.info(
+        "leg-skill web service listening on http://%s:%s/ (verification %s)",
+        host,
+        server.effective_port,
+        "OFF" if allow_unverified else "on",
+    )
     try:
         server.run()
     except KeyboardInterrupt:  # pragma: no cover - interactive stop

@@ -57,26 +57,38 @@ import threading  # noqa: E402
 import urllib.request  # noqa: E402
 import warnings  # noqa: E402
 from collections import OrderedDict  # noqa: E402
+from collections.abc import Callable, Iterable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
-from datetime import datetime, timedelta, timezone  # noqa: E402
-from typing import Any, Callable, Iterable  # noqa: E402
+from datetime import UTC, datetime, timedelta  # noqa: E402
+from typing import Any  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
 from ask_sdk_webservice_support.verifier import (  # noqa: E402
-    AbstractVerifier, RequestVerifier, VerificationException)
+    AbstractVerifier,
+    RequestVerifier,
+    VerificationException,
+)
 from cryptography import x509  # noqa: E402
 from cryptography.exceptions import InvalidSignature  # noqa: E402
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
-from cryptography.x509.verification import (  # noqa: E402
-    DNSName, PolicyBuilder, Store, VerificationError)
+from cryptography.x509.verification import DNSName, PolicyBuilder, Store, VerificationError  # noqa: E402
 
 __all__ = [
-    "ALEXA_SIGNING_DOMAIN", "CERT_CHAIN_URL_HEADER", "SIGNATURE_HEADER",
-    "TIMESTAMP_TOLERANCE_SECONDS", "SKILL_EVENT_TOLERANCE_SECONDS",
-    "AlexaSignatureVerifier", "AlexaTimestampVerifier", "SkillIdVerifier",
-    "VerificationException", "CertLoader", "validate_cert_chain_url", "fetch_cert_chain",
-    "default_trusted_roots", "is_signature_verifier",
+    "ALEXA_SIGNING_DOMAIN",
+    "CERT_CHAIN_URL_HEADER",
+    "SIGNATURE_HEADER",
+    "SKILL_EVENT_TOLERANCE_SECONDS",
+    "TIMESTAMP_TOLERANCE_SECONDS",
+    "AlexaSignatureVerifier",
+    "AlexaTimestampVerifier",
+    "CertLoader",
+    "SkillIdVerifier",
+    "VerificationException",
+    "default_trusted_roots",
+    "fetch_cert_chain",
+    "is_signature_verifier",
+    "validate_cert_chain_url",
 ]
 
 log = logging.getLogger("skill.web.verify")
@@ -98,10 +110,11 @@ Clock = Callable[[], datetime]
 
 
 def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 # --- the certificate URL ------------------------------------------------------------------------
+
 
 def validate_cert_chain_url(url: str) -> None:
     """Raise unless ``url`` has the form Amazon documents for ``SignatureCertChainUrl``.
@@ -132,11 +145,13 @@ def validate_cert_chain_url(url: str) -> None:
     # normpath drops a trailing slash, so "/echo.api/" itself (no file) is refused too.
     if not path.startswith(CERT_CHAIN_URL_PATH_PREFIX):
         raise VerificationException(
-            f"Signature certificate URL path must start with {CERT_CHAIN_URL_PATH_PREFIX}")
+            f"Signature certificate URL path must start with {CERT_CHAIN_URL_PATH_PREFIX}"
+        )
 
 
-def fetch_cert_chain(url: str, *, timeout: float = CERT_FETCH_TIMEOUT_SECONDS,
-                     max_bytes: int = MAX_CERT_CHAIN_BYTES) -> bytes:
+def fetch_cert_chain(
+    url: str, *, timeout: float = CERT_FETCH_TIMEOUT_SECONDS, max_bytes: int = MAX_CERT_CHAIN_BYTES
+) -> bytes:
     """The production loader: GET the (already validated) URL over verified TLS."""
     context = ssl.create_default_context()
     opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context))
@@ -195,6 +210,7 @@ def default_trusted_roots() -> tuple[x509.Certificate, ...]:
 
 # --- the signature ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _CachedChain:
     leaf: x509.Certificate
@@ -228,9 +244,14 @@ class AlexaSignatureVerifier(AbstractVerifier):
         How many chain URLs to keep (Alexa uses one at a time; rotation adds a second).
     """
 
-    def __init__(self, *, cert_loader: CertLoader | None = None,
-                 trusted_roots: Iterable[x509.Certificate] | None = None,
-                 clock: Clock | None = None, cache_size: int = 8):
+    def __init__(
+        self,
+        *,
+        cert_loader: CertLoader | None = None,
+        trusted_roots: Iterable[x509.Certificate] | None = None,
+        clock: Clock | None = None,
+        cache_size: int = 8,
+    ):
         roots = list(default_trusted_roots() if trusted_roots is None else trusted_roots)
         if not roots:
             raise ValueError("trusted_roots must not be empty")
@@ -249,7 +270,8 @@ class AlexaSignatureVerifier(AbstractVerifier):
         signature = _header(headers, SIGNATURE_HEADER)
         if not cert_url or not signature:
             raise VerificationException(
-                f"Missing {SIGNATURE_HEADER} or {CERT_CHAIN_URL_HEADER} header")
+                f"Missing {SIGNATURE_HEADER} or {CERT_CHAIN_URL_HEADER} header"
+            )
         validate_cert_chain_url(cert_url)
         now = self._clock()
         chain = self._chain(cert_url, now)
@@ -270,15 +292,16 @@ class AlexaSignatureVerifier(AbstractVerifier):
         try:
             data = self._loader(url)
         except Exception as exc:  # network, HTTP status, size: all mean "can't verify"
-            log.warning("could not load the signature certificate chain: %s",
-                        type(exc).__name__)
-            raise VerificationException("Signature certificate chain could not be loaded") \
-                from exc
+            log.warning("could not load the signature certificate chain: %s", type(exc).__name__)
+            raise VerificationException("Signature certificate chain could not be loaded") from exc
         certs = _load_pem_bundle(data if isinstance(data, bytes) else bytes(data))
         if not certs:
             raise VerificationException("Signature certificate chain has no certificate")
-        entry = _CachedChain(leaf=certs[0], intermediates=tuple(certs[1:]),
-                             expires=min(c.not_valid_after_utc for c in certs))
+        entry = _CachedChain(
+            leaf=certs[0],
+            intermediates=tuple(certs[1:]),
+            expires=min(c.not_valid_after_utc for c in certs),
+        )
         with self._lock:
             self._cache[url] = entry
             self._cache.move_to_end(url)
@@ -294,11 +317,13 @@ class AlexaSignatureVerifier(AbstractVerifier):
         try:
             san = leaf.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
         except x509.ExtensionNotFound as exc:
-            raise VerificationException("Signing certificate has no subject alternative name") \
-                from exc
+            raise VerificationException(
+                "Signing certificate has no subject alternative name"
+            ) from exc
         if ALEXA_SIGNING_DOMAIN not in {n.lower() for n in san.get_values_for_type(x509.DNSName)}:
             raise VerificationException(
-                f"{ALEXA_SIGNING_DOMAIN} missing from the signing certificate's SAN")
+                f"{ALEXA_SIGNING_DOMAIN} missing from the signing certificate's SAN"
+            )
         try:
             usage = leaf.extensions.get_extension_for_class(x509.KeyUsage).value
         except x509.ExtensionNotFound:
@@ -307,13 +332,18 @@ class AlexaSignatureVerifier(AbstractVerifier):
             raise VerificationException("Signing certificate may not be used for signatures")
         if not isinstance(leaf.public_key(), rsa.RSAPublicKey):
             raise VerificationException("Signing certificate key is not RSA")
-        verifier = (PolicyBuilder().store(self._store).time(now)
-                    .build_server_verifier(DNSName(ALEXA_SIGNING_DOMAIN)))
+        verifier = (
+            PolicyBuilder()
+            .store(self._store)
+            .time(now)
+            .build_server_verifier(DNSName(ALEXA_SIGNING_DOMAIN))
+        )
         try:
             verifier.verify(leaf, list(chain.intermediates))
         except VerificationError as exc:
             raise VerificationException(
-                f"Signing certificate does not chain to a trusted root: {exc}") from exc
+                f"Signing certificate does not chain to a trusted root: {exc}"
+            ) from exc
 
     @staticmethod
     def _verify_signature(leaf: x509.Certificate, signature: str, body: bytes) -> None:
@@ -336,12 +366,17 @@ def is_signature_verifier(verifier: object) -> bool:
 
 # --- the timestamp ------------------------------------------------------------------------------
 
+
 class AlexaTimestampVerifier(AbstractVerifier):
     """``request.timestamp`` within 150 s of now (skill events: up to an hour old)."""
 
-    def __init__(self, *, tolerance_seconds: float = TIMESTAMP_TOLERANCE_SECONDS,
-                 skill_event_tolerance_seconds: float = SKILL_EVENT_TOLERANCE_SECONDS,
-                 clock: Clock | None = None):
+    def __init__(
+        self,
+        *,
+        tolerance_seconds: float = TIMESTAMP_TOLERANCE_SECONDS,
+        skill_event_tolerance_seconds: float = SKILL_EVENT_TOLERANCE_SECONDS,
+        clock: Clock | None = None,
+    ):
         if not 0 <= tolerance_seconds <= TIMESTAMP_TOLERANCE_SECONDS:
             raise ValueError(f"tolerance must be between 0 and {TIMESTAMP_TOLERANCE_SECONDS:g} s")
         if not 0 <= skill_event_tolerance_seconds <= SKILL_EVENT_TOLERANCE_SECONDS:
@@ -361,13 +396,17 @@ class AlexaTimestampVerifier(AbstractVerifier):
         if age < -self._tolerance:
             raise VerificationException("Request timestamp is in the future")
         request_type = getattr(request, "object_type", None) or ""
-        limit = self._event_tolerance if request_type.startswith("AlexaSkillEvent.") \
+        limit = (
+            self._event_tolerance
+            if request_type.startswith("AlexaSkillEvent.")
             else self._tolerance
+        )
         if age > limit:
             raise VerificationException("Request timestamp is too old")
 
 
 # --- the skill ID -------------------------------------------------------------------------------
+
 
 class SkillIdVerifier(AbstractVerifier):
     """The envelope's application ID (context and, if present, session) is our skill's."""

@@ -34,11 +34,12 @@ import ssl
 import tempfile
 import threading
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -47,7 +48,7 @@ from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
-__all__ = ["API_TOKEN", "DEVICE_ID", "Recorded", "LocalAlexaApi", "alexa_api"]
+__all__ = ["API_TOKEN", "DEVICE_ID", "LocalAlexaApi", "Recorded", "alexa_api"]
 
 # Recognisable values, so a test can search logs for them.
 API_TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.TEST-API-ACCESS-TOKEN-SECRET.c2ln"
@@ -68,10 +69,11 @@ class Recorded:
 
 # --- the test CA --------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class _Tls:
-    ca_file: Path      # the CA certificate, for clients to trust
-    cert_file: Path    # the server's certificate (127.0.0.1, localhost)
+    ca_file: Path  # the CA certificate, for clients to trust
+    cert_file: Path  # the server's certificate (127.0.0.1, localhost)
     key_file: Path
     _keep: tempfile.TemporaryDirectory  # removed when the test process ends
 
@@ -83,44 +85,70 @@ def _name(common_name: str) -> x509.Name:
 @functools.cache
 def _tls() -> _Tls:
     """A CA and a server certificate for 127.0.0.1, made once per test process."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
-    ca = (x509.CertificateBuilder()
-          .subject_name(_name("Local Alexa API test CA")).issuer_name(_name("Local Alexa API test CA"))
-          .public_key(ca_key.public_key()).serial_number(x509.random_serial_number())
-          .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-          .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-          .add_extension(x509.KeyUsage(digital_signature=True, content_commitment=False,
-                                       key_encipherment=False, data_encipherment=False,
-                                       key_agreement=False, key_cert_sign=True, crl_sign=True,
-                                       encipher_only=False, decipher_only=False), critical=True)
-          .add_extension(x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()),
-                         critical=False)
-          .sign(ca_key, hashes.SHA256()))
-    leaf = (x509.CertificateBuilder()
-            .subject_name(_name("127.0.0.1")).issuer_name(ca.subject)
-            .public_key(key.public_key()).serial_number(x509.random_serial_number())
-            .not_valid_before(now - timedelta(days=1)).not_valid_after(now + timedelta(days=30))
-            .add_extension(x509.SubjectAlternativeName(
-                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
-                critical=False)
-            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-            .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]),
-                           critical=False)
-            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
-                           critical=False)
-            .sign(ca_key, hashes.SHA256()))
+    ca = (
+        x509.CertificateBuilder()
+        .subject_name(_name("Local Alexa API test CA"))
+        .issuer_name(_name("Local Alexa API test CA"))
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(
+            x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    leaf = (
+        x509.CertificateBuilder()
+        .subject_name(_name("127.0.0.1"))
+        .issuer_name(ca.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - timedelta(days=1))
+        .not_valid_after(now + timedelta(days=30))
+        .add_extension(
+            x509.SubjectAlternativeName(
+                [x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]
+            ),
+            critical=False,
+        )
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([ExtendedKeyUsageOID.SERVER_AUTH]), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()), critical=False
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
     folder = tempfile.TemporaryDirectory(prefix="alexa-api-tls-")
     root = Path(folder.name)
     pem = serialization.Encoding.PEM
     (root / "ca.pem").write_bytes(ca.public_bytes(pem))
     (root / "cert.pem").write_bytes(leaf.public_bytes(pem))
-    (root / "key.pem").write_bytes(key.private_bytes(
-        pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
+    (root / "key.pem").write_bytes(
+        key.private_bytes(pem, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())
+    )
     return _Tls(root / "ca.pem", root / "cert.pem", root / "key.pem", folder)
 
 
 # --- the server ---------------------------------------------------------------------------------
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: _TlsServer
@@ -130,7 +158,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     do_GET = do_POST = do_PUT = do_DELETE = _any  # http.server's names
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - its signature
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the test reads api.requests instead
 
 
@@ -142,13 +170,13 @@ class _TlsServer(ThreadingHTTPServer):
         self.context = context
         super().__init__(("127.0.0.1", 0), _Handler)
 
-    def finish_request(self, request, client_address) -> None:  # noqa: ANN001 - socketserver's
+    def finish_request(self, request, client_address) -> None:
         # The TLS handshake runs here, in the request's own thread, so one slow client does
         # not hold up the others.
         with self.context.wrap_socket(request, server_side=True) as tls:
             self.RequestHandlerClass(tls, client_address, self)
 
-    def handle_error(self, request, client_address) -> None:  # noqa: ANN001 - socketserver's
+    def handle_error(self, request, client_address) -> None:
         pass  # a client that gave up (the timeout tests) or failed the handshake
 
 
@@ -217,8 +245,9 @@ class LocalAlexaApi:
         self._stopping.clear()
         self._server = _TlsServer(self, context)
         # A short poll interval: stop() waits up to one interval for the loop to notice.
-        self._thread = threading.Thread(target=self._server.serve_forever, args=(0.02,),
-                                        name="local-alexa-api", daemon=True)
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, args=(0.02,), name="local-alexa-api", daemon=True
+        )
         self._thread.start()
         self._saved_bundle = os.environ.get(_CA_BUNDLE_VARIABLE)
         os.environ[_CA_BUNDLE_VARIABLE] = str(tls.ca_file)
@@ -255,8 +284,9 @@ class LocalAlexaApi:
 
     def _answer(self, handler: BaseHTTPRequestHandler) -> None:
         raw = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
-        request = Recorded(handler.command, handler.path, dict(handler.headers.items()),
-                           _parse(raw))
+        request = Recorded(
+            handler.command, handler.path, dict(handler.headers.items()), _parse(raw)
+        )
         with self._lock:
             self._requests.append(request)
         if self.delay:
@@ -325,9 +355,15 @@ class LocalAlexaApi:
 
 def _stamp(alert_token: str) -> dict:
     """The fields Alexa adds to a reminder it keeps (the SDK's ``ReminderResponse``)."""
-    now = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
-    return {"alertToken": alert_token, "createdTime": now, "updatedTime": now, "status": "ON",
-            "version": "1", "href": f"/v1/alerts/reminders/{alert_token}"}
+    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return {
+        "alertToken": alert_token,
+        "createdTime": now,
+        "updatedTime": now,
+        "status": "ON",
+        "version": "1",
+        "href": f"/v1/alerts/reminders/{alert_token}",
+    }
 
 
 def _parse(raw: bytes) -> Any:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -39,15 +39,19 @@ def sqlite_path(tmp_path):
 
 @pytest.fixture
 def clock():
-    return Clock(datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc))
+    return Clock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC))
 
 
 @pytest.fixture
 def make_console(sqlite_path, clock):
     """Build consoles that share one store file (like two runs of ``leg-skill chat``)."""
 
-    def factory(user_id: str = "amzn1.ask.account.TESTUSER", timezone_name: str = "UTC",
-                store=None, **config) -> Console:
+    def factory(
+        user_id: str = "amzn1.ask.account.TESTUSER",
+        timezone_name: str = "UTC",
+        store=None,
+        **config,
+    ) -> Console:
         store = store or SqliteStore(sqlite_path)
         handler = make_handler(Config(default_timezone=timezone_name, **config), store)
         return Console(handler, Resolver.for_locale("en-US"), user_id=user_id, clock=clock)

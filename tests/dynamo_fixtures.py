@@ -13,12 +13,12 @@ the environment and stops the server at the end. Nothing here reaches AWS.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import uuid
-from typing import Iterator
+from collections.abc import Iterator
 
 import pytest
-
 from dynamodb_local import DynamoDbLocal, HarnessError, create_table_from_template
 
 # The variables the session sets (None: removed) so boto3 talks to DynamoDB Local only.
@@ -91,10 +91,8 @@ def dynamo_table(dynamodb_local, dynamo_client) -> Iterator[str]:
     if problem:
         pytest.fail(problem, pytrace=False)
     yield name
-    try:
+    with contextlib.suppress(Exception):  # a test may have deleted it; the server is in memory
         dynamo_client.delete_table(TableName=name)
-    except Exception:  # a test may have deleted it; the server is in memory
-        pass
 
 
 @pytest.fixture

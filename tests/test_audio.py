@@ -26,8 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.audio import (ESPEAK, AudioOutput, Recorder, Rendering, RepTracker, Synthesizer,
-                         WavFormat)
+from skill.audio import ESPEAK, AudioOutput, Recorder, Rendering, RepTracker, Synthesizer, WavFormat
 from skill.coaching import COUNT_GAP_SECONDS, GET_READY_SECONDS, SIDE_SWITCH_SECONDS
 from skill.config import Config
 from skill.console import Console, Resolver, chat, print_reply
@@ -48,8 +47,11 @@ MIN_PAUSE_SECONDS = 0.6
 def espeak() -> str:
     path = shutil.which(ESPEAK)
     if path is None:
-        pytest.fail("espeak-ng is not installed; these tests need it: apt-get install espeak-ng "
-                    "(CI's .ci/run installs it)", pytrace=False)
+        pytest.fail(
+            "espeak-ng is not installed; these tests need it: apt-get install espeak-ng "
+            "(CI's .ci/run installs it)",
+            pytrace=False,
+        )
     return path
 
 
@@ -59,6 +61,7 @@ def synthesizer(espeak) -> Synthesizer:
 
 
 # --- measuring -----------------------------------------------------------------------------
+
 
 def read_wav(path: Path) -> tuple[WavFormat, array.array]:
     with wave.open(str(path), "rb") as wav:
@@ -85,7 +88,7 @@ def measured_pauses(path: Path) -> list[tuple[float, float]]:
     runs, start = [], None
     frames = range(0, len(samples), step)
     for index, i in enumerate(frames):
-        frame = samples[i:i + step]
+        frame = samples[i : i + step]
         silent = sum(map(mul, frame, frame)) < limit * len(frame) / step
         if silent and start is None:
             start = index
@@ -94,8 +97,11 @@ def measured_pauses(path: Path) -> list[tuple[float, float]]:
             start = None
     if start is not None:
         runs.append((start, len(frames) - start))
-    return [(s * FRAME_SECONDS, n * FRAME_SECONDS) for s, n in runs
-            if n * FRAME_SECONDS >= MIN_PAUSE_SECONDS]
+    return [
+        (s * FRAME_SECONDS, n * FRAME_SECONDS)
+        for s, n in runs
+        if n * FRAME_SECONDS >= MIN_PAUSE_SECONDS
+    ]
 
 
 def seed_pauses(exercise_id: str) -> list[tuple[str, float]]:
@@ -108,8 +114,10 @@ def seed_pauses(exercise_id: str) -> list[tuple[str, float]]:
             pauses.append((f"switch to {side}", SIDE_SWITCH_SECONDS))
         for rep in range(1, exercise.reps + 1):
             if exercise.hold_kind is HoldKind.COUNT:
-                pauses += [(f"{where}rep {rep} count {n}", COUNT_GAP_SECONDS)
-                           for n in range(1, exercise.hold_amount + 1)]
+                pauses += [
+                    (f"{where}rep {rep} count {n}", COUNT_GAP_SECONDS)
+                    for n in range(1, exercise.hold_amount + 1)
+                ]
             else:
                 pauses.append((f"{where}rep {rep} hold", exercise.hold_seconds))
             if rep < exercise.reps:
@@ -122,8 +130,9 @@ def record_one_set(console: Console, exercise_id: str, directory: Path) -> list[
     strings = strings_for("en-US")
     name = strings.exercise_name(exercise_id)
     finished = strings.text("coach.set_done", name=name)
-    audio = AudioOutput(Synthesizer("en-US"), speak=False, recorder=Recorder(directory),
-                        warn=pytest.fail)
+    audio = AudioOutput(
+        Synthesizer("en-US"), speak=False, recorder=Recorder(directory), warn=pytest.fail
+    )
     response = console.say(f"start {name}")
     for _ in range(30):
         ssml = Console.speech_of(response)
@@ -140,9 +149,11 @@ def record_one_set(console: Console, exercise_id: str, directory: Path) -> list[
 
 # --- one set of every exercise, measured -----------------------------------------------------
 
+
 @pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
-def test_every_hold_and_rest_lasts_the_seed_seconds(exercise_id, espeak, make_console, tmp_path,
-                                                    record_property):
+def test_every_hold_and_rest_lasts_the_seed_seconds(
+    exercise_id, espeak, make_console, tmp_path, record_property
+):
     files = record_one_set(make_console(), exercise_id, tmp_path / "rec")
     assert [f.name for f in files] == [f"{n:03d}.wav" for n in range(1, len(files) + 1)]
 
@@ -150,26 +161,33 @@ def test_every_hold_and_rest_lasts_the_seed_seconds(exercise_id, espeak, make_co
     for path in files:
         assert wav_seconds(path) <= budget, f"{path.name} lasts {wav_seconds(path):.1f} s"
 
-    measured = [(path.name, start, length) for path in files
-                for start, length in measured_pauses(path)]
+    measured = [
+        (path.name, start, length) for path in files for start, length in measured_pauses(path)
+    ]
     expected = seed_pauses(exercise_id)
-    listing = "\n".join(f"  {name} at {start:6.2f} s: {length:.2f} s"
-                        for name, start, length in measured)
+    listing = "\n".join(
+        f"  {name} at {start:6.2f} s: {length:.2f} s" for name, start, length in measured
+    )
     assert len(measured) == len(expected), (
-        f"{exercise_id}: {len(measured)} pauses heard, {len(expected)} in the seed:\n{listing}")
+        f"{exercise_id}: {len(measured)} pauses heard, {len(expected)} in the seed:\n{listing}"
+    )
     deviations = []
-    for (what, seconds), (name, start, length) in zip(expected, measured):
+    for (what, seconds), (name, start, length) in zip(expected, measured, strict=True):
         assert abs(length - seconds) <= TOLERANCE_SECONDS, (
             f"{exercise_id}, {what}: {length:.2f} s of silence in {name} at {start:.2f} s, "
-            f"the seed says {seconds:g} s")
+            f"the seed says {seconds:g} s"
+        )
         deviations.append(abs(length - seconds))
     record_property("max_pause_deviation_s", round(max(deviations), 3))
-    print(f"{exercise_id}: {len(measured)} pauses, max deviation {max(deviations):.3f} s, "
-          f"{sum(map(wav_seconds, files)):.1f} s of audio in {len(files)} files")
+    print(
+        f"{exercise_id}: {len(measured)} pauses, max deviation {max(deviations):.3f} s, "
+        f"{sum(map(wav_seconds, files)):.1f} s of audio in {len(files)} files"
+    )
 
 
-def test_a_set_of_tiptoe_walking_is_at_least_its_walks_and_rests_long(espeak, make_console,
-                                                                      tmp_path):
+def test_a_set_of_tiptoe_walking_is_at_least_its_walks_and_rests_long(
+    espeak, make_console, tmp_path
+):
     walking = get_exercise("tiptoe_walking")
     files = record_one_set(make_console(), walking.id, tmp_path / "rec")
     least = walking.reps * walking.hold_seconds + (walking.reps - 1) * walking.rest_seconds
@@ -180,9 +198,12 @@ def test_a_set_of_tiptoe_walking_is_at_least_its_walks_and_rests_long(espeak, ma
 
 # --- rendering ---------------------------------------------------------------------------------
 
+
 def test_chained_breaks_are_silence_of_their_sum_to_the_frame(synthesizer):
-    rendering = synthesizer.render('<speak>Keep going. <break time="10s"/><break time="10s"/>'
-                                   '<break time="500ms"/> And come down.</speak>')
+    rendering = synthesizer.render(
+        '<speak>Keep going. <break time="10s"/><break time="10s"/>'
+        '<break time="500ms"/> And come down.</speak>'
+    )
     fmt = rendering.format
     assert fmt.channels == 1 and fmt.sample_width == 2  # espeak-ng's format, read from its WAV
     first, second = rendering.pieces
@@ -205,6 +226,7 @@ def test_recordings_are_numbered_after_those_already_there(tmp_path):
 
 
 # --- the countdown -----------------------------------------------------------------------------
+
 
 class FakeTerminal(io.StringIO):
     def isatty(self) -> bool:
@@ -230,8 +252,9 @@ class FakeTime:
 def test_the_countdown_shows_seconds_left_and_the_rep(console):
     reply = Console.speech_of(console.say("start band foot pulls"))
     out, fake = FakeTerminal(), FakeTime()
-    print_reply(reply, out, realtime=True, sleep=fake.sleep,
-                tracker=RepTracker(strings_for("en-US")))
+    print_reply(
+        reply, out, realtime=True, sleep=fake.sleep, tracker=RepTracker(strings_for("en-US"))
+    )
     frames = out.getvalue().split("\r")
 
     pauses = [p for _, p in split_on_breaks(unwrap(reply)) if p]
@@ -264,8 +287,10 @@ def test_the_countdown_is_plain_text_off_a_terminal(console):
 
 def test_the_tracker_follows_reps_sides_and_exercises_across_replies():
     tracker = RepTracker(strings_for("en-US"))
-    tracker.heard("Pencil pick up. Set 1 of 3 today. We'll do 5 reps on each side, "
-                  "left foot first. Get ready.")
+    tracker.heard(
+        "Pencil pick up. Set 1 of 3 today. We'll do 5 reps on each side, "
+        "left foot first. Get ready."
+    )
     assert tracker.label() == "pencil pick up, left foot"
     tracker.heard("Rep 3. Pick it up. Hold it.")
     assert tracker.label() == "rep 3 of 5, left foot"
@@ -282,8 +307,10 @@ def test_the_tracker_follows_reps_sides_and_exercises_across_replies():
 
 def test_speech_and_countdown_stay_in_step_with_the_audio(synthesizer):
     """With audio playing, each pause counts down only once its speech has been heard."""
-    rendering = synthesizer.render('<speak>Rep 3. Pull back. Hold it there. <break time="5s"/>'
-                                   ' And release. <break time="2s"/> Rep 4.</speak>')
+    rendering = synthesizer.render(
+        '<speak>Rep 3. Pull back. Hold it there. <break time="5s"/>'
+        ' And release. <break time="2s"/> Rep 4.</speak>'
+    )
     out, fake = FakeTerminal(), FakeTime()
     seen: list[tuple[float, str]] = []
 
@@ -291,8 +318,15 @@ def test_speech_and_countdown_stay_in_step_with_the_audio(synthesizer):
         seen.append((fake.now, out.getvalue()))
         fake.sleep(seconds)
 
-    print_reply("", out, realtime=True, sleep=sleep, timeline=rendering.pieces,
-                clock=fake.clock, tracker=RepTracker(strings_for("en-US")))
+    print_reply(
+        "",
+        out,
+        realtime=True,
+        sleep=sleep,
+        timeline=rendering.pieces,
+        clock=fake.clock,
+        tracker=RepTracker(strings_for("en-US")),
+    )
     first = rendering.pieces[0]
     bars = [t for t, text in seen if text.endswith("\x1b[K")]
     assert bars and bars[0] == pytest.approx(first.speech_end)  # silence starts when speech ends
@@ -302,32 +336,57 @@ def test_speech_and_countdown_stay_in_step_with_the_audio(synthesizer):
 
 # --- the command line --------------------------------------------------------------------------
 
+
 def _run_chat(tmp_path: Path, lines: str, *options: str, path: str | None = None):
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "TZ": "UTC"}
     if path is not None:
         env["PATH"] = path
     return subprocess.run(
-        [sys.executable, "-m", "skill", "chat", "--store", str(tmp_path / "p.sqlite3"),
-         "--timezone", "UTC", *options],
-        input=lines, capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+        [
+            sys.executable,
+            "-m",
+            "skill",
+            "chat",
+            "--store",
+            str(tmp_path / "p.sqlite3"),
+            "--timezone",
+            "UTC",
+            *options,
+        ],
+        input=lines,
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=120,
+    )
 
 
 def test_speak_without_espeak_says_how_to_install_it_once_and_chats_on(tmp_path):
     empty = tmp_path / "bin"
     empty.mkdir()
-    result = _run_chat(tmp_path, "ask leg exercises what's left for today\nlist the exercises\n",
-                       "--speak", path=str(empty))
+    result = _run_chat(
+        tmp_path,
+        "ask leg exercises what's left for today\nlist the exercises\n",
+        "--speak",
+        path=str(empty),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines() == [
         "leg-skill: espeak-ng is not installed, so replies stay text "
-        "(Debian/Ubuntu: apt-get install espeak-ng)"]
+        "(Debian/Ubuntu: apt-get install espeak-ng)"
+    ]
     assert "You have 15 sets left today" in result.stdout
     assert result.stdout.count("Alexa:") == 2
 
 
 def test_record_writes_each_reply_as_a_numbered_wav(espeak, tmp_path):
-    result = _run_chat(tmp_path, "ask leg exercises what's left for today\nlist the exercises\n",
-                       "--record", str(tmp_path / "rec"))
+    result = _run_chat(
+        tmp_path,
+        "ask leg exercises what's left for today\nlist the exercises\n",
+        "--record",
+        str(tmp_path / "rec"),
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr == ""
     files = sorted((tmp_path / "rec").iterdir())
@@ -335,15 +394,19 @@ def test_record_writes_each_reply_as_a_numbered_wav(espeak, tmp_path):
     assert all(1 < wav_seconds(f) < Config().budget_seconds for f in files)
 
 
-def test_chat_plays_each_reply_in_the_background_while_the_screen_follows(synthesizer,
-                                                                          tmp_path):
+def test_chat_plays_each_reply_in_the_background_while_the_screen_follows(synthesizer, tmp_path):
     """A stand-in player (it sleeps for the WAV's length) and a real clock: speech and screen
     run side by side, so a reply takes as long as its audio, not twice as long."""
     ssml = '<speak>Rep 3. Hold it there. <break time="1500ms"/> And release.</speak>'
-    response = {"version": "1.0", "response": {"outputSpeech": {"type": "SSML", "ssml": ssml},
-                                               "shouldEndSession": True}}
-    console = Console(lambda envelope, context: response, Resolver.for_locale("en-US"),
-                      user_id="amzn1.ask.account.PLAYER")
+    response = {
+        "version": "1.0",
+        "response": {"outputSpeech": {"type": "SSML", "ssml": ssml}, "shouldEndSession": True},
+    }
+    console = Console(
+        lambda envelope, context: response,
+        Resolver.for_locale("en-US"),
+        user_id="amzn1.ask.account.PLAYER",
+    )
     log = tmp_path / "player.log"
     player = tmp_path / "player.py"
     player.write_text(
@@ -351,9 +414,11 @@ def test_chat_plays_each_reply_in_the_background_while_the_screen_follows(synthe
         "with wave.open(sys.argv[1]) as w:\n"
         "    seconds = w.getnframes() / w.getframerate()\n"
         f"open({str(log)!r}, 'a').write(f'{{time.monotonic()}} {{seconds}} {{sys.argv[1]}}\\n')\n"
-        "time.sleep(seconds)\n")
-    audio = AudioOutput(synthesizer, speak=True, player=[sys.executable, str(player)],
-                        warn=pytest.fail)
+        "time.sleep(seconds)\n"
+    )
+    audio = AudioOutput(
+        synthesizer, speak=True, player=[sys.executable, str(player)], warn=pytest.fail
+    )
     expected = synthesizer.render(ssml).seconds
     out = io.StringIO()
     began = time.monotonic()

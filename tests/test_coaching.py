@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
 
-from skill.coaching import (COUNT_GAP_SECONDS, CLOSING_RESERVE_SECONDS, GET_READY_SECONDS,
-                            SIDE_SWITCH_SECONDS, narrate_rep, plan_set)
+from skill.coaching import (
+    CLOSING_RESERVE_SECONDS,
+    COUNT_GAP_SECONDS,
+    GET_READY_SECONDS,
+    SIDE_SWITCH_SECONDS,
+    narrate_rep,
+    plan_set,
+)
 from skill.content import EXERCISES, HoldKind, get_exercise
 from skill.ssml import MAX_BREAK_SECONDS, break_seconds, split_on_breaks, to_plain_text
 
@@ -47,7 +54,7 @@ def test_the_whole_set_is_narrated_rep_by_rep_left_then_right(exercise_id, strin
         right = text.index(strings.side(exercise_id, "right"))
         assert left < right
     assert segments[0].first_rep == 1 and segments[-1].last_rep == exercise.total_reps
-    for before, after in zip(segments, segments[1:]):
+    for before, after in itertools.pairwise(segments):
         assert after.first_rep == before.last_rep + 1
 
 
@@ -58,10 +65,13 @@ def test_the_breaks_of_a_set_sum_to_the_seed_timings(exercise_id, strings):
     total = sum(sum(break_seconds(s.ssml)) for s in segments)
     sides = max(1, len(exercise.sides))
     reps = exercise.total_reps
-    hold = exercise.hold_amount * (COUNT_GAP_SECONDS if exercise.hold_kind is HoldKind.COUNT
-                                   else 1)
-    expected = (reps * hold + (reps - sides) * exercise.rest_seconds + GET_READY_SECONDS
-                + (sides - 1) * SIDE_SWITCH_SECONDS)
+    hold = exercise.hold_amount * (COUNT_GAP_SECONDS if exercise.hold_kind is HoldKind.COUNT else 1)
+    expected = (
+        reps * hold
+        + (reps - sides) * exercise.rest_seconds
+        + GET_READY_SECONDS
+        + (sides - 1) * SIDE_SWITCH_SECONDS
+    )
     assert total == pytest.approx(expected)
 
 
@@ -80,8 +90,9 @@ def test_segments_fit_the_budget_with_room_for_the_question(exercise_id, budget,
 
 
 def test_a_smaller_budget_means_more_segments(strings):
-    assert len(plan_set("band_foot_pulls", strings, 60.0, 1, 3)) > \
-        len(plan_set("band_foot_pulls", strings, 120.0, 1, 3))
+    assert len(plan_set("band_foot_pulls", strings, 60.0, 1, 3)) > len(
+        plan_set("band_foot_pulls", strings, 120.0, 1, 3)
+    )
 
 
 def test_the_set_intro_names_the_set_and_what_is_needed(strings):

@@ -7,8 +7,14 @@ from pathlib import Path
 
 import pytest
 
-from skill.content import (DEFAULT_ROUNDS_PER_DAY, EXERCISE_IDS, EXERCISES,
-                           ROUNDS_PER_DAY_CHOICES, HoldKind, get_exercise)
+from skill.content import (
+    DEFAULT_ROUNDS_PER_DAY,
+    EXERCISE_IDS,
+    EXERCISES,
+    ROUNDS_PER_DAY_CHOICES,
+    HoldKind,
+    get_exercise,
+)
 from skill.locales import available_languages, strings_for
 
 SEED = Path(__file__).resolve().parents[2] / "shared" / "seed"
@@ -24,7 +30,7 @@ SEED_FACTS = {
 
 
 def test_five_exercises_in_the_seed_order():
-    assert EXERCISE_IDS == tuple(SEED_FACTS)
+    assert tuple(SEED_FACTS) == EXERCISE_IDS
 
 
 @pytest.mark.parametrize("exercise_id", list(SEED_FACTS))
@@ -59,8 +65,12 @@ def _all_text(node) -> list[str]:
     if isinstance(node, str):
         return [node]
     if isinstance(node, dict):
-        return [t for k, v in node.items() if not k.startswith("console_") and k != "_comment"
-                for t in _all_text(v)]
+        return [
+            t
+            for k, v in node.items()
+            if not k.startswith("console_") and k != "_comment"
+            for t in _all_text(v)
+        ]
     if isinstance(node, list):
         return [t for v in node for t in _all_text(v)]
     return []
@@ -73,16 +83,22 @@ def _words(text: str) -> list[str]:
 @pytest.mark.parametrize("language", available_languages())
 def test_no_sentence_is_copied_from_the_seed(language):
     seed_words = _words(" ".join(p.read_text() for p in SEED.glob("*.txt")))
-    seed_runs = {tuple(seed_words[i:i + 6]) for i in range(len(seed_words) - 5)}
+    seed_runs = {tuple(seed_words[i : i + 6]) for i in range(len(seed_words) - 5)}
     for text in _all_text(strings_for(language)._data):
         words = _words(text)
-        copied = [" ".join(words[i:i + 6]) for i in range(len(words) - 5)
-                  if tuple(words[i:i + 6]) in seed_runs]
+        copied = [
+            " ".join(words[i : i + 6])
+            for i in range(len(words) - 5)
+            if tuple(words[i : i + 6]) in seed_runs
+        ]
         assert not copied, f"copied from the seed: {copied}"
 
 
-MEDICAL_WORDS = re.compile(r"\b(pain|acupressure|acupuncture|meridian|heal\w*|cure\w*|"
-                           r"treat\w*|therap\w*|relie\w*|back pain|posture)\b", re.I)
+MEDICAL_WORDS = re.compile(
+    r"\b(pain|acupressure|acupuncture|meridian|heal\w*|cure\w*|"
+    r"treat\w*|therap\w*|relie\w*|back pain|posture)\b",
+    re.I,
+)
 
 
 @pytest.mark.parametrize("language", available_languages())

@@ -7,7 +7,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -56,13 +56,23 @@ def test_a_new_user_does_a_full_round(console, sqlite_path):
     first = said(console.say("start my leg exercises"))
     assert first.startswith("Round 1 of 3. Toe grips. Set 1 of 3 today.")
     assert "one [1 s] two [1 s] three" in first
-    replies = [first] + finish_current_round(console)
+    replies = [first, *finish_current_round(console)]
     text = " ".join(replies)
-    for name in ("Toe grips", "Tiptoe walking", "Ankle circles", "Band foot pulls",
-                 "Pencil pick up"):
+    for name in (
+        "Toe grips",
+        "Tiptoe walking",
+        "Ankle circles",
+        "Band foot pulls",
+        "Pencil pick up",
+    ):
         assert f"{name}. Set 1 of 3 today." in text
-    for exercise in ("toe grips", "tiptoe walking", "ankle circles", "band foot pulls",
-                     "pencil pick up"):
+    for exercise in (
+        "toe grips",
+        "tiptoe walking",
+        "ankle circles",
+        "band foot pulls",
+        "pencil pick up",
+    ):
         assert f"Saved: {exercise}, set 1 of 3 today." in text
     assert "That's round 1 of 3 done." in replies[-1]
     assert "start round 2 now?" in replies[-1]
@@ -84,10 +94,25 @@ def test_a_second_process_reports_the_same_remaining_sets(console, sqlite_path, 
     console.say("no")
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "TZ": "UTC"}
     result = subprocess.run(
-        [sys.executable, "-m", "skill", "chat", "--user", console.user_id,
-         "--store", str(sqlite_path), "--timezone", "UTC"],
-        input="ask leg exercises what's left for today\n", capture_output=True, text=True,
-        env=env, cwd=ROOT, timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "skill",
+            "chat",
+            "--user",
+            console.user_id,
+            "--store",
+            str(sqlite_path),
+            "--timezone",
+            "UTC",
+        ],
+        input="ask leg exercises what's left for today\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert "You have 10 sets left today" in result.stdout
 
@@ -234,17 +259,17 @@ def test_goal_met_says_so_and_streak_grows(make_console, sqlite_path, clock):
     assert console.last_response["response"]["shouldEndSession"] is True
     again = said(console.say("open leg exercises"))
     assert "You've finished all 3 rounds today." in again
-    assert "already met today's goal" in said(console.say("start my leg exercises")) or \
-        "finished all 3 rounds" in said(console.last_response)
+    assert "already met today's goal" in said(
+        console.say("start my leg exercises")
+    ) or "finished all 3 rounds" in said(console.last_response)
     assert "already done toe grips 3 times today" in said(console.say("start toe grips"))
     progress = said(console.say("how am I doing"))
     assert "Today you've done 15 of 15 sets." in progress
     assert "met your goal on one day" in progress
 
 
-def test_a_routine_across_midnight_counts_the_set_on_the_new_day(make_console, clock,
-                                                                    sqlite_path):
-    clock.now = datetime(2026, 11, 24, 23, 58, tzinfo=timezone.utc)
+def test_a_routine_across_midnight_counts_the_set_on_the_new_day(make_console, clock, sqlite_path):
+    clock.now = datetime(2026, 11, 24, 23, 58, tzinfo=UTC)
     console = make_console()
     console.say("open leg exercises")
     console.say("start toe grips")
@@ -253,18 +278,16 @@ def test_a_routine_across_midnight_counts_the_set_on_the_new_day(make_console, c
     console.say("next")  # the set ends now
     store = SqliteStore(sqlite_path)
     assert store.load(console.user_id, datetime(2026, 11, 24).date()).today.total() == 0
-    assert store.load(console.user_id, datetime(2026, 11, 25).date()).today.count(
-        "toe_grips") == 1
+    assert store.load(console.user_id, datetime(2026, 11, 25).date()).today.count("toe_grips") == 1
 
 
 def test_today_is_the_users_local_day(make_console, clock, sqlite_path):
-    clock.now = datetime(2026, 11, 24, 23, 30, tzinfo=timezone.utc)  # 12:30 on the 25th
+    clock.now = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)  # 12:30 on the 25th
     console = make_console(timezone_name="Pacific/Auckland")
     console.say("open leg exercises")
     console.say("start ankle circles")
     console.say("next")
-    done = SqliteStore(sqlite_path).recent_days(console.user_id,
-                                                datetime(2026, 11, 25).date())
+    done = SqliteStore(sqlite_path).recent_days(console.user_id, datetime(2026, 11, 25).date())
     assert done == [DayProgress(datetime(2026, 11, 25).date(), {"ankle_circles": 1})]
 
 
@@ -278,20 +301,23 @@ def test_users_are_kept_apart(make_console):
     assert sets_left(said(bob.say("ask leg exercises what's left for today"))) == 15
 
 
-@pytest.mark.parametrize("utterance, intent, slot_id", [
-    ("start my leg exercises", "StartRoutineIntent", None),
-    ("let's do my routine", "StartRoutineIntent", None),
-    ("how do I do ankle circles", "HowToIntent", "ankle_circles"),
-    ("how do I do ankle rotations", "HowToIntent", "ankle_circles"),
-    ("how do I do exercise three", "HowToIntent", "ankle_circles"),
-    ("start the pencil one", "StartExerciseIntent", "pencil_pickup"),
-    ("what's left for today", "RemainingIntent", None),
-    ("how many sets do I have left", "RemainingIntent", None),
-    ("how am I doing", "ProgressIntent", None),
-    ("what's my streak", "ProgressIntent", None),
-    ("next", "AMAZON.NextIntent", None),
-    ("Alexa, pause", "AMAZON.PauseIntent", None),
-])
+@pytest.mark.parametrize(
+    "utterance, intent, slot_id",
+    [
+        ("start my leg exercises", "StartRoutineIntent", None),
+        ("let's do my routine", "StartRoutineIntent", None),
+        ("how do I do ankle circles", "HowToIntent", "ankle_circles"),
+        ("how do I do ankle rotations", "HowToIntent", "ankle_circles"),
+        ("how do I do exercise three", "HowToIntent", "ankle_circles"),
+        ("start the pencil one", "StartExerciseIntent", "pencil_pickup"),
+        ("what's left for today", "RemainingIntent", None),
+        ("how many sets do I have left", "RemainingIntent", None),
+        ("how am I doing", "ProgressIntent", None),
+        ("what's my streak", "ProgressIntent", None),
+        ("next", "AMAZON.NextIntent", None),
+        ("Alexa, pause", "AMAZON.PauseIntent", None),
+    ],
+)
 def test_the_resolver_reads_the_interaction_model(console, utterance, intent, slot_id):
     resolution = console.resolver.resolve(utterance)
     assert resolution.intent == intent

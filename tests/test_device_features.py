@@ -8,11 +8,11 @@ kept on DynamoDB Local where the store matters, SQLite elsewhere.
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
 from alexa_api import API_TOKEN, DEVICE_ID
+
 from skill.config import Config
 from skill.console import Console, Resolver
 from skill.content import EXERCISE_IDS
@@ -25,7 +25,7 @@ STRINGS = strings_for("en-US")
 USER = "amzn1.ask.account.DEVICEFEATURES"
 NAMES = {e: STRINGS.exercise_name(e) for e in EXERCISE_IDS}
 NEXT_PART = STRINGS.text("dialog.ask_next_part")
-LATE_EVENING_UTC = datetime(2026, 11, 24, 23, 30, tzinfo=timezone.utc)  # 12:30 on the 25th
+LATE_EVENING_UTC = datetime(2026, 11, 24, 23, 30, tzinfo=UTC)  # 12:30 on the 25th
 AUCKLAND_DAY = date(2026, 11, 25)
 
 
@@ -43,9 +43,15 @@ def speech(response: dict) -> str:
 
 def make_console(store, clock, api=None, screen=False) -> Console:
     handler = make_handler(Config(default_timezone="UTC"), store)
-    console = Console(handler, Resolver.for_locale("en-US"), user_id=USER, clock=clock,
-                      screen=screen, api_endpoint=api.endpoint if api else None,
-                      api_token=API_TOKEN if api else None)
+    console = Console(
+        handler,
+        Resolver.for_locale("en-US"),
+        user_id=USER,
+        clock=clock,
+        screen=screen,
+        api_endpoint=api.endpoint if api else None,
+        api_token=API_TOKEN if api else None,
+    )
     console.device_id = DEVICE_ID
     return console
 
@@ -80,8 +86,9 @@ def test_a_set_at_2330_utc_counts_on_the_auckland_date(alexa_api, dynamo_store):
     assert settings_calls(alexa_api)[0].headers["Authorization"] == f"Bearer {API_TOKEN}"
 
 
-def test_when_the_settings_api_fails_the_zone_cached_on_the_profile_is_used(alexa_api,
-                                                                              dynamo_store):
+def test_when_the_settings_api_fails_the_zone_cached_on_the_profile_is_used(
+    alexa_api, dynamo_store
+):
     alexa_api.time_zone = "Pacific/Auckland"
     clock = Clock(LATE_EVENING_UTC)
     console = make_console(dynamo_store, clock, alexa_api)
@@ -106,11 +113,20 @@ def test_without_the_api_and_without_a_cached_zone_the_default_applies(dynamo_st
 
 
 def reminder_intent(console: Console, time_value: str | None = None) -> dict:
-    slots = {"time": {"name": "time", "confirmationStatus": "NONE",
-                      **({"value": time_value} if time_value else {})}}
-    return console.send({"type": "IntentRequest", "dialogState": "COMPLETED",
-                         "intent": {"name": "SetReminderIntent", "confirmationStatus": "NONE",
-                                    "slots": slots}})
+    slots = {
+        "time": {
+            "name": "time",
+            "confirmationStatus": "NONE",
+            **({"value": time_value} if time_value else {}),
+        }
+    }
+    return console.send(
+        {
+            "type": "IntentRequest",
+            "dialogState": "COMPLETED",
+            "intent": {"name": "SetReminderIntent", "confirmationStatus": "NONE", "slots": slots},
+        }
+    )
 
 
 def test_a_daily_reminder_reaches_the_reminders_api_and_can_be_stopped(alexa_api, tmp_path):
@@ -125,11 +141,11 @@ def test_a_daily_reminder_reaches_the_reminders_api_and_can_be_stopped(alexa_api
     trigger = created.body["trigger"]
     assert trigger["type"] == "SCHEDULED_ABSOLUTE"
     assert trigger["timeZoneId"] == "Pacific/Auckland"
-    assert trigger["recurrence"]["recurrenceRules"] == [
-        "FREQ=DAILY;BYHOUR=8;BYMINUTE=0;BYSECOND=0"]
+    assert trigger["recurrence"]["recurrenceRules"] == ["FREQ=DAILY;BYHOUR=8;BYMINUTE=0;BYSECOND=0"]
     assert trigger["scheduledTime"] == "2026-11-26T08:00:00"  # 12:30 local: tomorrow's 8 am
     assert created.body["alertInfo"]["spokenInfo"]["content"] == [
-        {"locale": "en-US", "text": STRINGS.text("reminder.text")}]
+        {"locale": "en-US", "text": STRINGS.text("reminder.text")}
+    ]
     token = store.load(USER, AUCKLAND_DAY).profile.reminder_token
     assert token in alexa_api.reminders
 
@@ -141,8 +157,7 @@ def test_a_daily_reminder_reaches_the_reminders_api_and_can_be_stopped(alexa_api
 
 
 def test_without_a_time_the_skill_asks_for_one(alexa_api, tmp_path):
-    console = make_console(SqliteStore(tmp_path / "p.sqlite3"), Clock(LATE_EVENING_UTC),
-                           alexa_api)
+    console = make_console(SqliteStore(tmp_path / "p.sqlite3"), Clock(LATE_EVENING_UTC), alexa_api)
     console.say("open leg exercises")
     response = reminder_intent(console)
     assert speech(response) == STRINGS.text("reminder.ask_time")
@@ -151,8 +166,9 @@ def test_without_a_time_the_skill_asks_for_one(alexa_api, tmp_path):
     assert "8:00 AM" in speech(reminder_intent(console, "MO"))  # "in the morning"
 
 
-def test_without_the_permission_alexa_is_asked_to_ask_then_the_answer_is_handled(alexa_api,
-                                                                                 tmp_path):
+def test_without_the_permission_alexa_is_asked_to_ask_then_the_answer_is_handled(
+    alexa_api, tmp_path
+):
     store = SqliteStore(tmp_path / "p.sqlite3")
     console = make_console(store, Clock(LATE_EVENING_UTC), alexa_api)
     console.say("open leg exercises")
@@ -165,11 +181,19 @@ def test_without_the_permission_alexa_is_asked_to_ask_then_the_answer_is_handled
     assert "outputSpeech" not in response and "reprompt" not in response
 
     def answer(status: str) -> dict:
-        return console.send({"type": "Connections.Response", "name": "AskFor",
-                             "status": {"code": "200", "message": "OK"},
-                             "payload": {"permissionScope": directive["payload"][
-                                 "permissionScope"], "status": status},
-                             "token": directive["token"]}, new_session=True)
+        return console.send(
+            {
+                "type": "Connections.Response",
+                "name": "AskFor",
+                "status": {"code": "200", "message": "OK"},
+                "payload": {
+                    "permissionScope": directive["payload"]["permissionScope"],
+                    "status": status,
+                },
+                "token": directive["token"],
+            },
+            new_session=True,
+        )
 
     assert STRINGS.text("reminder.permission_denied") in speech(answer("DENIED"))
     assert alexa_api.reminders == {}
@@ -177,12 +201,12 @@ def test_without_the_permission_alexa_is_asked_to_ask_then_the_answer_is_handled
     assert "7:15 AM" in speech(answer("ACCEPTED"))
     (body,) = alexa_api.reminders.values()
     assert body["trigger"]["recurrence"]["recurrenceRules"] == [
-        "FREQ=DAILY;BYHOUR=7;BYMINUTE=15;BYSECOND=0"]
+        "FREQ=DAILY;BYHOUR=7;BYMINUTE=15;BYSECOND=0"
+    ]
 
 
 def test_the_reminders_api_failing_is_said_plainly(alexa_api, tmp_path):
-    console = make_console(SqliteStore(tmp_path / "p.sqlite3"), Clock(LATE_EVENING_UTC),
-                           alexa_api)
+    console = make_console(SqliteStore(tmp_path / "p.sqlite3"), Clock(LATE_EVENING_UTC), alexa_api)
     console.say("open leg exercises")
     alexa_api.fail_with = 500
     reply = speech(reminder_intent(console, "08:00"))
@@ -194,20 +218,31 @@ def test_the_reminders_api_failing_is_said_plainly(alexa_api, tmp_path):
 
 
 def render_documents(response: dict) -> list[dict]:
-    return [d for d in response["response"].get("directives", [])
-            if d["type"] == "Alexa.Presentation.APL.RenderDocument"]
+    return [
+        d
+        for d in response["response"].get("directives", [])
+        if d["type"] == "Alexa.Presentation.APL.RenderDocument"
+    ]
 
 
 def button(console: Console, action: str) -> dict:
-    return console.send({"type": "Alexa.Presentation.APL.UserEvent", "token": "legExerciseScreen",
-                         "arguments": [action], "source": {"type": "TouchWrapper"}})
+    return console.send(
+        {
+            "type": "Alexa.Presentation.APL.UserEvent",
+            "token": "legExerciseScreen",
+            "arguments": [action],
+            "source": {"type": "TouchWrapper"},
+        }
+    )
 
 
 @pytest.mark.parametrize("screen", [True, False], ids=["echo show", "echo dot"])
 def test_the_whole_routine_on_screen_and_screenless_devices(screen, tmp_path):
-    console = make_console(SqliteStore(tmp_path / "p.sqlite3"),
-                           Clock(datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)),
-                           screen=screen)
+    console = make_console(
+        SqliteStore(tmp_path / "p.sqlite3"),
+        Clock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC)),
+        screen=screen,
+    )
     console.say("open leg exercises")
     response = console.say("start my leg exercises")
     saved = 0
@@ -216,8 +251,9 @@ def test_the_whole_routine_on_screen_and_screenless_devices(screen, tmp_path):
         documents = render_documents(response)
         size = len(json.dumps(response).encode())
         assert size < 24 * 1024, size
-        current = response["sessionAttributes"]["dialog"]["exercise"] \
-            if console.in_session else None
+        current = (
+            response["sessionAttributes"]["dialog"]["exercise"] if console.in_session else None
+        )
         if screen and current and response["sessionAttributes"]["dialog"]["mode"] == "in_set":
             (document,) = documents
             payload = document["datasources"]["payload"]
@@ -233,9 +269,11 @@ def test_the_whole_routine_on_screen_and_screenless_devices(screen, tmp_path):
 
 
 def test_buttons_pause_and_repeat_do_what_the_words_do(tmp_path):
-    console = make_console(SqliteStore(tmp_path / "p.sqlite3"),
-                           Clock(datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)),
-                           screen=True)
+    console = make_console(
+        SqliteStore(tmp_path / "p.sqlite3"),
+        Clock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC)),
+        screen=True,
+    )
     console.say("open leg exercises")
     started = console.say("start tiptoe walking")  # several segments: pausing keeps a place
     repeated = button(console, "repeat")
@@ -246,13 +284,16 @@ def test_buttons_pause_and_repeat_do_what_the_words_do(tmp_path):
 
 
 def test_an_unknown_button_changes_nothing(tmp_path):
-    console = make_console(SqliteStore(tmp_path / "p.sqlite3"),
-                           Clock(datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)),
-                           screen=True)
+    console = make_console(
+        SqliteStore(tmp_path / "p.sqlite3"),
+        Clock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC)),
+        screen=True,
+    )
     console.say("open leg exercises")
     before = dict(console.session["attributes"])
-    response = console.send({"type": "Alexa.Presentation.APL.UserEvent",
-                             "arguments": ["format c:"], "source": {}})
+    response = console.send(
+        {"type": "Alexa.Presentation.APL.UserEvent", "arguments": ["format c:"], "source": {}}
+    )
     assert "outputSpeech" not in response["response"]
     assert response.get("sessionAttributes", before) == before  # nothing moved on
 
@@ -260,8 +301,7 @@ def test_an_unknown_button_changes_nothing(tmp_path):
 def test_the_screen_shows_the_current_exercise_and_todays_sets(tmp_path):
     store = SqliteStore(tmp_path / "p.sqlite3")
     store.add_set(USER, date(2026, 11, 24), "toe_grips", 3)
-    console = make_console(store, Clock(datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)),
-                           screen=True)
+    console = make_console(store, Clock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC)), screen=True)
     console.say("open leg exercises")
     (document,) = render_documents(console.say("start pencil pick up"))
     text = json.dumps(document["datasources"], ensure_ascii=False)
@@ -275,8 +315,9 @@ def test_the_screen_shows_the_current_exercise_and_todays_sets(tmp_path):
 
 
 def test_how_to_sends_the_steps_to_the_alexa_app_and_stop_sends_a_summary(tmp_path):
-    console = make_console(SqliteStore(tmp_path / "p.sqlite3"),
-                           Clock(datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)))
+    console = make_console(
+        SqliteStore(tmp_path / "p.sqlite3"), Clock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC))
+    )
     console.say("open leg exercises")
     card = console.say("how do I do ankle circles")["response"]["card"]
     assert card["type"] == "Simple" and card["title"] == "Ankle circles"
@@ -300,7 +341,7 @@ def test_how_was_my_week(tmp_path):
             store.add_set(USER, today - timedelta(days=2), exercise_id, 3)
     store.record_goal_met(USER, today - timedelta(days=2))
     store.add_set(USER, today - timedelta(days=1), "toe_grips", 3)  # yesterday: one set
-    console = make_console(store, Clock(datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)))
+    console = make_console(store, Clock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC)))
     console.say("open leg exercises")
     reply = speech(console.say("how was my week"))
     assert "In the last seven days you exercised on 2 days and did 16 sets in all." in reply
@@ -309,8 +350,9 @@ def test_how_was_my_week(tmp_path):
 
 
 def test_a_week_with_nothing_done(tmp_path):
-    console = make_console(SqliteStore(tmp_path / "p.sqlite3"),
-                           Clock(datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)))
+    console = make_console(
+        SqliteStore(tmp_path / "p.sqlite3"), Clock(datetime(2026, 11, 24, 15, 0, tzinfo=UTC))
+    )
     console.say("open leg exercises")
     assert STRINGS.text("dialog.week_empty") in speech(console.say("how was my week"))
 
@@ -320,8 +362,9 @@ def test_the_skill_package_declares_the_reminders_permission_and_apl():
 
     from skill.alexa.services import REMINDERS_PERMISSION
 
-    manifest = json.loads((Path(__file__).resolve().parents[1] / "interaction_model" /
-                           "skill.json").read_text())["manifest"]
+    manifest = json.loads(
+        (Path(__file__).resolve().parents[1] / "interaction_model" / "skill.json").read_text()
+    )["manifest"]
     assert {"name": REMINDERS_PERMISSION} in manifest["permissions"]
     interfaces = manifest["apis"]["custom"]["interfaces"]
     assert [i["type"] for i in interfaces] == ["ALEXA_PRESENTATION_APL"]
@@ -339,8 +382,7 @@ def test_debug_logging_never_shows_the_token_or_the_device(alexa_api, tmp_path, 
 
     caplog.set_level(logging.DEBUG)
     alexa_api.time_zone = "Pacific/Auckland"
-    console = make_console(SqliteStore(tmp_path / "p.sqlite3"), Clock(LATE_EVENING_UTC),
-                           alexa_api)
+    console = make_console(SqliteStore(tmp_path / "p.sqlite3"), Clock(LATE_EVENING_UTC), alexa_api)
     console.say("open leg exercises")
     reminder_intent(console, "08:00")
     console.say("stop my reminder")

@@ -8,10 +8,11 @@ completed set of the start; see ``walk.within_one_set``).
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from xml.etree import ElementTree
 
 import pytest
+from walk import starting_snapshots, walk, within_one_set
 
 from skill.alexa.screen import howto_card, screen_view, summary_card
 from skill.alexa.turn import snapshot_to_dict
@@ -21,14 +22,13 @@ from skill.content import EXERCISE_IDS
 from skill.dialog import EventKind, Mode
 from skill.locales import strings_for
 from skill.ssml import MAX_BREAK_SECONDS, MAX_SPEECH_CHARS, break_seconds, speak, spoken_seconds
-from walk import starting_snapshots, walk, within_one_set
 
 MAX_RESPONSE_BYTES = 24 * 1024
 BUDGET = 90.0
 STARTS = starting_snapshots()
 
 
-@lru_cache(maxsize=None)
+@cache
 def _screen_bytes(view_key: tuple, locale: str) -> int:
     exercise_id, first, last, total, side, done, goal = view_key
     view = ScreenView(exercise_id, first, last, total, side, dict(done), goal)
@@ -39,8 +39,10 @@ def _response_bytes(step, strings) -> int:
     """The size of the response the SDK sends for this outcome on a device with a screen
     (the APL exercise screen and the home card included), session attributes included."""
     reply, outcome = step.outcome.reply, step.outcome
-    body = {"outputSpeech": {"type": "SSML", "ssml": speak(reply.speech)},
-            "shouldEndSession": reply.end_session}
+    body = {
+        "outputSpeech": {"type": "SSML", "ssml": speak(reply.speech)},
+        "shouldEndSession": reply.end_session,
+    }
     if reply.reprompt:
         body["reprompt"] = {"outputSpeech": {"type": "SSML", "ssml": speak(reply.reprompt)}}
     if step.event.kind is EventKind.HOW_TO and step.event.exercise:
@@ -49,15 +51,28 @@ def _response_bytes(step, strings) -> int:
     elif reply.end_session:
         title, text = summary_card(strings, outcome.snapshot)
         body["card"] = {"type": "Simple", "title": title, "content": text}
-    envelope = {"version": "1.0", "response": body, "userAgent": "ask-python/1.19.0",
-                "sessionAttributes": {"dialog": outcome.state.to_dict(),
-                                      "progress": snapshot_to_dict(outcome.snapshot),
-                                      "zone": "America/Argentina/ComodRivadavia"}}
+    envelope = {
+        "version": "1.0",
+        "response": body,
+        "userAgent": "ask-python/1.19.0",
+        "sessionAttributes": {
+            "dialog": outcome.state.to_dict(),
+            "progress": snapshot_to_dict(outcome.snapshot),
+            "zone": "America/Argentina/ComodRivadavia",
+        },
+    }
     size = len(json.dumps(envelope).encode("utf-8"))
     view = screen_view(outcome.state, outcome.snapshot, strings, BUDGET)
     if view is not None:
-        key = (view.exercise_id, view.first_rep, view.last_rep, view.total_reps, view.side,
-               tuple(sorted(view.done_today.items())), view.goal)
+        key = (
+            view.exercise_id,
+            view.first_rep,
+            view.last_rep,
+            view.total_reps,
+            view.side,
+            tuple(sorted(view.done_today.items())),
+            view.goal,
+        )
         size += len(',"directives":[]') + _screen_bytes(key, strings.locale)
     return size
 
@@ -91,8 +106,7 @@ def _problems(step, strings) -> list[str]:
     for exercise_id in EXERCISE_IDS:
         if after.count(exercise_id) > max(goal, before.count(exercise_id)):
             found.append(f"{exercise_id} past the day's goal")
-        confirmed_reset = (step.state.mode is Mode.CONFIRM_RESET
-                           and step.event.kind is EventKind.YES)
+        confirmed_reset = step.state.mode is Mode.CONFIRM_RESET and step.event.kind is EventKind.YES
         if after.count(exercise_id) < before.count(exercise_id) and not confirmed_reset:
             found.append(f"{exercise_id} went backwards")
     if step.event.kind in (EventKind.STOP, EventKind.SESSION_ENDED) and not reply.end_session:
@@ -111,15 +125,18 @@ def test_every_reply_of_every_reachable_state_is_within_limits(start, strings):
         if step.outcome.state.exercise:
             segments.add((step.outcome.state.exercise, step.outcome.state.segment))
         for problem in _problems(step, strings):
-            problems.setdefault(problem, f"{step.state.mode.value} + {step.event}: "
-                                         f"{step.outcome.reply.speech[:300]}")
+            problems.setdefault(
+                problem,
+                f"{step.state.mode.value} + {step.event}: {step.outcome.reply.speech[:300]}",
+            )
     assert not problems, json.dumps(problems, indent=1)
     assert steps > 300
     if start == "new user":
         # The walk really went everywhere: every mode, every segment of every exercise.
         assert modes == set(Mode) - {Mode.CONFIRM_RESUME, Mode.OFFER_ROUND}
-        expected = {(e, i) for e in EXERCISE_IDS
-                    for i in range(len(plan_set(e, strings, BUDGET, 1, 3)))}
+        expected = {
+            (e, i) for e in EXERCISE_IDS for i in range(len(plan_set(e, strings, BUDGET, 1, 3)))
+        }
         assert expected <= segments
     if start == "paused mid-set":
         assert Mode.CONFIRM_RESUME in modes

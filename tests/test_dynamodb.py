@@ -14,14 +14,14 @@ import sys
 import threading
 import time
 import uuid
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager, nullcontext
-from datetime import date, datetime, timedelta, timezone
-from typing import Callable, Iterator
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
-
 from dynamodb_local import error_endpoint, free_port
+
 from skill.config import Config
 from skill.console import Console, Resolver
 from skill.entry import make_handler
@@ -32,9 +32,8 @@ from skill.ssml import to_plain_text
 from skill.store.base import DAY_ITEM_TTL_DAYS
 from skill.store.dynamodb import DynamoDbStore, day_sk, expires_at, user_pk
 
-
 USER = "amzn1.ask.account.DYNAMO-TEST-USER"
-NOON_UTC = datetime(2026, 11, 24, 12, 0, tzinfo=timezone.utc)
+NOON_UTC = datetime(2026, 11, 24, 12, 0, tzinfo=UTC)
 TODAY = NOON_UTC.date()
 STRINGS = strings_for("en-US")
 RESOLVER = Resolver.for_locale("en-US")
@@ -48,8 +47,12 @@ class Clock:
         return self.now
 
 
-def make_console(store, user_id: str = USER, clock: Callable[[], datetime] | None = None,
-                 timezone_name: str = "UTC") -> Console:
+def make_console(
+    store,
+    user_id: str = USER,
+    clock: Callable[[], datetime] | None = None,
+    timezone_name: str = "UTC",
+) -> Console:
     handler = make_handler(Config(default_timezone=timezone_name), store)
     return Console(handler, RESOLVER, user_id=user_id, clock=clock or (lambda: NOON_UTC))
 
@@ -77,19 +80,25 @@ def to_last_segment(console: Console, exercise_name: str) -> dict:
 
 
 def raw_items(client, table: str, user_id: str = USER) -> list[dict]:
-    return client.query(TableName=table, KeyConditionExpression="pk = :pk",
-                        ExpressionAttributeValues={":pk": {"S": user_pk(user_id)}},
-                        ConsistentRead=True)["Items"]
+    return client.query(
+        TableName=table,
+        KeyConditionExpression="pk = :pk",
+        ExpressionAttributeValues={":pk": {"S": user_pk(user_id)}},
+        ConsistentRead=True,
+    )["Items"]
 
 
 # -- the client -----------------------------------------------------------------------------
 
 
 def test_importing_the_store_does_not_import_boto3():
-    code = ("import sys, skill.store.dynamodb as m; m.DynamoDbStore('t'); "
-            "print('boto3' in sys.modules or 'botocore' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                            check=True)
+    code = (
+        "import sys, skill.store.dynamodb as m; m.DynamoDbStore('t'); "
+        "print('boto3' in sys.modules or 'botocore' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "False"
 
 
@@ -130,8 +139,12 @@ def test_eight_devices_finish_a_set_at_the_same_moment(dynamo_store, dynamo_tabl
     for reply in replies:
         assert SAVED_PREFIX in reply and WRITE_NOTICE not in reply, reply
     done = dynamo_store.load(USER, TODAY).today.done
-    assert dict(done) == {"toe_grips": 2, "tiptoe_walking": 2, "ankle_circles": 2,
-                          "band_foot_pulls": 2}
+    assert dict(done) == {
+        "toe_grips": 2,
+        "tiptoe_walking": 2,
+        "ankle_circles": 2,
+        "band_foot_pulls": 2,
+    }
 
 
 def test_concurrent_add_set_never_passes_the_goal(dynamo_table):
@@ -173,7 +186,7 @@ def test_concurrent_goal_met_extends_the_streak_once(dynamo_store, dynamo_table)
 def test_day_items_expire_and_the_profile_does_not(dynamo_store, dynamo_table, dynamo_client):
     ttl = dynamo_client.describe_time_to_live(TableName=dynamo_table)["TimeToLiveDescription"]
     assert ttl["TimeToLiveStatus"] == "ENABLED" and ttl["AttributeName"] == "expires_at"
-    today = datetime.now(timezone.utc).date()
+    today = datetime.now(UTC).date()
     dynamo_store.add_set(USER, today, "toe_grips", 3)
     dynamo_store.add_set(USER, today, "ankle_circles", 3)
     dynamo_store.update_profile(USER, goal=2, position=Position("toe_grips", 1), position_ts=5)
@@ -183,15 +196,17 @@ def test_day_items_expire_and_the_profile_does_not(dynamo_store, dynamo_table, d
     assert day_item["toe_grips"] == {"N": "1"} and day_item["ankle_circles"] == {"N": "1"}
     stamp = int(day_item["expires_at"]["N"])
     assert stamp == expires_at(today)
-    expected = datetime.combine(today + timedelta(days=DAY_ITEM_TTL_DAYS), datetime.min.time(),
-                                tzinfo=timezone.utc)
+    expected = datetime.combine(
+        today + timedelta(days=DAY_ITEM_TTL_DAYS), datetime.min.time(), tzinfo=UTC
+    )
     assert stamp == int(expected.timestamp())
     # Sensible: an epoch in seconds (not ms), about DAY_ITEM_TTL_DAYS from now.
     days_ahead = (stamp - time.time()) / 86400
     assert DAY_ITEM_TTL_DAYS - 1 <= days_ahead <= DAY_ITEM_TTL_DAYS + 1
     assert "expires_at" not in items["PROFILE"]
-    assert items["PROFILE"]["position"] == {"M": {"exercise": {"S": "toe_grips"},
-                                                  "segment": {"N": "1"}}}
+    assert items["PROFILE"]["position"] == {
+        "M": {"exercise": {"S": "toe_grips"}, "segment": {"N": "1"}}
+    }
 
 
 # -- round trips ----------------------------------------------------------------------------
@@ -218,8 +233,7 @@ def test_one_read_per_session_and_one_write_per_saved_set_or_setting(dynamo_stor
     console = make_console(dynamo_store)
     turns = []  # (utterance, operations, sets saved in the reply)
     with counting_calls(dynamo_store) as calls:
-        for utterance in ["open leg exercises", "start my leg exercises"] + ["next"] * 7 + [
-                "stop"]:
+        for utterance in ["open leg exercises", "start my leg exercises"] + ["next"] * 7 + ["stop"]:
             before = len(calls)
             reply = speech(console.say(utterance))
             turns.append((utterance, calls[before:], reply.count(SAVED_PREFIX), reply))
@@ -238,9 +252,11 @@ def test_one_read_per_session_and_one_write_per_saved_set_or_setting(dynamo_stor
         assert len(writes) == saved_here + settings, (utterance, ops, saved_here)
     assert KEPT_PLACE in turns[-1][3], turns[-1]  # the script stops mid-set
     assert session_calls.count("UpdateItem") == saved + 2
-    print(f"\nsession of {len(turns)} turns: {len(reads)} read, "
-          f"{session_calls.count('UpdateItem')} writes ({saved} sets + 2 settings): "
-          f"{session_calls}")
+    print(
+        f"\nsession of {len(turns)} turns: {len(reads)} read, "
+        f"{session_calls.count('UpdateItem')} writes ({saved} sets + 2 settings): "
+        f"{session_calls}"
+    )
 
     # The next session resumes the kept place: again one read; finishing that set is one write
     # for the set and one to clear the kept place.
@@ -254,8 +270,9 @@ def test_one_read_per_session_and_one_write_per_saved_set_or_setting(dynamo_stor
     assert second.count("UpdateItem") == 2 and resumed[-1].count(SAVED_PREFIX) == 1, second
 
 
-def test_settings_time_zone_and_reminder_are_one_update_item(dynamo_store, dynamo_table,
-                                                              dynamo_client):
+def test_settings_time_zone_and_reminder_are_one_update_item(
+    dynamo_store, dynamo_table, dynamo_client
+):
     sent: list[tuple[str, dict]] = []
     dynamo_store.client.observers.append(lambda op, params: sent.append((op, dict(params))))
 
@@ -265,27 +282,41 @@ def test_settings_time_zone_and_reminder_are_one_update_item(dynamo_store, dynam
 
     token = "amzn1.alert.reminder.TOKEN"
     # goal + time zone + reminder + position: one conditional UpdateItem.
-    assert dynamo_store.update_profile(USER, goal=2, time_zone="Pacific/Auckland",
-                                       reminder_token=token, position=Position("toe_grips", 1),
-                                       position_ts=10) is True
+    assert (
+        dynamo_store.update_profile(
+            USER,
+            goal=2,
+            time_zone="Pacific/Auckland",
+            reminder_token=token,
+            position=Position("toe_grips", 1),
+            position_ts=10,
+        )
+        is True
+    )
     assert [op for op, _ in sent] == ["UpdateItem"]
     params = sent[-1][1]
     assert params["UpdateExpression"] == (
         "SET #goal = :goal, #time_zone = :time_zone, #reminder_token = :reminder_token, "
-        "#position_ts = :position_ts, #position = :position")
+        "#position_ts = :position_ts, #position = :position"
+    )
     assert params["ConditionExpression"] == (
-        "attribute_not_exists(#position_ts) OR #position_ts <= :position_ts")
+        "attribute_not_exists(#position_ts) OR #position_ts <= :position_ts"
+    )
     item = profile_item()
     assert item["time_zone"] == {"S": "Pacific/Auckland"} and item["reminder_token"] == {"S": token}
 
     # Clearing the reminder and the position while setting the zone: SET and REMOVE in one.
     sent.clear()
-    assert dynamo_store.update_profile(USER, time_zone="Europe/Berlin", reminder_token=None,
-                                       position=None, position_ts=20) is True
+    assert (
+        dynamo_store.update_profile(
+            USER, time_zone="Europe/Berlin", reminder_token=None, position=None, position_ts=20
+        )
+        is True
+    )
     assert [op for op, _ in sent] == ["UpdateItem"]
     assert sent[-1][1]["UpdateExpression"] == (
-        "SET #time_zone = :time_zone, #position_ts = :position_ts "
-        "REMOVE #reminder_token, #position")
+        "SET #time_zone = :time_zone, #position_ts = :position_ts REMOVE #reminder_token, #position"
+    )
     item = profile_item()
     assert "reminder_token" not in item and "position" not in item
     assert item["time_zone"] == {"S": "Europe/Berlin"} and item["goal"] == {"N": "2"}
@@ -300,8 +331,10 @@ def test_settings_time_zone_and_reminder_are_one_update_item(dynamo_store, dynam
 
     # A stale position: refused; the other settings follow in a second, unconditional call.
     sent.clear()
-    assert dynamo_store.update_profile(USER, reminder_token=token, position=None,
-                                       position_ts=5) is False
+    assert (
+        dynamo_store.update_profile(USER, reminder_token=token, position=None, position_ts=5)
+        is False
+    )
     assert [op for op, _ in sent] == ["UpdateItem", "UpdateItem"]
     assert sent[-1][1]["UpdateExpression"] == "SET #reminder_token = :reminder_token"
     assert "ConditionExpression" not in sent[-1][1]
@@ -319,14 +352,14 @@ def test_settings_time_zone_and_reminder_are_one_update_item(dynamo_store, dynam
 
 
 def test_a_set_finished_after_local_midnight_counts_on_the_new_day(dynamo_store):
-    clock = Clock(datetime(2026, 11, 24, 10, 59, tzinfo=timezone.utc))  # 23:59 in Auckland
+    clock = Clock(datetime(2026, 11, 24, 10, 59, tzinfo=UTC))  # 23:59 in Auckland
     console = make_console(dynamo_store, clock=clock, timezone_name="Pacific/Auckland")
     nz_today, nz_tomorrow = date(2026, 11, 24), date(2026, 11, 25)
     console.say("open leg exercises")
     to_last_segment(console, "ankle circles")
     assert SAVED_PREFIX in speech(console.say("next"))  # before midnight
     to_last_segment(console, "toe grips")
-    clock.now = datetime(2026, 11, 24, 11, 1, tzinfo=timezone.utc)  # 00:01 on the 25th (NZDT)
+    clock.now = datetime(2026, 11, 24, 11, 1, tzinfo=UTC)  # 00:01 on the 25th (NZDT)
     reply = speech(console.say("next"))
     assert SAVED_PREFIX in reply and WRITE_NOTICE not in reply
     assert dict(dynamo_store.load(USER, nz_today).today.done) == {"ankle_circles": 1}
@@ -335,11 +368,12 @@ def test_a_set_finished_after_local_midnight_counts_on_the_new_day(dynamo_store)
 
 # -- faults through the whole skill ---------------------------------------------------------
 
-THROTTLE_BODY = json.dumps({
-    "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
-    "message": "Rate exceeded"}).encode()
-
-
+THROTTLE_BODY = json.dumps(
+    {
+        "__type": "com.amazonaws.dynamodb.v20120810#ProvisionedThroughputExceededException",
+        "message": "Rate exceeded",
+    }
+).encode()
 
 
 def store_at(endpoint: str, table_name: str = "any-table") -> DynamoDbStore:
@@ -356,8 +390,11 @@ def store_at(endpoint: str, table_name: str = "any-table") -> DynamoDbStore:
 def faulty_store(request, dynamodb_local):
     """A factory of DynamoDbStores that fail in one way, with what the failure should log."""
     if request.param == "missing_table":
-        yield (lambda: DynamoDbStore(f"missing-{uuid.uuid4().hex[:8]}")), \
-            "ResourceNotFoundException", None
+        yield (
+            (lambda: DynamoDbStore(f"missing-{uuid.uuid4().hex[:8]}")),
+            "ResourceNotFoundException",
+            None,
+        )
     elif request.param == "throttled":
         with error_endpoint(THROTTLE_BODY) as (url, seen):
             yield (lambda: store_at(url)), "ProvisionedThroughputExceededException", seen
@@ -376,7 +413,8 @@ def assert_answered(response: dict, *notices: str) -> str:
 
 
 def test_faults_the_skill_still_answers_and_loses_nothing_acknowledged(
-        dynamo_store, dynamo_table, dynamo_client, faulty_store, caplog):
+    dynamo_store, dynamo_table, dynamo_client, faulty_store, caplog
+):
     make_faulty, code, seen = faulty_store
     caplog.set_level(logging.DEBUG, logger="skill")
     good = make_handler(Config(), dynamo_store)
@@ -411,8 +449,11 @@ def test_faults_the_skill_still_answers_and_loses_nothing_acknowledged(
 
     # Nothing acknowledged while the store worked is lost.
     assert dynamo_store.load(USER, TODAY).today.count("ankle_circles") == 1
-    day_item = dynamo_client.get_item(TableName=dynamo_table, ConsistentRead=True, Key={
-        "pk": {"S": user_pk(USER)}, "sk": {"S": day_sk(TODAY)}})["Item"]
+    day_item = dynamo_client.get_item(
+        TableName=dynamo_table,
+        ConsistentRead=True,
+        Key={"pk": {"S": user_pk(USER)}, "sk": {"S": day_sk(TODAY)}},
+    )["Item"]
     assert day_item["ankle_circles"] == {"N": "1"}
 
     # The failure is logged by its code, never with the user.
@@ -434,21 +475,30 @@ def test_every_store_method_raises_store_unavailable_only(fault, dynamodb_local)
 
     def client_at(endpoint: str):
         return boto3.session.Session().client(
-            "dynamodb", endpoint_url=endpoint,
-            config=BotoConfig(retries={"mode": "standard", "total_max_attempts": 1},
-                              connect_timeout=1, read_timeout=2))
+            "dynamodb",
+            endpoint_url=endpoint,
+            config=BotoConfig(
+                retries={"mode": "standard", "total_max_attempts": 1},
+                connect_timeout=1,
+                read_timeout=2,
+            ),
+        )
 
-    server = error_endpoint(THROTTLE_BODY) if fault == "throttled" else nullcontext((dynamodb_local, []))
+    server = (
+        error_endpoint(THROTTLE_BODY) if fault == "throttled" else nullcontext((dynamodb_local, []))
+    )
     with server as (url, _):
         endpoint = url if fault != "unreachable" else f"http://127.0.0.1:{free_port()}"
-        store = DynamoDbStore(f"missing-{uuid.uuid4().hex[:8]}", client_at(endpoint),
-                              fail_fast_seconds=0)
+        store = DynamoDbStore(
+            f"missing-{uuid.uuid4().hex[:8]}", client_at(endpoint), fail_fast_seconds=0
+        )
         calls = {
             "load": lambda: store.load(USER, TODAY),
             "add_set": lambda: store.add_set(USER, TODAY, "toe_grips", 3),
             "update_profile": lambda: store.update_profile(USER, goal=2),
             "update_position": lambda: store.update_profile(
-                USER, goal=2, position=Position("toe_grips", 0), position_ts=1),
+                USER, goal=2, position=Position("toe_grips", 0), position_ts=1
+            ),
             "record_goal_met": lambda: store.record_goal_met(USER, TODAY),
             "reset_day": lambda: store.reset_day(USER, TODAY),
             "recent_days": lambda: store.recent_days(USER, TODAY),
@@ -465,9 +515,8 @@ def test_fail_fast_after_the_store_was_unreachable(dynamodb_local):
     store = store_at(f"http://127.0.0.1:{free_port()}")
     with pytest.raises(StoreUnavailable):
         store.load(USER, TODAY)
-    with counting_calls(store) as calls:
-        with pytest.raises(StoreUnavailable):
-            store.add_set(USER, TODAY, "toe_grips", 3)
+    with counting_calls(store) as calls, pytest.raises(StoreUnavailable):
+        store.add_set(USER, TODAY, "toe_grips", 3)
     assert calls == []  # failed at once, without trying the network again
     store.close()
 
@@ -479,8 +528,13 @@ def skill_disabled_envelope(user_id: str) -> dict:
     application = {"applicationId": "amzn1.ask.skill.console"}
     return {
         "version": "1.0",
-        "context": {"System": {"application": application, "user": {"userId": user_id},
-                               "apiEndpoint": "https://api.amazonalexa.com"}},
+        "context": {
+            "System": {
+                "application": application,
+                "user": {"userId": user_id},
+                "apiEndpoint": "https://api.amazonalexa.com",
+            }
+        },
         "request": {
             "type": "AlexaSkillEvent.SkillDisabled",
             "requestId": f"amzn1.echo-api.request.{uuid.uuid4()}",

@@ -57,8 +57,24 @@ BUILTIN_INTENTS = {
 }
 # Bare phrases the built-in intents already own; a custom sample must not be only one of these.
 BUILTIN_WORDS = {
-    "help", "stop", "cancel", "next", "previous", "go back", "back", "repeat", "say that again",
-    "start over", "restart", "pause", "resume", "continue", "yes", "no", "go home", "home",
+    "help",
+    "stop",
+    "cancel",
+    "next",
+    "previous",
+    "go back",
+    "back",
+    "repeat",
+    "say that again",
+    "start over",
+    "restart",
+    "pause",
+    "resume",
+    "continue",
+    "yes",
+    "no",
+    "go home",
+    "home",
 }
 EXERCISE_IDS = {"toe_grips", "tiptoe_walking", "ankle_circles", "band_foot_pulls", "pencil_pickup"}
 MEDICAL_WORDS = re.compile(
@@ -234,12 +250,16 @@ def test_example_phrases_name_the_invocation_and_match_the_model(manifest, model
         for phrase in phrases:
             assert phrase.startswith("Alexa,"), phrase
             spoken = re.sub(r"[^a-z0-9' ]", "", phrase.lower())
-            spoken = _norm(spoken[len("alexa"):])
-            match = re.match(r"(open|launch|start|ask|tell) " + re.escape(INVOCATION) + r"\b ?(.*)$", spoken)
+            spoken = _norm(spoken[len("alexa") :])
+            match = re.match(
+                r"(open|launch|start|ask|tell) " + re.escape(INVOCATION) + r"\b ?(.*)$", spoken
+            )
             assert match, f"{locale}: '{phrase}' does not name the invocation"
             rest = match.group(2)
             if rest:
-                assert any(p.match(rest) for p in patterns), f"{locale}: '{rest}' is not in the model"
+                assert any(p.match(rest) for p in patterns), (
+                    f"{locale}: '{rest}' is not in the model"
+                )
 
 
 def test_manifest_subscribes_to_skill_disabled(manifest):

@@ -13,7 +13,7 @@ import os
 import re
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -34,46 +34,114 @@ MODELS_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"
 MANIFEST = ROOT / "interaction_model" / "skill.json"
 
 LANGUAGE_OF = {
-    "en-US": "en", "en-GB": "en", "en-CA": "en", "en-AU": "en", "en-IN": "en",
-    "de-DE": "de", "es-ES": "es", "es-MX": "es", "es-US": "es", "fr-FR": "fr", "fr-CA": "fr",
+    "en-US": "en",
+    "en-GB": "en",
+    "en-CA": "en",
+    "en-AU": "en",
+    "en-IN": "en",
+    "de-DE": "de",
+    "es-ES": "es",
+    "es-MX": "es",
+    "es-US": "es",
+    "fr-FR": "fr",
+    "fr-CA": "fr",
     "it-IT": "it",
 }
 LOCALES = list(LANGUAGE_OF)
 COUNTRIES = ["US", "GB", "CA", "AU", "IN", "DE", "ES", "MX", "FR", "IT"]
-INVOCATION = {"en": "leg exercises", "de": "beinübungen", "es": "ejercicios de piernas",
-              "fr": "exercices pour les jambes", "it": "esercizi per le gambe"}
-SKILL_NAME = {"en": "Leg Exercises", "de": "Beinübungen", "es": "Ejercicios de piernas",
-              "fr": "Exercices pour les jambes", "it": "Esercizi per le gambe"}
+INVOCATION = {
+    "en": "leg exercises",
+    "de": "beinübungen",
+    "es": "ejercicios de piernas",
+    "fr": "exercices pour les jambes",
+    "it": "esercizi per le gambe",
+}
+SKILL_NAME = {
+    "en": "Leg Exercises",
+    "de": "Beinübungen",
+    "es": "Ejercicios de piernas",
+    "fr": "Exercices pour les jambes",
+    "it": "Esercizi per le gambe",
+}
 # Words Alexa uses to open or address a skill; an invocation name may not contain them.
 LAUNCH_WORDS = {
     "en": {"ask", "tell", "open", "launch", "start", "begin", "load", "run", "enable", "play"},
-    "de": {"frag", "frage", "sag", "sage", "öffne", "starte", "start", "beginne", "spiele",
-           "aktiviere", "lade"},
-    "es": {"abre", "abrir", "pregunta", "pregúntale", "dile", "pide", "pídele", "inicia",
-           "empieza", "comienza", "juega", "activa"},
+    "de": {
+        "frag",
+        "frage",
+        "sag",
+        "sage",
+        "öffne",
+        "starte",
+        "start",
+        "beginne",
+        "spiele",
+        "aktiviere",
+        "lade",
+    },
+    "es": {
+        "abre",
+        "abrir",
+        "pregunta",
+        "pregúntale",
+        "dile",
+        "pide",
+        "pídele",
+        "inicia",
+        "empieza",
+        "comienza",
+        "juega",
+        "activa",
+    },
     "fr": {"ouvre", "lance", "démarre", "demande", "dis", "joue", "active", "commence"},
     "it": {"apri", "avvia", "lancia", "chiedi", "domanda", "di'", "gioca", "attiva", "inizia"},
 }
 WAKE_WORDS = {"alexa", "amazon", "echo", "computer", "ziggy"}
 
 CUSTOM_INTENTS = {
-    "StartRoutineIntent": {}, "StartExerciseIntent": {"exercise": "ExerciseName"},
-    "HowToIntent": {"exercise": "ExerciseName"}, "ChooseExerciseIntent": {"exercise": "ExerciseName"},
-    "RemainingIntent": {}, "ProgressIntent": {}, "ListExercisesIntent": {}, "SkipIntent": {},
-    "SetGoalIntent": {"rounds": "AMAZON.NUMBER"}, "ResetTodayIntent": {},
-    "WeekIntent": {}, "SetReminderIntent": {"time": "AMAZON.TIME"}, "CancelReminderIntent": {},
+    "StartRoutineIntent": {},
+    "StartExerciseIntent": {"exercise": "ExerciseName"},
+    "HowToIntent": {"exercise": "ExerciseName"},
+    "ChooseExerciseIntent": {"exercise": "ExerciseName"},
+    "RemainingIntent": {},
+    "ProgressIntent": {},
+    "ListExercisesIntent": {},
+    "SkipIntent": {},
+    "SetGoalIntent": {"rounds": "AMAZON.NUMBER"},
+    "ResetTodayIntent": {},
+    "WeekIntent": {},
+    "SetReminderIntent": {"time": "AMAZON.TIME"},
+    "CancelReminderIntent": {},
 }
 MIN_SAMPLES = {
-    "StartRoutineIntent": 15, "StartExerciseIntent": 12, "HowToIntent": 15,
-    "ChooseExerciseIntent": 5, "RemainingIntent": 12, "ProgressIntent": 10,
-    "ListExercisesIntent": 8, "SkipIntent": 7, "SetGoalIntent": 8, "ResetTodayIntent": 6,
-    "WeekIntent": 6, "SetReminderIntent": 8, "CancelReminderIntent": 6,
+    "StartRoutineIntent": 15,
+    "StartExerciseIntent": 12,
+    "HowToIntent": 15,
+    "ChooseExerciseIntent": 5,
+    "RemainingIntent": 12,
+    "ProgressIntent": 10,
+    "ListExercisesIntent": 8,
+    "SkipIntent": 7,
+    "SetGoalIntent": 8,
+    "ResetTodayIntent": 6,
+    "WeekIntent": 6,
+    "SetReminderIntent": 8,
+    "CancelReminderIntent": 6,
 }
 BUILTIN_INTENTS = {
-    "AMAZON.HelpIntent", "AMAZON.StopIntent", "AMAZON.CancelIntent", "AMAZON.FallbackIntent",
-    "AMAZON.NavigateHomeIntent", "AMAZON.NextIntent", "AMAZON.PreviousIntent",
-    "AMAZON.RepeatIntent", "AMAZON.StartOverIntent", "AMAZON.PauseIntent",
-    "AMAZON.ResumeIntent", "AMAZON.YesIntent", "AMAZON.NoIntent",
+    "AMAZON.HelpIntent",
+    "AMAZON.StopIntent",
+    "AMAZON.CancelIntent",
+    "AMAZON.FallbackIntent",
+    "AMAZON.NavigateHomeIntent",
+    "AMAZON.NextIntent",
+    "AMAZON.PreviousIntent",
+    "AMAZON.RepeatIntent",
+    "AMAZON.StartOverIntent",
+    "AMAZON.PauseIntent",
+    "AMAZON.ResumeIntent",
+    "AMAZON.YesIntent",
+    "AMAZON.NoIntent",
 }
 
 # No health claims in any language: pain, healing, cures, therapy, treatment, relief, acupressure.
@@ -82,7 +150,9 @@ MEDICAL_WORDS = re.compile(
     r"schmerz\w*|rückenschmerz\w*|heil\w*|therapie\w*|behandl\w*|linder\w*|akupress\w*|"
     r"beschwerde\w*|dolor\w*|curar\w*|cura\b|sanar\w*|terapi\w*|tratamiento\w*|alivi\w*|"
     r"acupresi\w*|douleur\w*|guéri\w*|thérap\w*|traitement\w*|soulag\w*|dolore\w*|guari\w*|"
-    r"trattament\w*|sollievo|agopress\w*|digitopress\w*)\b", re.IGNORECASE)
+    r"trattament\w*|sollievo|agopress\w*|digitopress\w*)\b",
+    re.IGNORECASE,
+)
 
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
@@ -110,7 +180,7 @@ def _leaves(node, path=()):
         for key, value in node.items():
             if key == "_comment" or (not path and key.startswith("console_")):
                 continue
-            yield from _leaves(value, path + (key,))
+            yield from _leaves(value, (*path, key))
     else:
         yield path, node
 
@@ -170,16 +240,21 @@ def test_every_english_string_exists_with_the_same_fields(locale):
             # A singular may say "one" in words instead of {count}; nothing else may differ.
             allowed_missing = {"count"} if form == "one" or isinstance(english, dict) else set()
             if not (english_fields - allowed_missing <= fields <= english_fields):
-                problems.append(f"{key}{'.' + form if form else ''}: fields {sorted(fields)} "
-                                f"!= {sorted(english_fields)}")
+                problems.append(
+                    f"{key}{'.' + form if form else ''}: fields {sorted(fields)} "
+                    f"!= {sorted(english_fields)}"
+                )
             if bool(text.strip()) != bool(_english_form(english, form).strip()):
                 problems.append(f"{key}: empty in one language only")
             try:
                 text.format(**{f: "x" for f in fields})
             except (IndexError, KeyError, ValueError) as exc:
                 problems.append(f"{key}: does not format ({exc})")
-        if isinstance(value, dict) and "count" in english_fields and "count" not in _fields(
-                value["other"]):
+        if (
+            isinstance(value, dict)
+            and "count" in english_fields
+            and "count" not in _fields(value["other"])
+        ):
             problems.append(f"{key}.other: must say the {{count}}")
     assert not problems, "\n".join(problems)
 
@@ -190,7 +265,7 @@ def test_console_phrases_exist_for_every_builtin_intent(locale):
     builtins = strings.raw("console_builtin_utterances")
     assert set(builtins) == set(ENGLISH["console_builtin_utterances"])
     assert all(builtins.values())
-    assert any("{invocation}" == p for p in strings.raw("console_launch_phrases"))
+    assert any(p == "{invocation}" for p in strings.raw("console_launch_phrases"))
     assert all("{invocation}" in p for p in strings.raw("console_one_shot_prefixes"))
 
 
@@ -228,8 +303,16 @@ def test_the_listings_make_no_health_claims_in_any_language():
 
 def test_unknown_or_malformed_locales_fall_back_to_english():
     english = strings_for("en-US")
-    for locale in ("xx-YY", None, "", "zz", "../../../../etc/passwd", "de-DE\x00", "en-GB/../x",
-                   42):
+    for locale in (
+        "xx-YY",
+        None,
+        "",
+        "zz",
+        "../../../../etc/passwd",
+        "de-DE\x00",
+        "en-GB/../x",
+        42,
+    ):
         strings = strings_for(locale)
         assert strings.locale == DEFAULT_LOCALE
         assert strings._data == english._data
@@ -238,12 +321,16 @@ def test_unknown_or_malformed_locales_fall_back_to_english():
 
 def test_a_known_language_with_an_unknown_region_gets_the_language_file():
     assert strings_for("de-AT").text("dialog.goodbye") == strings_for("de-DE").text(
-        "dialog.goodbye")
+        "dialog.goodbye"
+    )
     assert strings_for("en-NZ")._data == strings_for("en-US")._data
     assert strings_for("es-419").exercise_name("band_foot_pulls") == "jalones con banda"
     # Case and separators as some clients send them still find the regional file.
-    assert strings_for("en-gb").text("dialog.goodbye") == strings_for("en-GB").text(
-        "dialog.goodbye") != strings_for("en-US").text("dialog.goodbye")
+    assert (
+        strings_for("en-gb").text("dialog.goodbye")
+        == strings_for("en-GB").text("dialog.goodbye")
+        != strings_for("en-US").text("dialog.goodbye")
+    )
     assert strings_for("es_ES").exercise_name("band_foot_pulls") == "tirones con banda"
 
 
@@ -301,8 +388,11 @@ def test_no_utterance_belongs_to_two_intents(locale):
     """Custom samples, and the built-in phrases the console uses for this language."""
     owner: dict[str, str] = {}
     phrases = [(i["name"], s) for i in _model(locale)["intents"] for s in i.get("samples", [])]
-    phrases += [(name, p) for name, ps in
-                strings_for(locale).raw("console_builtin_utterances").items() for p in ps]
+    phrases += [
+        (name, p)
+        for name, ps in strings_for(locale).raw("console_builtin_utterances").items()
+        for p in ps
+    ]
     for intent, phrase in phrases:
         key = normalize_sample(phrase)
         assert owner.get(key, intent) == intent, f"'{phrase}' in {intent} and {owner[key]}"
@@ -373,11 +463,16 @@ UTTERANCES = {
         ("skip this exercise", "SkipIntent", None),
         ("set my daily goal to 2 rounds", "SetGoalIntent", "2"),
         ("reset today", "ResetTodayIntent", None),
-        ("next", "AMAZON.NextIntent", None), ("pause", "AMAZON.PauseIntent", None),
-        ("yes", "AMAZON.YesIntent", None), ("no", "AMAZON.NoIntent", None),
-        ("stop", "AMAZON.StopIntent", None), ("help", "AMAZON.HelpIntent", None),
-        ("repeat", "AMAZON.RepeatIntent", None), ("resume", "AMAZON.ResumeIntent", None),
-        ("start over", "AMAZON.StartOverIntent", None), ("go back", "AMAZON.PreviousIntent", None),
+        ("next", "AMAZON.NextIntent", None),
+        ("pause", "AMAZON.PauseIntent", None),
+        ("yes", "AMAZON.YesIntent", None),
+        ("no", "AMAZON.NoIntent", None),
+        ("stop", "AMAZON.StopIntent", None),
+        ("help", "AMAZON.HelpIntent", None),
+        ("repeat", "AMAZON.RepeatIntent", None),
+        ("resume", "AMAZON.ResumeIntent", None),
+        ("start over", "AMAZON.StartOverIntent", None),
+        ("go back", "AMAZON.PreviousIntent", None),
     ],
     "de": [
         ("starte mein Training", "StartRoutineIntent", None),
@@ -398,11 +493,16 @@ UTTERANCES = {
         ("überspring diese Übung", "SkipIntent", None),
         ("setz mein Ziel auf 2 Runden", "SetGoalIntent", "2"),
         ("heute zurücksetzen", "ResetTodayIntent", None),
-        ("weiter", "AMAZON.NextIntent", None), ("Pause", "AMAZON.PauseIntent", None),
-        ("ja", "AMAZON.YesIntent", None), ("nein", "AMAZON.NoIntent", None),
-        ("stopp", "AMAZON.StopIntent", None), ("Hilfe", "AMAZON.HelpIntent", None),
-        ("wiederholen", "AMAZON.RepeatIntent", None), ("fortsetzen", "AMAZON.ResumeIntent", None),
-        ("von vorne", "AMAZON.StartOverIntent", None), ("zurück", "AMAZON.PreviousIntent", None),
+        ("weiter", "AMAZON.NextIntent", None),
+        ("Pause", "AMAZON.PauseIntent", None),
+        ("ja", "AMAZON.YesIntent", None),
+        ("nein", "AMAZON.NoIntent", None),
+        ("stopp", "AMAZON.StopIntent", None),
+        ("Hilfe", "AMAZON.HelpIntent", None),
+        ("wiederholen", "AMAZON.RepeatIntent", None),
+        ("fortsetzen", "AMAZON.ResumeIntent", None),
+        ("von vorne", "AMAZON.StartOverIntent", None),
+        ("zurück", "AMAZON.PreviousIntent", None),
     ],
     "es": [
         ("empieza mi rutina", "StartRoutineIntent", None),
@@ -424,10 +524,14 @@ UTTERANCES = {
         ("salta este ejercicio", "SkipIntent", None),
         ("pon mi objetivo en 2 rondas", "SetGoalIntent", "2"),
         ("reinicia hoy", "ResetTodayIntent", None),
-        ("siguiente", "AMAZON.NextIntent", None), ("pausa", "AMAZON.PauseIntent", None),
-        ("sí", "AMAZON.YesIntent", None), ("no", "AMAZON.NoIntent", None),
-        ("para", "AMAZON.StopIntent", None), ("ayuda", "AMAZON.HelpIntent", None),
-        ("repite", "AMAZON.RepeatIntent", None), ("reanuda", "AMAZON.ResumeIntent", None),
+        ("siguiente", "AMAZON.NextIntent", None),
+        ("pausa", "AMAZON.PauseIntent", None),
+        ("sí", "AMAZON.YesIntent", None),
+        ("no", "AMAZON.NoIntent", None),
+        ("para", "AMAZON.StopIntent", None),
+        ("ayuda", "AMAZON.HelpIntent", None),
+        ("repite", "AMAZON.RepeatIntent", None),
+        ("reanuda", "AMAZON.ResumeIntent", None),
         ("empieza de nuevo", "AMAZON.StartOverIntent", None),
         ("anterior", "AMAZON.PreviousIntent", None),
     ],
@@ -449,11 +553,16 @@ UTTERANCES = {
         ("passe cet exercice", "SkipIntent", None),
         ("mets mon objectif à 2 tours", "SetGoalIntent", "2"),
         ("remets la journée à zéro", "ResetTodayIntent", None),
-        ("suivant", "AMAZON.NextIntent", None), ("on enchaîne", "AMAZON.NextIntent", None),
-        ("pause", "AMAZON.PauseIntent", None), ("oui", "AMAZON.YesIntent", None),
-        ("non", "AMAZON.NoIntent", None), ("stop", "AMAZON.StopIntent", None),
-        ("aide", "AMAZON.HelpIntent", None), ("répète", "AMAZON.RepeatIntent", None),
-        ("reprends", "AMAZON.ResumeIntent", None), ("recommence", "AMAZON.StartOverIntent", None),
+        ("suivant", "AMAZON.NextIntent", None),
+        ("on enchaîne", "AMAZON.NextIntent", None),
+        ("pause", "AMAZON.PauseIntent", None),
+        ("oui", "AMAZON.YesIntent", None),
+        ("non", "AMAZON.NoIntent", None),
+        ("stop", "AMAZON.StopIntent", None),
+        ("aide", "AMAZON.HelpIntent", None),
+        ("répète", "AMAZON.RepeatIntent", None),
+        ("reprends", "AMAZON.ResumeIntent", None),
+        ("recommence", "AMAZON.StartOverIntent", None),
         ("précédent", "AMAZON.PreviousIntent", None),
     ],
     "it": [
@@ -473,20 +582,28 @@ UTTERANCES = {
         ("salta questo esercizio", "SkipIntent", None),
         ("imposta il mio obiettivo a 2 giri", "SetGoalIntent", "2"),
         ("azzera oggi", "ResetTodayIntent", None),
-        ("avanti", "AMAZON.NextIntent", None), ("pausa", "AMAZON.PauseIntent", None),
-        ("sì", "AMAZON.YesIntent", None), ("no", "AMAZON.NoIntent", None),
-        ("stop", "AMAZON.StopIntent", None), ("aiuto", "AMAZON.HelpIntent", None),
-        ("ripeti", "AMAZON.RepeatIntent", None), ("riprendi", "AMAZON.ResumeIntent", None),
+        ("avanti", "AMAZON.NextIntent", None),
+        ("pausa", "AMAZON.PauseIntent", None),
+        ("sì", "AMAZON.YesIntent", None),
+        ("no", "AMAZON.NoIntent", None),
+        ("stop", "AMAZON.StopIntent", None),
+        ("aiuto", "AMAZON.HelpIntent", None),
+        ("ripeti", "AMAZON.RepeatIntent", None),
+        ("riprendi", "AMAZON.ResumeIntent", None),
         ("ricomincia", "AMAZON.StartOverIntent", None),
         ("indietro", "AMAZON.PreviousIntent", None),
     ],
 }
 # Local phrasing that only some locales' models add.
 LOCAL_UTTERANCES = {
-    "en-GB": [("how am I getting on", "ProgressIntent", None),
-              ("let's crack on", "StartRoutineIntent", None)],
-    "en-AU": [("how am I going", "ProgressIntent", None),
-              ("start walking on tippy toes", "StartExerciseIntent", "tiptoe_walking")],
+    "en-GB": [
+        ("how am I getting on", "ProgressIntent", None),
+        ("let's crack on", "StartRoutineIntent", None),
+    ],
+    "en-AU": [
+        ("how am I going", "ProgressIntent", None),
+        ("start walking on tippy toes", "StartExerciseIntent", "tiptoe_walking"),
+    ],
     "en-IN": [("what is pending for today", "RemainingIntent", None)],
     "es-MX": [("caminar de puntitas", "ChooseExerciseIntent", "tiptoe_walking")],
     "es-US": [("caminar de puntitas", "ChooseExerciseIntent", "tiptoe_walking")],
@@ -498,8 +615,9 @@ LOCAL_UTTERANCES = {
 @pytest.mark.parametrize("locale", LOCALES)
 def test_every_model_of_a_language_resolves_its_utterances_alike(locale):
     resolver = Resolver.for_locale(locale)
-    for utterance, intent, slot_id in (UTTERANCES[LANGUAGE_OF[locale]]
-                                       + LOCAL_UTTERANCES.get(locale, [])):
+    for utterance, intent, slot_id in UTTERANCES[LANGUAGE_OF[locale]] + LOCAL_UTTERANCES.get(
+        locale, []
+    ):
         _assert_resolves(resolver, utterance, intent, slot_id)
 
 
@@ -508,8 +626,10 @@ ONE_SHOTS = {
     "de": ("frag Beinübungen, wie Fußkreisen geht", "HowToIntent"),
     "es": ("pídele a ejercicios de piernas que empiece mi rutina", "StartRoutineIntent"),
     "fr": ("demande à exercices pour les jambes ce qu'il me reste aujourd'hui", "RemainingIntent"),
-    "it": ("chiedi a esercizi per le gambe come si fanno le rotazioni della caviglia",
-           "HowToIntent"),
+    "it": (
+        "chiedi a esercizi per le gambe come si fanno le rotazioni della caviglia",
+        "HowToIntent",
+    ),
 }
 
 
@@ -565,11 +685,15 @@ ROUNDS = {
     "en": ("open leg exercises", "start my leg exercises", "next", "what's left for today"),
     "de": ("öffne Beinübungen", "starte mein Training", "weiter", "was fehlt heute noch"),
     "es": ("abre ejercicios de piernas", "empieza mi rutina", "siguiente", "¿qué me queda hoy?"),
-    "fr": ("ouvre exercices pour les jambes", "commence ma séance", "suivant",
-           "qu'est-ce qu'il me reste aujourd'hui ?"),
+    "fr": (
+        "ouvre exercices pour les jambes",
+        "commence ma séance",
+        "suivant",
+        "qu'est-ce qu'il me reste aujourd'hui ?",
+    ),
     "it": ("apri esercizi per le gambe", "inizia la routine", "avanti", "cosa mi resta per oggi"),
 }
-NOW = datetime(2026, 11, 24, 15, 0, tzinfo=timezone.utc)
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 
 
 def _said(response: dict) -> str:
@@ -580,9 +704,13 @@ def _said(response: dict) -> str:
 def test_a_full_round_in_the_language(locale, tmp_path):
     strings = strings_for(locale)
     store = SqliteStore(tmp_path / "progress.sqlite3")
-    console = Console(make_handler(Config(default_timezone="UTC"), store),
-                      Resolver.for_locale(locale), user_id=f"amzn1.ask.account.{locale}",
-                      locale=locale, clock=lambda: NOW)
+    console = Console(
+        make_handler(Config(default_timezone="UTC"), store),
+        Resolver.for_locale(locale),
+        user_id=f"amzn1.ask.account.{locale}",
+        locale=locale,
+        clock=lambda: NOW,
+    )
     launch, start, nxt, remaining = ROUNDS[LANGUAGE_OF[locale]]
 
     def left(n: int) -> str:
@@ -591,17 +719,20 @@ def test_a_full_round_in_the_language(locale, tmp_path):
     responses = [console.say(launch)]
     welcome = _said(responses[0])
     assert strings.text("dialog.safety") in welcome
-    assert strings.text("dialog.today_status",
-                        left=strings.text("dialog.sets", count=15)) in welcome
+    assert (
+        strings.text("dialog.today_status", left=strings.text("dialog.sets", count=15)) in welcome
+    )
     responses.append(console.say(remaining))
     assert left(15) in _said(responses[-1])
 
     responses.append(console.say(start))
     first = _said(responses[-1])
     toe = strings.exercise_name("toe_grips")
-    assert first.startswith(strings.text("coach.round_intro", round=1, goal=3) + " "
-                            + strings.text("coach.set_intro", name=toe[:1].upper() + toe[1:],
-                                           set_number=1, goal=3))
+    assert first.startswith(
+        strings.text("coach.round_intro", round=1, goal=3)
+        + " "
+        + strings.text("coach.set_intro", name=toe[:1].upper() + toe[1:], set_number=1, goal=3)
+    )
     count = [strings.number(n) for n in (1, 2, 3)]
     assert f"{count[0]} [1 s] {count[1]} [1 s] {count[2]}" in first
     round_done = strings.text("dialog.round_done", round=1, goal=3)
@@ -615,8 +746,10 @@ def test_a_full_round_in_the_language(locale, tmp_path):
     text = " ".join(_said(r) for r in responses)
     for exercise_id in EXERCISE_IDS:
         name = strings.exercise_name(exercise_id)
-        assert strings.text("coach.set_intro", name=name[:1].upper() + name[1:], set_number=1,
-                            goal=3) in text
+        assert (
+            strings.text("coach.set_intro", name=name[:1].upper() + name[1:], set_number=1, goal=3)
+            in text
+        )
         assert strings.text("dialog.saved_set", name=name, set_number=1, goal=3) in text
     responses.append(console.say(remaining))
     assert left(10) in _said(responses[-1])
@@ -643,20 +776,40 @@ def test_the_chat_command_completes_a_round_in_the_language(locale, tmp_path):
     lines = [launch, start, *[nxt] * segments, remaining]
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "TZ": "UTC"}
     result = subprocess.run(
-        [sys.executable, "-m", "skill", "chat", "--locale", locale, "--store",
-         str(tmp_path / "chat.sqlite3"), "--timezone", "UTC"],
-        input="\n".join(lines) + "\n", capture_output=True, text=True, env=env, cwd=ROOT,
-        timeout=60)
+        [
+            sys.executable,
+            "-m",
+            "skill",
+            "chat",
+            "--locale",
+            locale,
+            "--store",
+            str(tmp_path / "chat.sqlite3"),
+            "--timezone",
+            "UTC",
+        ],
+        input="\n".join(lines) + "\n",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     assert strings.text("dialog.round_done", round=1, goal=3) in result.stdout
-    assert strings.text("dialog.remaining_total",
-                        sets=strings.text("dialog.sets", count=10)) in result.stdout
+    assert (
+        strings.text("dialog.remaining_total", sets=strings.text("dialog.sets", count=10))
+        in result.stdout
+    )
 
 
-@pytest.mark.skipif(not os.environ.get("LEG_SKILL_WALK_EVERY_LOCALE"),
-                    reason="about 40 s a language; set LEG_SKILL_WALK_EVERY_LOCALE=1 to run")
-@pytest.mark.parametrize("locale", ["en-GB", "en-AU", "en-IN", "de-DE", "es-ES", "es-MX",
-                                    "fr-FR", "fr-CA", "it-IT"])
+@pytest.mark.skipif(
+    not os.environ.get("LEG_SKILL_WALK_EVERY_LOCALE"),
+    reason="about 40 s a language; set LEG_SKILL_WALK_EVERY_LOCALE=1 to run",
+)
+@pytest.mark.parametrize(
+    "locale", ["en-GB", "en-AU", "en-IN", "de-DE", "es-ES", "es-MX", "fr-FR", "fr-CA", "it-IT"]
+)
 def test_every_reachable_reply_is_within_limits_in_the_language(locale):
     """tests/test_dialog_walk.py's exhaustive walk, in another language's words."""
     from test_dialog_walk import BUDGET, _problems

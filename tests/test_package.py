@@ -21,7 +21,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -31,8 +31,19 @@ SCRIPT = REPO_ROOT / "scripts" / "build_lambda.py"
 SKILL_ID = "amzn1.ask.skill.00000000-0000-0000-0000-00000000abcd"
 USER_ID = "amzn1.ask.account.PACKAGETEST"
 # Distributions the web host or the tests need; none of them may reach the Lambda package.
-FORBIDDEN = {"flask", "werkzeug", "cryptography", "oscrypto", "asn1crypto", "flask_ask_sdk",
-             "ask_sdk_webservice_support", "waitress", "pytest", "_pytest", "hypothesis"}
+FORBIDDEN = {
+    "flask",
+    "werkzeug",
+    "cryptography",
+    "oscrypto",
+    "asn1crypto",
+    "flask_ask_sdk",
+    "ask_sdk_webservice_support",
+    "waitress",
+    "pytest",
+    "_pytest",
+    "hypothesis",
+}
 WEB_ONLY_MODULES = ("skill/web.py", "skill/webverify.py", "skill/_oscrypto_fix.py")
 
 
@@ -55,20 +66,34 @@ def package(tmp_path_factory):
     """
     out = tmp_path_factory.mktemp("package")
     started = time.monotonic()
-    result = subprocess.run([sys.executable, str(SCRIPT), "--out", str(out),
-                             "--sam-template", str(out / "sam" / "template.yaml")],
-                            cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--out",
+            str(out),
+            "--sam-template",
+            str(out / "sam" / "template.yaml"),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     seconds = time.monotonic() - started
     if result.returncode != 0:
-        pytest.fail(f"scripts/build_lambda.py failed ({result.returncode}):\n"
-                    f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}", pytrace=False)
+        pytest.fail(
+            f"scripts/build_lambda.py failed ({result.returncode}):\n"
+            f"{result.stdout[-3000:]}\n{result.stderr[-3000:]}",
+            pytrace=False,
+        )
     return out, out / "lambda", out / "lambda.zip", seconds
 
 
 def _top_level(name: str) -> str:
     first = name.split("/", 1)[0]
     if first.endswith(".dist-info"):
-        first = first[:-len(".dist-info")].rsplit("-", 1)[0]
+        first = first[: -len(".dist-info")].rsplit("-", 1)[0]
     return re.sub(r"[-.]+", "_", first.split(".py", 1)[0]).lower()
 
 
@@ -77,8 +102,10 @@ def test_zip_exists_and_holds_only_the_runtime(package, capsys):
     assert archive.is_file()
     unzipped = sum(path.stat().st_size for path in directory.rglob("*") if path.is_file())
     with capsys.disabled():
-        print(f"\nLambda package: {archive.stat().st_size / 1e6:.1f} MB zipped, "
-              f"{unzipped / 1e6:.1f} MB unzipped, built in {seconds:.0f} s")
+        print(
+            f"\nLambda package: {archive.stat().st_size / 1e6:.1f} MB zipped, "
+            f"{unzipped / 1e6:.1f} MB unzipped, built in {seconds:.0f} s"
+        )
     # Lambda's limits: 50 MB zipped for a direct upload, 250 MB unzipped.
     assert archive.stat().st_size < 50_000_000
     assert unzipped < 250_000_000
@@ -195,45 +222,81 @@ print(json.dumps({
 def _envelope(request: dict, new: bool) -> dict:
     application = {"applicationId": SKILL_ID}
     user = {"userId": USER_ID}
-    stamp = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return {
         "version": "1.0",
-        "session": {"new": new, "sessionId": "amzn1.echo-api.session.package-test",
-                    "application": application, "user": user, "attributes": {}},
-        "context": {"System": {"application": application, "user": user,
-                               "device": {"deviceId": "amzn1.ask.device.package-test",
-                                          "supportedInterfaces": {}},
-                               "apiEndpoint": "https://api.amazonalexa.com"}},
-        "request": {"requestId": f"amzn1.echo-api.request.{request['type']}",
-                    "timestamp": stamp, "locale": "en-US", **request},
+        "session": {
+            "new": new,
+            "sessionId": "amzn1.echo-api.session.package-test",
+            "application": application,
+            "user": user,
+            "attributes": {},
+        },
+        "context": {
+            "System": {
+                "application": application,
+                "user": user,
+                "device": {"deviceId": "amzn1.ask.device.package-test", "supportedInterfaces": {}},
+                "apiEndpoint": "https://api.amazonalexa.com",
+            }
+        },
+        "request": {
+            "requestId": f"amzn1.echo-api.request.{request['type']}",
+            "timestamp": stamp,
+            "locale": "en-US",
+            **request,
+        },
     }
 
 
 LAUNCH = _envelope({"type": "LaunchRequest"}, new=True)
-HOW_TO_ANKLE_CIRCLES = _envelope({
-    "type": "IntentRequest", "dialogState": "COMPLETED",
-    "intent": {"name": "HowToIntent", "confirmationStatus": "NONE", "slots": {"exercise": {
-        "name": "exercise", "value": "ankle circles", "confirmationStatus": "NONE",
-        "source": "USER",
-        "resolutions": {"resolutionsPerAuthority": [{
-            "authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.ExerciseName",
-            "status": {"code": "ER_SUCCESS_MATCH"},
-            "values": [{"value": {"name": "ankle circles", "id": "ankle_circles"}}],
-        }]},
-    }}},
-}, new=False)
+HOW_TO_ANKLE_CIRCLES = _envelope(
+    {
+        "type": "IntentRequest",
+        "dialogState": "COMPLETED",
+        "intent": {
+            "name": "HowToIntent",
+            "confirmationStatus": "NONE",
+            "slots": {
+                "exercise": {
+                    "name": "exercise",
+                    "value": "ankle circles",
+                    "confirmationStatus": "NONE",
+                    "source": "USER",
+                    "resolutions": {
+                        "resolutionsPerAuthority": [
+                            {
+                                "authority": f"amzn1.er-authority.echo-sdk.{SKILL_ID}.ExerciseName",
+                                "status": {"code": "ER_SUCCESS_MATCH"},
+                                "values": [
+                                    {"value": {"name": "ankle circles", "id": "ankle_circles"}}
+                                ],
+                            }
+                        ]
+                    },
+                }
+            },
+        },
+    },
+    new=False,
+)
 
 
 def _python_for(version: str) -> str | None:
     """An interpreter of the Lambda runtime's version on this machine, if there is one."""
     candidates = [os.environ.get("LAMBDA_TEST_PYTHON"), shutil.which(f"python{version}")]
     pyenv_root = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv"))
-    candidates += [str(path) for path in
-                   sorted(pyenv_root.glob(f"versions/{version}*/bin/python{version}"))]
+    candidates += [
+        str(path) for path in sorted(pyenv_root.glob(f"versions/{version}*/bin/python{version}"))
+    ]
     for candidate in filter(None, candidates):
         try:  # a pyenv shim exists even when that version is not selected: ask it
-            probe = subprocess.run([candidate, "-c", "import sys; print(sys.version_info[:2])"],
-                                   capture_output=True, text=True, timeout=30)
+            probe = subprocess.run(
+                [candidate, "-c", "import sys; print(sys.version_info[:2])"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
         except OSError:
             continue
         wanted = str(tuple(int(part) for part in version.split(".")))
@@ -251,17 +314,38 @@ def test_handler_answers_from_a_bare_interpreter(package, tmp_path, interpreter)
     else:
         python = _python_for(target["python_version"])
         if python is None:
-            pytest.skip(f"no python{target['python_version']} on this machine "
-                        "(set LAMBDA_TEST_PYTHON to one)")
+            pytest.skip(
+                f"no python{target['python_version']} on this machine "
+                "(set LAMBDA_TEST_PYTHON to one)"
+            )
     database = tmp_path / "progress.sqlite3"
     # What Lambda sets, less TABLE_NAME, so the SQLite store is used instead of DynamoDB.
-    env = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
-           "LEG_SKILL_DB": str(database), "SKILL_ID": SKILL_ID,
-           "LEG_SKILL_TIMEZONE": "America/New_York", "LOG_LEVEL": "WARNING"}
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "LEG_SKILL_DB": str(database),
+        "SKILL_ID": SKILL_ID,
+        "LEG_SKILL_TIMEZONE": "America/New_York",
+        "LOG_LEVEL": "WARNING",
+    }
     result = subprocess.run(
-        [python, "-B", "-I", "-S", "-c", SMOKE, str(directory), json.dumps(LAUNCH),
-         json.dumps(HOW_TO_ANKLE_CIRCLES)],
-        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+        [
+            python,
+            "-B",
+            "-I",
+            "-S",
+            "-c",
+            SMOKE,
+            str(directory),
+            json.dumps(LAUNCH),
+            json.dumps(HOW_TO_ANKLE_CIRCLES),
+        ],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr[-4000:]
     report = json.loads(result.stdout.strip().splitlines()[-1])
     launch, how_to = report["responses"]

@@ -12,21 +12,30 @@ import subprocess
 import sys
 import time
 from dataclasses import replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from urllib.parse import quote
 
 import pytest
-from ask_sdk_core.serialize import DefaultSerializer
-
 from alexa_api import API_TOKEN, DEVICE_ID, LocalAlexaApi
+from ask_sdk_core.serialize import DefaultSerializer
 from dynamodb_local import free_port
+
 from skill.alexa.services import (
-    REMINDERS_PERMISSION, AlexaApiError, ApiAccess, ApiUnavailable, DailyReminder,
-    PermissionMissing, create_daily_reminder, delete_reminder, fetch_time_zone)
+    REMINDERS_PERMISSION,
+    AlexaApiError,
+    ApiAccess,
+    ApiUnavailable,
+    DailyReminder,
+    PermissionMissing,
+    create_daily_reminder,
+    delete_reminder,
+    fetch_time_zone,
+)
 
 ZONE = "Pacific/Auckland"
-EIGHT_AM = DailyReminder(hour=8, minute=0, time_zone=ZONE, locale="en-GB",
-                         text="Time for your five leg exercises.")
+EIGHT_AM = DailyReminder(
+    hour=8, minute=0, time_zone=ZONE, locale="en-GB", text="Time for your five leg exercises."
+)
 BEFORE_EIGHT = datetime(2026, 11, 25, 7, 30)  # naive: the user's wall-clock time
 SLOW = 2.5  # seconds the server stalls in the timeout tests
 
@@ -37,8 +46,9 @@ def access(api: LocalAlexaApi, device_id: str | None = DEVICE_ID) -> ApiAccess:
 
 def nowhere() -> ApiAccess:
     """An endpoint on a loopback port nobody listens on."""
-    return ApiAccess(endpoint=f"https://127.0.0.1:{free_port()}", token=API_TOKEN,
-                     device_id=DEVICE_ID)
+    return ApiAccess(
+        endpoint=f"https://127.0.0.1:{free_port()}", token=API_TOKEN, device_id=DEVICE_ID
+    )
 
 
 def create(api: LocalAlexaApi, now: datetime = BEFORE_EIGHT, **kwargs) -> str:
@@ -52,6 +62,7 @@ def posted_trigger(api: LocalAlexaApi) -> dict:
 
 # --- the time zone ------------------------------------------------------------------------------
 
+
 def test_time_zone_comes_back_with_the_token_and_device_sent(alexa_api):
     alexa_api.time_zone = ZONE
     assert fetch_time_zone(access(alexa_api)) == ZONE
@@ -61,10 +72,22 @@ def test_time_zone_comes_back_with_the_token_and_device_sent(alexa_api):
     assert request.headers["Authorization"] == f"Bearer {API_TOKEN}"
 
 
-@pytest.mark.parametrize("answer", ["../../etc", "", "Mars/Olympus_Mons", "localtime", 42,
-                                    ["UTC"], {"zone": "UTC"}, "Europe/" + "x" * 300,
-                                    b"<html>not json</html>", None],
-                         ids=repr)
+@pytest.mark.parametrize(
+    "answer",
+    [
+        "../../etc",
+        "",
+        "Mars/Olympus_Mons",
+        "localtime",
+        42,
+        ["UTC"],
+        {"zone": "UTC"},
+        "Europe/" + "x" * 300,
+        b"<html>not json</html>",
+        None,
+    ],
+    ids=repr,
+)
 def test_junk_time_zone_gives_none(alexa_api, answer):
     alexa_api.time_zone = answer
     assert fetch_time_zone(access(alexa_api)) is None
@@ -102,8 +125,9 @@ def test_no_device_id_asks_nothing(alexa_api):
 
 def test_plain_http_is_refused_before_sending(alexa_api):
     """The SDK's HTTPS-only check stays in force: a token is never sent in the clear."""
-    plain = ApiAccess(endpoint=alexa_api.endpoint.replace("https:", "http:"), token=API_TOKEN,
-                      device_id=DEVICE_ID)
+    plain = ApiAccess(
+        endpoint=alexa_api.endpoint.replace("https:", "http:"), token=API_TOKEN, device_id=DEVICE_ID
+    )
     assert fetch_time_zone(plain) is None
     assert alexa_api.requests == []
 
@@ -124,14 +148,16 @@ def test_logs_hold_no_token_and_no_device_id(alexa_api, caplog):
     with pytest.raises(PermissionMissing):
         create(alexa_api)
     assert API_TOKEN not in caplog.text  # no logger at all, urllib3's included
-    ours = [record.getMessage() for record in caplog.records
-            if record.name == "skill.alexa.services"]
+    ours = [
+        record.getMessage() for record in caplog.records if record.name == "skill.alexa.services"
+    ]
     assert len(ours) == 5
     assert not [line for line in ours if DEVICE_ID in line or API_TOKEN in line]
     assert API_TOKEN not in repr(access(alexa_api)) and DEVICE_ID not in repr(access(alexa_api))
 
 
 # --- creating the daily reminder ----------------------------------------------------------------
+
 
 def test_create_sends_a_daily_reminder_and_returns_its_token(alexa_api):
     alert_token = create(alexa_api)
@@ -145,25 +171,33 @@ def test_create_sends_a_daily_reminder_and_returns_its_token(alexa_api):
             "type": "SCHEDULED_ABSOLUTE",
             "scheduledTime": "2026-11-25T08:00:00",
             "timeZoneId": ZONE,
-            "recurrence": {"startDateTime": "2026-11-25T08:00:00",
-                           "recurrenceRules": ["FREQ=DAILY;BYHOUR=8;BYMINUTE=0;BYSECOND=0"]},
+            "recurrence": {
+                "startDateTime": "2026-11-25T08:00:00",
+                "recurrenceRules": ["FREQ=DAILY;BYHOUR=8;BYMINUTE=0;BYSECOND=0"],
+            },
         },
-        "alertInfo": {"spokenInfo": {"content": [
-            {"locale": "en-GB", "text": "Time for your five leg exercises."}]}},
+        "alertInfo": {
+            "spokenInfo": {
+                "content": [{"locale": "en-GB", "text": "Time for your five leg exercises."}]
+            }
+        },
         "pushNotification": {"status": "ENABLED"},
     }
 
 
-@pytest.mark.parametrize("now, first", [
-    (datetime(2026, 11, 25, 7, 59, 59), "2026-11-25T08:00:00"),  # before 8 am: today
-    (datetime(2026, 11, 25, 8, 0), "2026-11-25T08:00:00"),       # at 8 am: today
-    (datetime(2026, 11, 25, 8, 0, 1), "2026-11-26T08:00:00"),    # after 8 am: tomorrow
-    (datetime(2026, 12, 31, 21, 15), "2027-01-01T08:00:00"),     # across the year
-    # aware: 2026-11-24 19:30 UTC is 08:30 on the 25th in Auckland (NZDT, +13): tomorrow
-    (datetime(2026, 11, 24, 19, 30, tzinfo=timezone.utc), "2026-11-26T08:00:00"),
-    # aware: 18:00 UTC is 07:00 on the 25th in Auckland: today, there
-    (datetime(2026, 11, 24, 18, 0, tzinfo=timezone.utc), "2026-11-25T08:00:00"),
-])
+@pytest.mark.parametrize(
+    "now, first",
+    [
+        (datetime(2026, 11, 25, 7, 59, 59), "2026-11-25T08:00:00"),  # before 8 am: today
+        (datetime(2026, 11, 25, 8, 0), "2026-11-25T08:00:00"),  # at 8 am: today
+        (datetime(2026, 11, 25, 8, 0, 1), "2026-11-26T08:00:00"),  # after 8 am: tomorrow
+        (datetime(2026, 12, 31, 21, 15), "2027-01-01T08:00:00"),  # across the year
+        # aware: 2026-11-24 19:30 UTC is 08:30 on the 25th in Auckland (NZDT, +13): tomorrow
+        (datetime(2026, 11, 24, 19, 30, tzinfo=UTC), "2026-11-26T08:00:00"),
+        # aware: 18:00 UTC is 07:00 on the 25th in Auckland: today, there
+        (datetime(2026, 11, 24, 18, 0, tzinfo=UTC), "2026-11-25T08:00:00"),
+    ],
+)
 def test_first_time_is_the_next_eight_am_in_the_users_zone(alexa_api, now, first):
     create(alexa_api, now)
     trigger = posted_trigger(alexa_api)
@@ -171,15 +205,25 @@ def test_first_time_is_the_next_eight_am_in_the_users_zone(alexa_api, now, first
 
 
 def test_minutes_go_into_the_rule():
-    reminder = DailyReminder(hour=18, minute=45, time_zone="America/New_York", locale="en-US",
-                             text="Leg exercises")
+    reminder = DailyReminder(
+        hour=18, minute=45, time_zone="America/New_York", locale="en-US", text="Leg exercises"
+    )
     assert reminder.rule == "FREQ=DAILY;BYHOUR=18;BYMINUTE=45;BYSECOND=0"
     assert reminder.next_time(datetime(2026, 3, 8, 18, 44)) == datetime(2026, 3, 8, 18, 45)
 
 
-@pytest.mark.parametrize("fields", [dict(hour=24), dict(minute=60), dict(hour=-1),
-                                    dict(time_zone="../../etc"), dict(time_zone="Nowhere/Land"),
-                                    dict(text=""), dict(locale="")])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        dict(hour=24),
+        dict(minute=60),
+        dict(hour=-1),
+        dict(time_zone="../../etc"),
+        dict(time_zone="Nowhere/Land"),
+        dict(text=""),
+        dict(locale=""),
+    ],
+)
 def test_a_reminder_that_cannot_be_is_refused(fields):
     with pytest.raises(ValueError):
         replace(EIGHT_AM, **fields)
@@ -229,6 +273,7 @@ def test_create_rejected_otherwise_raises_the_base_error(alexa_api):
 
 # --- deleting it --------------------------------------------------------------------------------
 
+
 def test_delete_removes_the_reminder(alexa_api):
     alert_token = create(alexa_api)
     assert delete_reminder(access(alexa_api), alert_token) is True
@@ -245,8 +290,9 @@ def test_delete_of_a_reminder_already_gone_is_false(alexa_api):
     assert delete_reminder(access(alexa_api), "never-made") is False
 
 
-@pytest.mark.parametrize("status, error", [(403, PermissionMissing), (429, ApiUnavailable),
-                                           (500, ApiUnavailable)])
+@pytest.mark.parametrize(
+    "status, error", [(403, PermissionMissing), (429, ApiUnavailable), (500, ApiUnavailable)]
+)
 def test_delete_failures_raise(alexa_api, status, error):
     alert_token = create(alexa_api)
     alexa_api.fail_with = status
@@ -269,11 +315,15 @@ def test_delete_on_an_unreachable_api_raises_api_unavailable():
 
 # --- the module itself --------------------------------------------------------------------------
 
+
 def test_import_leaves_requests_unloaded():
-    code = ("import sys, skill.alexa.services; "
-            "print(sorted(m for m in ('requests', 'ask_sdk_core.api_client') if m in sys.modules))")
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, timeout=60).stdout
+    code = (
+        "import sys, skill.alexa.services; "
+        "print(sorted(m for m in ('requests', 'ask_sdk_core.api_client') if m in sys.modules))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
     assert out.strip() == "[]"
 
 
@@ -285,39 +335,65 @@ def test_errors_share_one_base():
 
 # --- access from the request envelope -----------------------------------------------------------
 
+
 def envelope(**system) -> object:
-    body = {"version": "1.0",
-            "context": {"System": {"application": {"applicationId": "amzn1.ask.skill.TEST"},
-                                   "user": {"userId": "amzn1.ask.account.TEST"}, **system}},
-            "request": {"type": "LaunchRequest", "requestId": "amzn1.echo-api.request.TEST",
-                        "timestamp": "2026-11-25T07:30:00Z", "locale": "en-GB"}}
-    return DefaultSerializer().deserialize(json.dumps(body),
-                                           "ask_sdk_model.request_envelope.RequestEnvelope")
+    body = {
+        "version": "1.0",
+        "context": {
+            "System": {
+                "application": {"applicationId": "amzn1.ask.skill.TEST"},
+                "user": {"userId": "amzn1.ask.account.TEST"},
+                **system,
+            }
+        },
+        "request": {
+            "type": "LaunchRequest",
+            "requestId": "amzn1.echo-api.request.TEST",
+            "timestamp": "2026-11-25T07:30:00Z",
+            "locale": "en-GB",
+        },
+    }
+    return DefaultSerializer().deserialize(
+        json.dumps(body), "ask_sdk_model.request_envelope.RequestEnvelope"
+    )
 
 
 DEVICE = {"device": {"deviceId": DEVICE_ID, "supportedInterfaces": {}}}
 
 
 def test_access_from_an_envelope():
-    found = ApiAccess.from_envelope(envelope(apiEndpoint="https://api.eu.amazonalexa.com",
-                                             apiAccessToken=API_TOKEN, **DEVICE))
+    found = ApiAccess.from_envelope(
+        envelope(apiEndpoint="https://api.eu.amazonalexa.com", apiAccessToken=API_TOKEN, **DEVICE)
+    )
     assert found == ApiAccess("https://api.eu.amazonalexa.com", API_TOKEN, DEVICE_ID)
 
 
 def test_access_without_a_device_has_no_device_id():
-    found = ApiAccess.from_envelope(envelope(apiEndpoint="https://api.amazonalexa.com",
-                                             apiAccessToken=API_TOKEN))
+    found = ApiAccess.from_envelope(
+        envelope(apiEndpoint="https://api.amazonalexa.com", apiAccessToken=API_TOKEN)
+    )
     assert found is not None and found.device_id is None
 
 
-@pytest.mark.parametrize("system", [dict(apiAccessToken=API_TOKEN, **DEVICE),
-                                    dict(apiEndpoint="https://api.amazonalexa.com", **DEVICE),
-                                    dict(apiEndpoint="", apiAccessToken=API_TOKEN, **DEVICE)],
-                         ids=["no endpoint", "no token", "empty endpoint"])
+@pytest.mark.parametrize(
+    "system",
+    [
+        dict(apiAccessToken=API_TOKEN, **DEVICE),
+        dict(apiEndpoint="https://api.amazonalexa.com", **DEVICE),
+        dict(apiEndpoint="", apiAccessToken=API_TOKEN, **DEVICE),
+    ],
+    ids=["no endpoint", "no token", "empty endpoint"],
+)
 def test_no_access_without_endpoint_and_token(system):
     assert ApiAccess.from_envelope(envelope(**system)) is None
 
 
 def test_no_access_without_a_context():
-    assert ApiAccess.from_envelope(DefaultSerializer().deserialize(
-        json.dumps({"version": "1.0"}), "ask_sdk_model.request_envelope.RequestEnvelope")) is None
+    assert (
+        ApiAccess.from_envelope(
+            DefaultSerializer().deserialize(
+                json.dumps({"version": "1.0"}), "ask_sdk_model.request_envelope.RequestEnvelope"
+            )
+        )
+        is None
+    )

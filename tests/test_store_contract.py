@@ -13,7 +13,6 @@ from skill.progress import DayProgress, Position, Profile
 from skill.store.base import Store
 from skill.store.sqlite import _SCHEMA, SqliteStore
 
-
 USER = "amzn1.ask.account.CONTRACT-USER"
 OTHER = "amzn1.ask.account.CONTRACT-OTHER"
 DAY = date(2026, 11, 24)
@@ -121,8 +120,9 @@ def test_goal_and_safety_saved(store):
 
 def test_settings_apply_even_when_the_position_is_stale(store):
     store.update_profile(USER, position=Position(TOE, 1), position_ts=5_000)
-    accepted = store.update_profile(USER, goal=2, safety_heard=True,
-                                    position=Position(ANKLE, 0), position_ts=4_000)
+    accepted = store.update_profile(
+        USER, goal=2, safety_heard=True, position=Position(ANKLE, 0), position_ts=4_000
+    )
     assert accepted is False
     profile = store.load(USER, DAY).profile
     assert profile.goal == 2 and profile.safety_heard is True
@@ -130,8 +130,7 @@ def test_settings_apply_even_when_the_position_is_stale(store):
 
 
 def test_profile_and_day_kept_apart(store):
-    store.update_profile(USER, goal=2, safety_heard=True, position=Position(TOE, 1),
-                         position_ts=10)
+    store.update_profile(USER, goal=2, safety_heard=True, position=Position(TOE, 1), position_ts=10)
     store.add_set(USER, DAY, TOE, 2)
     snapshot = store.load(USER, DAY)
     assert snapshot.profile.goal == 2 and snapshot.profile.position == Position(TOE, 1)
@@ -147,15 +146,20 @@ def test_streak_consecutive_gap_same_day_best(store):
     assert (again.streak, again.best_streak) == (2, 2)
     profile = store.record_goal_met(USER, DAY + timedelta(days=4))  # a gap: starts again
     assert (profile.streak, profile.best_streak, profile.last_met_day) == (
-        1, 2, DAY + timedelta(days=4))
+        1,
+        2,
+        DAY + timedelta(days=4),
+    )
     stored = store.load(USER, DAY + timedelta(days=4)).profile
     assert (stored.streak, stored.best_streak, stored.last_met_day) == (
-        1, 2, DAY + timedelta(days=4))
+        1,
+        2,
+        DAY + timedelta(days=4),
+    )
 
 
 def test_record_goal_met_keeps_the_other_settings(store):
-    store.update_profile(USER, goal=2, safety_heard=True, position=Position(BAND, 1),
-                         position_ts=7)
+    store.update_profile(USER, goal=2, safety_heard=True, position=Position(BAND, 1), position_ts=7)
     profile = store.record_goal_met(USER, DAY)
     assert profile.goal == 2 and profile.safety_heard is True
     assert profile.position == Position(BAND, 1) and profile.position_ts == 7
@@ -189,7 +193,9 @@ def test_recent_days_returns_the_window(store):
         _assert_ints(day)
     assert [d.day for d in store.recent_days(USER, DAY, 1)] == [DAY]
     assert [d.day for d in store.recent_days(USER, DAY - timedelta(days=6), 2)] == [
-        DAY - timedelta(days=7), DAY - timedelta(days=6)]
+        DAY - timedelta(days=7),
+        DAY - timedelta(days=6),
+    ]
     assert store.recent_days(OTHER, DAY, 7) == []
 
 
@@ -197,8 +203,7 @@ def test_delete_user_removes_everything(store):
     for offset in range(5):
         for exercise_id in EXERCISE_IDS:
             store.add_set(USER, DAY - timedelta(days=offset), exercise_id, 3)
-    store.update_profile(USER, goal=2, safety_heard=True, position=Position(TOE, 1),
-                         position_ts=1)
+    store.update_profile(USER, goal=2, safety_heard=True, position=Position(TOE, 1), position_ts=1)
     store.record_goal_met(USER, DAY)
     store.add_set(OTHER, DAY, TOE, 3)
     store.delete_user(USER)
@@ -217,8 +222,15 @@ TOKEN = "amzn1.alert.reminder.0f9a1c2e-7d4b-4c3a-9e8f-123456789abc"
 
 def _rest(profile: Profile) -> tuple:
     """Everything in the profile but the time zone and reminder token."""
-    return (profile.goal, profile.safety_heard, profile.position, profile.position_ts,
-            profile.streak, profile.best_streak, profile.last_met_day)
+    return (
+        profile.goal,
+        profile.safety_heard,
+        profile.position,
+        profile.position_ts,
+        profile.streak,
+        profile.best_streak,
+        profile.last_met_day,
+    )
 
 
 def test_new_profiles_have_no_time_zone_and_no_reminder(store):
@@ -248,8 +260,15 @@ def test_reminder_token_saved_read_and_cleared(store):
 
 
 def test_updating_one_leaves_the_rest_untouched(store):
-    store.update_profile(USER, goal=2, safety_heard=True, position=Position(TOE, 1),
-                         position_ts=50, time_zone=ZONE, reminder_token=TOKEN)
+    store.update_profile(
+        USER,
+        goal=2,
+        safety_heard=True,
+        position=Position(TOE, 1),
+        position_ts=50,
+        time_zone=ZONE,
+        reminder_token=TOKEN,
+    )
     store.record_goal_met(USER, DAY)
     before = store.load(USER, DAY).profile
     assert (before.time_zone, before.reminder_token) == (ZONE, TOKEN)
@@ -284,25 +303,38 @@ def test_unset_leaves_time_zone_and_reminder_alone(store):
 
 def test_combined_update_in_one_call(store):
     store.update_profile(USER, reminder_token=TOKEN, position=Position(TOE, 0), position_ts=1)
-    assert store.update_profile(USER, goal=2, time_zone=ZONE, position=Position(ANKLE, 2),
-                                position_ts=100) is True
+    assert (
+        store.update_profile(
+            USER, goal=2, time_zone=ZONE, position=Position(ANKLE, 2), position_ts=100
+        )
+        is True
+    )
     profile = store.load(USER, DAY).profile
     assert profile.goal == 2 and profile.time_zone == ZONE and profile.reminder_token == TOKEN
     assert profile.position == Position(ANKLE, 2) and profile.position_ts == 100
 
     # Clearing the position and the reminder and setting the zone, in one call.
-    assert store.update_profile(USER, time_zone="Asia/Kolkata", reminder_token=None,
-                                position=None, position_ts=200) is True
+    assert (
+        store.update_profile(
+            USER, time_zone="Asia/Kolkata", reminder_token=None, position=None, position_ts=200
+        )
+        is True
+    )
     profile = store.load(USER, DAY).profile
     assert profile.time_zone == "Asia/Kolkata" and profile.reminder_token is None
     assert profile.position is None and profile.position_ts == 200 and profile.goal == 2
 
 
 def test_time_zone_and_reminder_apply_even_when_the_position_is_stale(store):
-    store.update_profile(USER, position=Position(TOE, 1), position_ts=5_000,
-                         reminder_token=TOKEN)
-    accepted = store.update_profile(USER, goal=2, time_zone=ZONE, reminder_token=None,
-                                    position=Position(ANKLE, 0), position_ts=4_000)
+    store.update_profile(USER, position=Position(TOE, 1), position_ts=5_000, reminder_token=TOKEN)
+    accepted = store.update_profile(
+        USER,
+        goal=2,
+        time_zone=ZONE,
+        reminder_token=None,
+        position=Position(ANKLE, 0),
+        position_ts=4_000,
+    )
     assert accepted is False
     profile = store.load(USER, DAY).profile
     assert profile.goal == 2 and profile.time_zone == ZONE and profile.reminder_token is None
@@ -312,14 +344,22 @@ def test_time_zone_and_reminder_apply_even_when_the_position_is_stale(store):
     assert store.load(USER, DAY).profile == profile
 
 
-@pytest.mark.parametrize("arguments", [
-    {"time_zone": "x" * 65},
-    {"reminder_token": "t" * 513},
-    {"time_zone": ""},
-    {"reminder_token": ""},
-    {"goal": 2, "time_zone": ZONE, "reminder_token": "t" * 513, "position": Position(TOE, 1),
-     "position_ts": 1},
-])
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        {"time_zone": "x" * 65},
+        {"reminder_token": "t" * 513},
+        {"time_zone": ""},
+        {"reminder_token": ""},
+        {
+            "goal": 2,
+            "time_zone": ZONE,
+            "reminder_token": "t" * 513,
+            "position": Position(TOE, 1),
+            "position_ts": 1,
+        },
+    ],
+)
 def test_bad_time_zone_or_reminder_token_raises_before_writing(store, arguments):
     store.update_profile(USER, time_zone=ZONE, reminder_token=TOKEN)
     before = store.load(USER, DAY).profile
@@ -369,15 +409,22 @@ def test_sqlite_file_of_the_previous_version_is_migrated(tmp_path):
     path = tmp_path / "old.sqlite3"
     old = sqlite3.connect(path)
     old.executescript(_OLD_PROFILES)
-    old.executescript(_SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS day_sets"):])
+    old.executescript(_SCHEMA[_SCHEMA.index("CREATE TABLE IF NOT EXISTS day_sets") :])
     old.execute(f"INSERT INTO day_sets VALUES ('{USER}', '{DAY}', '{TOE}', 2)")
     old.commit()
     old.close()
 
     store = SqliteStore(path)
     snapshot = store.load(USER, DAY)
-    kept = Profile(goal=2, safety_heard=True, position=Position(TOE, 1), position_ts=70,
-                   streak=3, best_streak=5, last_met_day=DAY)
+    kept = Profile(
+        goal=2,
+        safety_heard=True,
+        position=Position(TOE, 1),
+        position_ts=70,
+        streak=3,
+        best_streak=5,
+        last_met_day=DAY,
+    )
     assert snapshot.profile == kept  # old data read, new fields None
     assert dict(snapshot.today.done) == {TOE: 2}
 
@@ -389,8 +436,7 @@ def test_sqlite_file_of_the_previous_version_is_migrated(tmp_path):
     snapshot = reopened.load(USER, DAY)
     assert snapshot.profile == replace(kept, time_zone=ZONE, reminder_token=TOKEN)
     assert dict(snapshot.today.done) == {TOE: 3}
-    assert reopened.update_profile(USER, reminder_token=None, position=None,
-                                   position_ts=80) is True
+    assert reopened.update_profile(USER, reminder_token=None, position=None, position_ts=80) is True
     profile = reopened.load(USER, DAY).profile
     assert profile.reminder_token is None and profile.time_zone == ZONE
     assert (profile.goal, profile.streak, profile.best_streak) == (2, 3, 5)

@@ -15,12 +15,17 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def test_cfn_lint_reports_nothing():
-    cfn_lint = shutil.which("cfn-lint", path=str(Path(sys.executable).parent)) \
-        or shutil.which("cfn-lint")
+    cfn_lint = shutil.which("cfn-lint", path=str(Path(sys.executable).parent)) or shutil.which(
+        "cfn-lint"
+    )
     if cfn_lint is None:
         pytest.fail("cfn-lint is missing: pip install -e '.[test]'")
-    result = subprocess.run([cfn_lint, "--info", str(ROOT / "template.yaml")],
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [cfn_lint, "--info", str(ROOT / "template.yaml")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0 and not result.stdout.strip(), result.stdout + result.stderr
 
 
@@ -42,8 +47,9 @@ def test_the_policy_allows_exactly_the_calls_the_store_makes():
                     allowed |= set([actions] if isinstance(actions, str) else actions)
     source = (ROOT / "skill" / "store" / "dynamodb.py").read_text()
     operations = set(re.findall(r'self\._call\(\s*"(\w+)"', source))
-    called = {"dynamodb:" + "".join(word.capitalize() for word in op.split("_"))
-              for op in operations}
+    called = {
+        "dynamodb:" + "".join(word.capitalize() for word in op.split("_")) for op in operations
+    }
     assert allowed == called
     assert allowed, "no inline policy found"
     assert all(a.startswith("dynamodb:") for a in allowed)

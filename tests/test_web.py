@@ -21,24 +21,35 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from ask_sdk_core.skill import CustomSkill
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import padding
-
-from signing import (CHAIN_BASE, GOOD_URL, PKI, SKILL_ID, USER_ID, FakeS3, _leaf, _pem, dumps,
-                     envelope, post, signed_headers)
+from signing import (
+    CHAIN_BASE,
+    GOOD_URL,
+    PKI,
+    SKILL_ID,
+    USER_ID,
+    FakeS3,
+    _leaf,
+    _pem,
+    dumps,
+    envelope,
+    post,
+    signed_headers,
+)
 from signing import stamp as _stamp
+
 from skill import _oscrypto_fix
 from skill.config import Config
 from skill.exceptions import ConfigError
 from skill.store.sqlite import SqliteStore
 from skill.web import INSECURE_WARNING, MAX_BODY_BYTES, RedactingFilter, create_app
-from skill.webverify import (AlexaSignatureVerifier, VerificationException,
-                             validate_cert_chain_url)
+from skill.webverify import AlexaSignatureVerifier, VerificationException, validate_cert_chain_url
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -58,9 +69,20 @@ class CountingStore(SqliteStore):
 
     def __getattribute__(self, name):
         attr = super().__getattribute__(name)
-        if callable(attr) and not name.startswith("_") and name in (
-                "load", "add_set", "update_profile", "record_goal_met", "reset_day",
-                "recent_days", "delete_user"):
+        if (
+            callable(attr)
+            and not name.startswith("_")
+            and name
+            in (
+                "load",
+                "add_set",
+                "update_profile",
+                "record_goal_met",
+                "reset_day",
+                "recent_days",
+                "delete_user",
+            )
+        ):
             type(self).calls += 1
         return attr
 
@@ -116,6 +138,7 @@ def assert_failed_verification(response, invocations):
 
 # --- the happy path -----------------------------------------------------------------------------
 
+
 def test_signed_fresh_launch_request_gets_speech(client, pki, s3, invocations):
     body = dumps(envelope())
     response = post(client, body, signed_headers(body, pki.leaf_key))
@@ -130,21 +153,30 @@ def test_signed_fresh_launch_request_gets_speech(client, pki, s3, invocations):
     assert s3.calls == [GOOD_URL]
 
 
-@pytest.mark.parametrize("url", [
-    "https://S3.AmazonAWS.com/echo.api/echo-api-cert-test.pem",
-    "https://s3.amazonaws.com:443/echo.api/echo-api-cert-test.pem",
-    "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert-test.pem",
-    "HTTPS://s3.amazonaws.com/echo.api/echo-api-cert-test.pem",
-])
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://S3.AmazonAWS.com/echo.api/echo-api-cert-test.pem",
+        "https://s3.amazonaws.com:443/echo.api/echo-api-cert-test.pem",
+        "https://s3.amazonaws.com/echo.api/../echo.api/echo-api-cert-test.pem",
+        "HTTPS://s3.amazonaws.com/echo.api/echo-api-cert-test.pem",
+    ],
+)
 def test_url_forms_amazon_documents_as_valid_are_accepted(client, pki, url):
     body = dumps(envelope())
     assert post(client, body, signed_headers(body, pki.leaf_key, url)).status_code == 200
 
 
 def test_skill_event_may_be_up_to_an_hour_old(client, pki, invocations):
-    body = dumps(envelope("AlexaSkillEvent.SkillDisabled", offset=-600,
-                          eventCreationTime=_stamp(-600), eventPublishingTime=_stamp(-600),
-                          body={"userInformationPersistenceStatus": "NOT_PERSISTED"}))
+    body = dumps(
+        envelope(
+            "AlexaSkillEvent.SkillDisabled",
+            offset=-600,
+            eventCreationTime=_stamp(-600),
+            eventPublishingTime=_stamp(-600),
+            body={"userInformationPersistenceStatus": "NOT_PERSISTED"},
+        )
+    )
     response = post(client, body, signed_headers(body, pki.leaf_key))
     assert response.status_code == 200, response.get_data(as_text=True)
     assert invocations == ["AlexaSkillEvent.SkillDisabled"]
@@ -157,6 +189,7 @@ def test_healthz(client):
 
 
 # --- signature failures -------------------------------------------------------------------------
+
 
 def test_unsigned_request_is_rejected(client, invocations, s3):
     assert_failed_verification(post(client, dumps(envelope())), invocations)
@@ -188,8 +221,9 @@ def test_body_changed_after_signing_is_rejected(client, pki, invocations):
     original = envelope()
     headers = signed_headers(dumps(original), pki.leaf_key)
     tampered = json.loads(json.dumps(original))
-    tampered["session"]["user"]["userId"] = tampered["context"]["System"]["user"]["userId"] = \
+    tampered["session"]["user"]["userId"] = tampered["context"]["System"]["user"]["userId"] = (
         "amzn1.ask.account.SOMEONEELSE"
+    )
     assert_failed_verification(post(client, dumps(tampered), headers), invocations)
     # Even a whitespace change breaks the signature: it covers the raw bytes.
     assert_failed_verification(post(client, dumps(original) + b" ", headers), invocations)
@@ -204,6 +238,7 @@ def test_legacy_sha1_signature_header_alone_is_not_accepted(client, pki, invocat
 
 # --- timestamp and skill ID ---------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("offset", [-151, -600, -86400, 151, 3600, 86400 * 365])
 def test_stale_or_future_timestamp_is_rejected(client, pki, invocations, offset):
     body = dumps(envelope(offset=offset))
@@ -217,8 +252,13 @@ def test_timestamp_within_tolerance_is_accepted(client, pki):
 
 
 def test_skill_event_older_than_an_hour_is_rejected(client, pki, invocations):
-    body = dumps(envelope("AlexaSkillEvent.SkillDisabled", offset=-3700,
-                          body={"userInformationPersistenceStatus": "NOT_PERSISTED"}))
+    body = dumps(
+        envelope(
+            "AlexaSkillEvent.SkillDisabled",
+            offset=-3700,
+            body={"userInformationPersistenceStatus": "NOT_PERSISTED"},
+        )
+    )
     assert_failed_verification(post(client, body, signed_headers(body, pki.leaf_key)), invocations)
 
 
@@ -229,10 +269,13 @@ def test_timestamp_without_zone_is_rejected(client, pki, invocations):
     assert_failed_verification(post(client, body, signed_headers(body, pki.leaf_key)), invocations)
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"skill_id": "amzn1.ask.skill.someone-else"},
-    {"session_skill_id": "amzn1.ask.skill.someone-else"},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"skill_id": "amzn1.ask.skill.someone-else"},
+        {"session_skill_id": "amzn1.ask.skill.someone-else"},
+    ],
+)
 def test_wrong_skill_id_is_rejected_even_when_signed(client, pki, s3, invocations, kwargs):
     body = dumps(envelope(**kwargs))
     assert_failed_verification(post(client, body, signed_headers(body, pki.leaf_key)), invocations)
@@ -273,14 +316,17 @@ def test_validate_cert_chain_url_refuses(url):
         validate_cert_chain_url(url)
 
 
-@pytest.mark.parametrize("name", [
-    "echo-api-cert-nosan.pem",      # leaf without any SAN
-    "echo-api-cert-othersan.pem",   # leaf whose SAN is not echo-api.amazon.com
-    "echo-api-cert-expired.pem",    # leaf past notAfter
-    "echo-api-cert-rogue.pem",      # valid-looking chain to a root we don't trust
-    "echo-api-cert-leaf-only.pem",  # intermediate missing: no path to the root
-    "echo-api-cert-not-on-s3.pem",  # the loader fails
-])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "echo-api-cert-nosan.pem",  # leaf without any SAN
+        "echo-api-cert-othersan.pem",  # leaf whose SAN is not echo-api.amazon.com
+        "echo-api-cert-expired.pem",  # leaf past notAfter
+        "echo-api-cert-rogue.pem",  # valid-looking chain to a root we don't trust
+        "echo-api-cert-leaf-only.pem",  # intermediate missing: no path to the root
+        "echo-api-cert-not-on-s3.pem",  # the loader fails
+    ],
+)
 def test_bad_certificate_chain_is_rejected(client, pki, invocations, name):
     body = dumps(envelope())
     headers = signed_headers(body, pki.leaf_key, CHAIN_BASE + name)
@@ -289,7 +335,7 @@ def test_bad_certificate_chain_is_rejected(client, pki, invocations, name):
 
 def test_cached_chain_is_dropped_when_it_expires(pki):
     """Cache by URL until the chain's first expiry; then load again (and refuse if expired)."""
-    now = datetime.now(timezone.utc)
+    now = datetime.now(UTC)
     short = _leaf(pki.leaf_key, pki.inter, pki.inter_key, not_after=now + timedelta(hours=1))
     calls = []
 
@@ -298,8 +344,9 @@ def test_cached_chain_is_dropped_when_it_expires(pki):
         return _pem(short, pki.inter)
 
     clock = [now]
-    verifier = AlexaSignatureVerifier(cert_loader=loader, trusted_roots=[pki.root],
-                                      clock=lambda: clock[0])
+    verifier = AlexaSignatureVerifier(
+        cert_loader=loader, trusted_roots=[pki.root], clock=lambda: clock[0]
+    )
     body = dumps(envelope())
     headers = signed_headers(body, pki.leaf_key)
     verifier.verify(headers, body.decode(), None)
@@ -313,17 +360,21 @@ def test_cached_chain_is_dropped_when_it_expires(pki):
 
 # --- transport errors: 4xx JSON, never 500 ------------------------------------------------------
 
-@pytest.mark.parametrize("body,status", [
-    (b"{not json", 400),
-    (b"", 400),
-    (b"\xff\xfe{}", 400),
-    (b"[]", 400),
-    (b'"a string"', 400),
-    (b'{"request": 5}', 400),
-    (b'{"version": "1.0"}', 400),
-    (b'{"request": {"type": "LaunchRequest", "timestamp": "not a time"}}', 400),
-    (b"[" * 100_000, 400),
-])
+
+@pytest.mark.parametrize(
+    "body,status",
+    [
+        (b"{not json", 400),
+        (b"", 400),
+        (b"\xff\xfe{}", 400),
+        (b"[]", 400),
+        (b'"a string"', 400),
+        (b'{"request": 5}', 400),
+        (b'{"version": "1.0"}', 400),
+        (b'{"request": {"type": "LaunchRequest", "timestamp": "not a time"}}', 400),
+        (b"[" * 100_000, 400),
+    ],
+)
 def test_malformed_bodies_are_4xx_json(client, invocations, body, status):
     assert_rejected(post(client, body), invocations, status)
 
@@ -333,8 +384,10 @@ def test_malformed_body_with_signature_headers_is_4xx(client, pki, invocations):
     assert_rejected(post(client, body, signed_headers(body, pki.leaf_key)), invocations)
 
 
-@pytest.mark.parametrize("content_type", [
-    "text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"])
+@pytest.mark.parametrize(
+    "content_type",
+    ["text/plain", "application/x-www-form-urlencoded", "application/json; charset=latin-1"],
+)
 def test_wrong_content_type_is_415(client, invocations, content_type):
     assert_rejected(post(client, dumps(envelope()), content_type=content_type), invocations, 415)
 
@@ -354,11 +407,13 @@ def test_get_on_the_skill_endpoint_is_405_json(client, invocations):
 
 # --- switching verification off -----------------------------------------------------------------
 
+
 def test_allow_unverified_accepts_unsigned_and_warns(store, invocations, caplog):
     with caplog.at_level(logging.WARNING, logger="skill.web"):
         app = create_app(Config(skill_id=SKILL_ID), store, allow_unverified=True)
-    assert any(r.levelno == logging.WARNING and r.getMessage() == INSECURE_WARNING
-               for r in caplog.records)
+    assert any(
+        r.levelno == logging.WARNING and r.getMessage() == INSECURE_WARNING for r in caplog.records
+    )
     client = app.test_client()
     response = post(client, dumps(envelope()))
     assert response.status_code == 200
@@ -367,8 +422,9 @@ def test_allow_unverified_accepts_unsigned_and_warns(store, invocations, caplog)
     # The skill ID is still checked.
     invocations.clear()
     CountingStore.calls = 0
-    assert_failed_verification(post(client, dumps(envelope(skill_id="amzn1.ask.skill.other"))),
-                               invocations)
+    assert_failed_verification(
+        post(client, dumps(envelope(skill_id="amzn1.ask.skill.other"))), invocations
+    )
 
 
 def test_verification_cannot_be_switched_off_by_accident(store):
@@ -394,6 +450,7 @@ def test_default_app_uses_our_verifier_with_public_roots(store):
 
 # --- logs ---------------------------------------------------------------------------------------
 
+
 def test_logs_hold_no_body_token_or_user_id(client, pki, caplog):
     caplog.set_level(logging.DEBUG)
     body = dumps(envelope())
@@ -408,8 +465,9 @@ def test_logs_hold_no_body_token_or_user_id(client, pki, caplog):
 
 def test_redacting_filter_masks_ids_and_tokens():
     args = (USER_ID, "Atza|IwEBIAbc123", "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln")
-    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "user %s token %s jwt %s", args,
-                               None)
+    record = logging.LogRecord(
+        "x", logging.ERROR, __file__, 1, "user %s token %s jwt %s", args, None
+    )
     assert RedactingFilter().filter(record)
     message = record.getMessage()
     assert "SECRETUSERID" not in message and "IwEBIAbc123" not in message
@@ -419,10 +477,17 @@ def test_redacting_filter_masks_ids_and_tokens():
 
 # --- the oscrypto#78 fix ------------------------------------------------------------------------
 
+
 def _run(code: str, timeout: float = 60) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
-    return subprocess.run([sys.executable, "-c", textwrap.dedent(code)], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(code)],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
 
 
 def test_flask_ask_sdk_imports_in_a_fresh_interpreter():
@@ -446,8 +511,11 @@ def test_flask_ask_sdk_imports_in_a_fresh_interpreter():
 
 def test_the_fix_is_needed_here_and_changes_nothing_on_disk():
     """Without the shim the import fails as oscrypto#78 describes (on OpenSSL >= 3.0.10)."""
-    source = Path(__import__("importlib.util").util.find_spec(
-        "oscrypto").submodule_search_locations[0]) / "_openssl" / "_libcrypto_cffi.py"
+    source = (
+        Path(__import__("importlib.util").util.find_spec("oscrypto").submodule_search_locations[0])
+        / "_openssl"
+        / "_libcrypto_cffi.py"
+    )
     before = source.read_bytes()
     result = _run("import flask_ask_sdk.skill_adapter")
     if result.returncode == 0:
@@ -455,23 +523,28 @@ def test_the_fix_is_needed_here_and_changes_nothing_on_disk():
     assert "Error detecting the version of libcrypto" in result.stderr
     # With it (and twice, to be sure the bytecode cache was not poisoned either way).
     for _ in range(2):
-        fixed = _run("import skill._oscrypto_fix as f; assert f.install(); "
-                     "import flask_ask_sdk.skill_adapter")
+        fixed = _run(
+            "import skill._oscrypto_fix as f; assert f.install(); "
+            "import flask_ask_sdk.skill_adapter"
+        )
         assert fixed.returncode == 0, fixed.stderr
     assert source.read_bytes() == before
     assert _run("import flask_ask_sdk.skill_adapter").returncode != 0
 
 
-@pytest.mark.parametrize("version_string,expected", [
-    ("OpenSSL 3.0.19 27 Jan 2026", "3.0.19"),
-    ("OpenSSL 3.0.2 15 Mar 2022", "3.0.2"),
-    ("OpenSSL 1.1.1w  11 Sep 2023", "1.1.1w"),
-    ("OpenSSL 3.5.10 1 Jan 2027", "3.5.10"),
-])
+@pytest.mark.parametrize(
+    "version_string,expected",
+    [
+        ("OpenSSL 3.0.19 27 Jan 2026", "3.0.19"),
+        ("OpenSSL 3.0.2 15 Mar 2022", "3.0.2"),
+        ("OpenSSL 1.1.1w  11 Sep 2023", "1.1.1w"),
+        ("OpenSSL 3.5.10 1 Jan 2027", "3.5.10"),
+    ],
+)
 def test_patched_pattern_matches_upstream_fix(version_string, expected):
     def pattern_of(source: bytes) -> str:  # the string literal inside re.search(...)
         text = source.decode()
-        return ast.literal_eval(text[len("re.search("):text.index(", version_string")])
+        return ast.literal_eval(text[len("re.search(") : text.index(", version_string")])
 
     assert re.search(pattern_of(_oscrypto_fix._FIXED), version_string).group(1) == expected
     old = re.search(pattern_of(_oscrypto_fix._BROKEN), version_string)
@@ -482,6 +555,7 @@ def test_patched_pattern_matches_upstream_fix(version_string, expected):
 
 
 # --- the real server ----------------------------------------------------------------------------
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -494,7 +568,8 @@ def test_serve_over_real_http(tmp_path, pki):
     (tmp_path / "chain.pem").write_bytes(pki.files["echo-api-cert-test.pem"])
     port = _free_port()
     script = tmp_path / "run_server.py"
-    script.write_text(textwrap.dedent(f"""
+    script.write_text(
+        textwrap.dedent(f"""
         from pathlib import Path
         from cryptography import x509
         from skill.config import Config
@@ -508,9 +583,11 @@ def test_serve_over_real_http(tmp_path, pki):
         verifier = AlexaSignatureVerifier(cert_loader=lambda url: chain, trusted_roots=[root])
         serve(Config(skill_id={SKILL_ID!r}, log_level="WARNING"), "127.0.0.1", {port},
               store=SqliteStore(here / "p.sqlite3"), verifiers=[verifier], threads=2)
-    """))
-    process = subprocess.Popen([sys.executable, str(script)], cwd=REPO,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    """)
+    )
+    process = subprocess.Popen(
+        [sys.executable, str(script)], cwd=REPO, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 15
@@ -526,16 +603,22 @@ def test_serve_over_real_http(tmp_path, pki):
                 time.sleep(0.1)
 
         body = dumps(envelope())
-        headers = {"Content-Type": "application/json; charset=utf-8",
-                   **signed_headers(body, pki.leaf_key)}
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            **signed_headers(body, pki.leaf_key),
+        }
         request = urllib.request.Request(base + "/", data=body, method="POST", headers=headers)
         with urllib.request.urlopen(request, timeout=10) as response:
             assert response.status == 200
             reply = json.loads(response.read())
         assert reply["response"]["outputSpeech"]
 
-        unsigned = urllib.request.Request(base + "/", data=dumps(envelope()), method="POST",
-                                          headers={"Content-Type": "application/json"})
+        unsigned = urllib.request.Request(
+            base + "/",
+            data=dumps(envelope()),
+            method="POST",
+            headers={"Content-Type": "application/json"},
+        )
         with pytest.raises(urllib.error.HTTPError) as error:
             urllib.request.urlopen(unsigned, timeout=10)
         assert error.value.code == 400

@@ -21,33 +21,61 @@ from __future__ import annotations
 import json
 import string
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from ask_sdk_core.serialize import DefaultSerializer
 from ask_sdk_core.skill import CustomSkill
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from signing import (
+    CHAIN_BASE,
+    GOOD_URL,
+    PKI,
+    SKILL_ID,
+    FakeS3,
+    dumps,
+    envelope,
+    signed_headers,
+    stamp,
+)
+from test_properties import intent_request, session_ended_request
 
-from signing import (CHAIN_BASE, GOOD_URL, PKI, SKILL_ID, FakeS3, dumps, envelope,
-                     signed_headers, stamp)
 from skill.config import Config
 from skill.store.sqlite import SqliteStore
 from skill.web import MAX_BODY_BYTES, create_app
 from skill.webverify import AlexaSignatureVerifier
-from test_properties import intent_request, session_ended_request
 
 SERIALIZER = DefaultSerializer()
-STORE_METHODS = ("load", "add_set", "update_profile", "record_goal_met", "reset_day",
-                 "recent_days", "delete_user")
+STORE_METHODS = (
+    "load",
+    "add_set",
+    "update_profile",
+    "record_goal_met",
+    "reset_day",
+    "recent_days",
+    "delete_user",
+)
 
-VALID_CONTENT_TYPES = ("application/json", "application/json; charset=utf-8",
-                       "application/json;charset=UTF-8", "Application/JSON; charset=utf8")
-INVALID_CONTENT_TYPES = ("text/plain", "application/x-www-form-urlencoded",
-                         "multipart/form-data; boundary=xyz", "application/json; charset=latin-1",
-                         "application/json; charset=utf-16", "application/jsonx",
-                         "application/ld+json", "text/json", "*/*", "application/xml")
+VALID_CONTENT_TYPES = (
+    "application/json",
+    "application/json; charset=utf-8",
+    "application/json;charset=UTF-8",
+    "Application/JSON; charset=utf8",
+)
+INVALID_CONTENT_TYPES = (
+    "text/plain",
+    "application/x-www-form-urlencoded",
+    "multipart/form-data; boundary=xyz",
+    "application/json; charset=latin-1",
+    "application/json; charset=utf-16",
+    "application/jsonx",
+    "application/ld+json",
+    "text/json",
+    "*/*",
+    "application/xml",
+)
 BAD_URLS = (
     "http://s3.amazonaws.com/echo.api/echo-api-cert-test.pem",
     "https://notamazon.com/echo.api/echo-api-cert-test.pem",
@@ -56,28 +84,70 @@ BAD_URLS = (
     "https://s3.amazonaws.com/echo.api/../other/echo-api-cert-test.pem",
     "https://s3.amazonaws.com:563/echo.api/echo-api-cert-test.pem",
     "https://user:pw@s3.amazonaws.com/echo.api/echo-api-cert-test.pem",
-    "file:///echo.api/echo-api-cert-test.pem", "", " ", "\u00e9",
-    CHAIN_BASE + "echo-api-cert-nosan.pem", CHAIN_BASE + "echo-api-cert-othersan.pem",
-    CHAIN_BASE + "echo-api-cert-expired.pem", CHAIN_BASE + "echo-api-cert-rogue.pem",
-    CHAIN_BASE + "echo-api-cert-leaf-only.pem", CHAIN_BASE + "echo-api-cert-absent.pem",
+    "file:///echo.api/echo-api-cert-test.pem",
+    "",
+    " ",
+    "\u00e9",
+    CHAIN_BASE + "echo-api-cert-nosan.pem",
+    CHAIN_BASE + "echo-api-cert-othersan.pem",
+    CHAIN_BASE + "echo-api-cert-expired.pem",
+    CHAIN_BASE + "echo-api-cert-rogue.pem",
+    CHAIN_BASE + "echo-api-cert-leaf-only.pem",
+    CHAIN_BASE + "echo-api-cert-absent.pem",
 )
 OTHER_METHODS = ("GET", "PUT", "DELETE", "PATCH", "HEAD", "TRACE", "PROPFIND", "FOO")
-OTHER_PATHS = ("/alexa", "/index.html", "/healthz/x", "/%2F", "/..%2F..%2Fetc", "/api/v1",
-               "/\u00e9")
+OTHER_PATHS = (
+    "/alexa",
+    "/index.html",
+    "/healthz/x",
+    "/%2F",
+    "/..%2F..%2Fetc",
+    "/api/v1",
+    "/\u00e9",
+)
 # The model has no class for these: the transport check refuses them before any verifier.
 UNKNOWN_TYPES = ("Garbage", "", "launchrequest", "IntentRequest ", "AlexaSkillEvent.Unknown")
 # Bodies that are not Alexa envelopes (each checked before any verifier or handler).
-NOT_ENVELOPES = (b"", b"{", b"null", b"[]", b'"x"', b"1e999", b'{"request": 5}',
-                 b'{"request": {"type": 5}}', b'{"version": "1.0"}', b"\xff\xfe{}",
-                 b'{"request": {"type": "LaunchRequest", "timestamp": "not a time"}}',
-                 b"[" * 50_000, b'{"a":' * 20_000, "\ufeff{}".encode())
-MUTATIONS = ("unsigned", "no_signature", "no_url", "rogue_key", "garbage_signature",
-             "tampered", "bad_url", "stale", "future", "foreign_skill", "foreign_session_skill",
-             "content_type", "method", "path", "not_envelope", "random_body", "oversize",
-             "unknown_type")
+NOT_ENVELOPES = (
+    b"",
+    b"{",
+    b"null",
+    b"[]",
+    b'"x"',
+    b"1e999",
+    b'{"request": 5}',
+    b'{"request": {"type": 5}}',
+    b'{"version": "1.0"}',
+    b"\xff\xfe{}",
+    b'{"request": {"type": "LaunchRequest", "timestamp": "not a time"}}',
+    b"[" * 50_000,
+    b'{"a":' * 20_000,
+    "\ufeff{}".encode(),
+)
+MUTATIONS = (
+    "unsigned",
+    "no_signature",
+    "no_url",
+    "rogue_key",
+    "garbage_signature",
+    "tampered",
+    "bad_url",
+    "stale",
+    "future",
+    "foreign_skill",
+    "foreign_session_skill",
+    "content_type",
+    "method",
+    "path",
+    "not_envelope",
+    "random_body",
+    "oversize",
+    "unknown_type",
+)
 
 
 # --- the app under test -------------------------------------------------------------------------
+
 
 class CountingStore(SqliteStore):
     """A SqliteStore that counts every call through the Store interface."""
@@ -120,58 +190,86 @@ def web() -> Iterator[Web]:
 
 # --- requests -----------------------------------------------------------------------------------
 
+
 @st.composite
 def alexa_envelope(draw) -> dict:
     """A request Alexa could send this skill (any declared type), timestamped now."""
-    kind = draw(st.sampled_from(["launch", "intent", "intent", "ended", "disabled",
-                                 "audio"]))
+    kind = draw(st.sampled_from(["launch", "intent", "intent", "ended", "disabled", "audio"]))
     if kind == "launch":
         return envelope("LaunchRequest", offset=draw(st.integers(-120, 120)))
     if kind == "intent":
         request = draw(intent_request())
-        body = envelope("IntentRequest", offset=draw(st.integers(-120, 120)),
-                        intent=request["intent"])
+        body = envelope(
+            "IntentRequest", offset=draw(st.integers(-120, 120)), intent=request["intent"]
+        )
         body["session"]["new"] = draw(st.booleans())
         return body
     if kind == "ended":
         request = draw(session_ended_request())
-        return envelope("SessionEndedRequest", offset=draw(st.integers(-120, 120)),
-                        **{k: v for k, v in request.items() if k != "type"})
+        return envelope(
+            "SessionEndedRequest",
+            offset=draw(st.integers(-120, 120)),
+            **{k: v for k, v in request.items() if k != "type"},
+        )
     if kind == "disabled":
-        return envelope("AlexaSkillEvent.SkillDisabled", offset=draw(st.integers(-3500, 120)),
-                        body={"userInformationPersistenceStatus": "NOT_PERSISTED"})
-    body = envelope("AudioPlayer.PlaybackStarted", offset=draw(st.integers(-120, 120)),
-                    token="t", offsetInMilliseconds=0)
+        return envelope(
+            "AlexaSkillEvent.SkillDisabled",
+            offset=draw(st.integers(-3500, 120)),
+            body={"userInformationPersistenceStatus": "NOT_PERSISTED"},
+        )
+    body = envelope(
+        "AudioPlayer.PlaybackStarted",
+        offset=draw(st.integers(-120, 120)),
+        token="t",
+        offsetInMilliseconds=0,
+    )
     del body["session"]  # audio player requests come outside a session
     return body
 
 
-header_names = st.text(alphabet=string.ascii_letters + string.digits + "-", min_size=1,
-                       max_size=20).map(lambda s: "X-" + s)
-header_values = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF,
-                                               blacklist_characters="\x7f"), max_size=200)
+header_names = st.text(
+    alphabet=string.ascii_letters + string.digits + "-", min_size=1, max_size=20
+).map(lambda s: "X-" + s)
+header_values = st.text(
+    alphabet=st.characters(min_codepoint=0x20, max_codepoint=0xFF, blacklist_characters="\x7f"),
+    max_size=200,
+)
 
 
 @st.composite
 def http_request(draw, genuine: bool = False) -> dict:
     """One HTTP request: a genuine signed one, usually broken in one or more ways."""
     body_dict = draw(alexa_envelope())
-    mutations = set() if genuine else set(draw(st.lists(st.sampled_from(MUTATIONS), max_size=3,
-                                                        unique=True)))
-    return {"envelope": body_dict, "mutations": mutations,
-            "content_type": draw(st.sampled_from(
-                INVALID_CONTENT_TYPES if "content_type" in mutations else VALID_CONTENT_TYPES)),
-            "method": draw(st.sampled_from(OTHER_METHODS)) if "method" in mutations else "POST",
-            "path": draw(st.sampled_from(OTHER_PATHS)) if "path" in mutations else "/",
-            "bad_url": draw(st.sampled_from(BAD_URLS)),
-            "not_envelope": draw(st.sampled_from(NOT_ENVELOPES)),
-            "random_body": draw(st.binary(max_size=300)),
-            "unknown_type": draw(st.sampled_from(UNKNOWN_TYPES)),
-            "garbage_signature": draw(st.one_of(header_values, st.binary(
-                min_size=1, max_size=300).map(lambda b: __import__("base64").b64encode(b)
-                                              .decode()))),
-            "stale_by": draw(st.integers(151, 10 ** 8)),
-            "extra_headers": draw(st.dictionaries(header_names, header_values, max_size=4))}
+    mutations = (
+        set()
+        if genuine
+        else set(draw(st.lists(st.sampled_from(MUTATIONS), max_size=3, unique=True)))
+    )
+    return {
+        "envelope": body_dict,
+        "mutations": mutations,
+        "content_type": draw(
+            st.sampled_from(
+                INVALID_CONTENT_TYPES if "content_type" in mutations else VALID_CONTENT_TYPES
+            )
+        ),
+        "method": draw(st.sampled_from(OTHER_METHODS)) if "method" in mutations else "POST",
+        "path": draw(st.sampled_from(OTHER_PATHS)) if "path" in mutations else "/",
+        "bad_url": draw(st.sampled_from(BAD_URLS)),
+        "not_envelope": draw(st.sampled_from(NOT_ENVELOPES)),
+        "random_body": draw(st.binary(max_size=300)),
+        "unknown_type": draw(st.sampled_from(UNKNOWN_TYPES)),
+        "garbage_signature": draw(
+            st.one_of(
+                header_values,
+                st.binary(min_size=1, max_size=300).map(
+                    lambda b: __import__("base64").b64encode(b).decode()
+                ),
+            )
+        ),
+        "stale_by": draw(st.integers(151, 10**8)),
+        "extra_headers": draw(st.dictionaries(header_names, header_values, max_size=4)),
+    }
 
 
 def build(web: Web, plan: dict) -> dict:
@@ -214,18 +312,35 @@ def build(web: Web, plan: dict) -> dict:
     if "no_url" in mutations:
         headers.pop("SignatureCertChainUrl", None)
     headers.update(plan["extra_headers"])
-    return {"method": plan["method"], "path": plan["path"], "body": body,
-            "content_type": plan["content_type"], "headers": headers}
+    return {
+        "method": plan["method"],
+        "path": plan["path"],
+        "body": body,
+        "content_type": plan["content_type"],
+        "headers": headers,
+    }
 
 
 def send(web: Web, request: dict):
-    return web.client.open(request["path"], method=request["method"], data=request["body"],
-                           content_type=request["content_type"], headers=request["headers"])
+    return web.client.open(
+        request["path"],
+        method=request["method"],
+        data=request["body"],
+        content_type=request["content_type"],
+        headers=request["headers"],
+    )
 
 
-PROPERTY = dict(deadline=None, derandomize=True, database=None,
-                suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large,
-                                       HealthCheck.function_scoped_fixture])
+PROPERTY = dict(
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.function_scoped_fixture,
+    ],
+)
 
 
 def _expect(web: Web, response, valid: bool, plan: dict) -> None:
@@ -245,6 +360,7 @@ def _expect(web: Web, response, valid: bool, plan: dict) -> None:
 
 
 # --- properties ---------------------------------------------------------------------------------
+
 
 @settings(max_examples=1500, **PROPERTY)
 @given(plan=http_request())
@@ -267,22 +383,40 @@ def test_every_valid_signed_request_is_answered(web, plan):
 
 
 @settings(max_examples=600, **PROPERTY)
-@given(method=st.sampled_from(("POST", *OTHER_METHODS)),
-       path=st.one_of(st.just("/"), st.sampled_from(OTHER_PATHS),
-                      st.text(alphabet=string.ascii_letters + string.digits + "/._-%",
-                              max_size=30).map(lambda s: "/" + s)),
-       content_type=st.one_of(st.sampled_from((*VALID_CONTENT_TYPES, *INVALID_CONTENT_TYPES)),
-                              header_values),
-       body=st.one_of(st.binary(max_size=2000), st.sampled_from(NOT_ENVELOPES),
-                      st.integers(0, 3).map(lambda n: b"x" * (MAX_BODY_BYTES * n // 2 + 1))),
-       headers=st.dictionaries(st.one_of(header_names, st.sampled_from(
-           ["Signature-256", "SignatureCertChainUrl", "Signature", "Accept", "Cookie"])),
-           header_values, max_size=5))
+@given(
+    method=st.sampled_from(("POST", *OTHER_METHODS)),
+    path=st.one_of(
+        st.just("/"),
+        st.sampled_from(OTHER_PATHS),
+        st.text(alphabet=string.ascii_letters + string.digits + "/._-%", max_size=30).map(
+            lambda s: "/" + s
+        ),
+    ),
+    content_type=st.one_of(
+        st.sampled_from((*VALID_CONTENT_TYPES, *INVALID_CONTENT_TYPES)), header_values
+    ),
+    body=st.one_of(
+        st.binary(max_size=2000),
+        st.sampled_from(NOT_ENVELOPES),
+        st.integers(0, 3).map(lambda n: b"x" * (MAX_BODY_BYTES * n // 2 + 1)),
+    ),
+    headers=st.dictionaries(
+        st.one_of(
+            header_names,
+            st.sampled_from(
+                ["Signature-256", "SignatureCertChainUrl", "Signature", "Accept", "Cookie"]
+            ),
+        ),
+        header_values,
+        max_size=5,
+    ),
+)
 @example(method="POST", path="//", content_type="application/json", body=b"{}", headers={})
 @example(method="POST", path="//.", content_type="application/json", body=b"", headers={})
 @example(method="GET", path="/healthz/", content_type="", body=b"", headers={})
-def test_random_http_is_4xx_and_never_reaches_the_skill(web, method, path, content_type, body,
-                                                         headers):
+def test_random_http_is_4xx_and_never_reaches_the_skill(
+    web, method, path, content_type, body, headers
+):
     """Arbitrary methods, paths, content types, bodies and headers: never a valid signature."""
     if path.rstrip("/") == "/healthz" and method in ("GET", "HEAD"):
         path = "/healthz/x"  # the health check answers 200 by design
@@ -290,8 +424,14 @@ def test_random_http_is_4xx_and_never_reaches_the_skill(web, method, path, conte
     web.store.calls = 0
     # The path goes in as the server would pass it: the test client would read "//x" as a URL
     # with a host.
-    response = web.client.open("/", method=method, data=body, content_type=content_type,
-                               headers=headers, environ_overrides={"PATH_INFO": path})
+    response = web.client.open(
+        "/",
+        method=method,
+        data=body,
+        content_type=content_type,
+        headers=headers,
+        environ_overrides={"PATH_INFO": path},
+    )
     plan = {"mutations": {"random"}, "method": method}
     _expect(web, response, False, plan)
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 from collections import deque
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Callable, Iterable, Iterator
 
 from skill.alexa.turn import snapshot_to_dict
 from skill.content import EXERCISE_IDS
@@ -29,10 +29,15 @@ def events() -> list[Event]:
         elif kind in (EventKind.PROGRESS, EventKind.WEEK):
             # No history (unread), an empty day, and the longest answer: every day of the
             # week done in full (seven day names to say).
-            full_week = tuple(DayProgress(DAY - timedelta(days=i), {e: 3 for e in EXERCISE_IDS})
-                              for i in range(1, 7))
-            out += [Event(kind), Event(kind, history=(DayProgress(DAY, {}),)),
-                    Event(kind, history=full_week)]
+            full_week = tuple(
+                DayProgress(DAY - timedelta(days=i), {e: 3 for e in EXERCISE_IDS})
+                for i in range(1, 7)
+            )
+            out += [
+                Event(kind),
+                Event(kind, history=(DayProgress(DAY, {}),)),
+                Event(kind, history=full_week),
+            ]
         else:
             out.append(Event(kind))
     return out
@@ -41,20 +46,37 @@ def events() -> list[Event]:
 def starting_snapshots() -> dict[str, Snapshot]:
     """Where sessions begin: the situations a later session can find the user in."""
     new = Snapshot(Profile(), DayProgress(DAY, {}))
-    paused = Snapshot(Profile(goal=2, safety_heard=True, position=Position("band_foot_pulls", 2),
-                              streak=4, best_streak=9, last_met_day=DAY.replace(day=23)),
-                      DayProgress(DAY, {"toe_grips": 1, "tiptoe_walking": 1}))
-    met = Snapshot(Profile(goal=2, safety_heard=True, streak=1, best_streak=1,
-                           last_met_day=DAY),
-                   DayProgress(DAY, {e: 2 for e in EXERCISE_IDS}))
-    last_of_round = Snapshot(Profile(safety_heard=True),
-                             DayProgress(DAY, {e: 1 for e in EXERCISE_IDS[:-1]}))
-    last_of_day = Snapshot(Profile(goal=2, safety_heard=True, streak=2, best_streak=2,
-                                   last_met_day=DAY.replace(day=23)),
-                           DayProgress(DAY, {**{e: 2 for e in EXERCISE_IDS[:-1]},
-                                             EXERCISE_IDS[-1]: 1}))
-    return {"new user": new, "paused mid-set": paused, "goal met": met,
-            "last exercise of a round": last_of_round, "last set of the day": last_of_day}
+    paused = Snapshot(
+        Profile(
+            goal=2,
+            safety_heard=True,
+            position=Position("band_foot_pulls", 2),
+            streak=4,
+            best_streak=9,
+            last_met_day=DAY.replace(day=23),
+        ),
+        DayProgress(DAY, {"toe_grips": 1, "tiptoe_walking": 1}),
+    )
+    met = Snapshot(
+        Profile(goal=2, safety_heard=True, streak=1, best_streak=1, last_met_day=DAY),
+        DayProgress(DAY, {e: 2 for e in EXERCISE_IDS}),
+    )
+    last_of_round = Snapshot(
+        Profile(safety_heard=True), DayProgress(DAY, {e: 1 for e in EXERCISE_IDS[:-1]})
+    )
+    last_of_day = Snapshot(
+        Profile(
+            goal=2, safety_heard=True, streak=2, best_streak=2, last_met_day=DAY.replace(day=23)
+        ),
+        DayProgress(DAY, {**{e: 2 for e in EXERCISE_IDS[:-1]}, EXERCISE_IDS[-1]: 1}),
+    )
+    return {
+        "new user": new,
+        "paused mid-set": paused,
+        "goal met": met,
+        "last exercise of a round": last_of_round,
+        "last set of the day": last_of_day,
+    }
 
 
 def within_one_set(start: Snapshot) -> Callable[[Outcome], bool]:
@@ -64,8 +86,11 @@ def within_one_set(start: Snapshot) -> Callable[[Outcome], bool]:
     def prune(outcome: Outcome) -> bool:
         today = outcome.snapshot.today
         moved = sum(abs(today.count(e) - start.today.count(e)) for e in EXERCISE_IDS)
-        return (moved > 1 or outcome.snapshot.profile.goal != start.profile.goal
-                or len(outcome.state.skipped) > 1)
+        return (
+            moved > 1
+            or outcome.snapshot.profile.goal != start.profile.goal
+            or len(outcome.state.skipped) > 1
+        )
 
     return prune
 
@@ -82,13 +107,16 @@ def _key(state: DialogState, snapshot: Snapshot) -> str:
     data = state.to_dict()
     data.pop("last_speech")
     data.pop("last_reprompt")
-    return json.dumps([data, snapshot_to_dict(snapshot),
-                       bool(state.last_speech)], sort_keys=True)
+    return json.dumps([data, snapshot_to_dict(snapshot), bool(state.last_speech)], sort_keys=True)
 
 
-def walk(strings: Strings, budget: float = 90.0, starts: Iterable[Snapshot] | None = None,
-         max_states: int = 200_000,
-         prune: Callable[[Outcome], bool] | None = None) -> Iterator[Step]:
+def walk(
+    strings: Strings,
+    budget: float = 90.0,
+    starts: Iterable[Snapshot] | None = None,
+    max_states: int = 200_000,
+    prune: Callable[[Outcome], bool] | None = None,
+) -> Iterator[Step]:
     """Yield every (state, event, outcome) reachable from the starting snapshots.
 
     Each starting snapshot opens a session; the walk follows it until it ends. What a later

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-from typing import Optional
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -20,14 +19,16 @@ from .screen import howto_card, summary_card, supports_apl
 from .services import ApiAccess, fetch_time_zone
 from .turn import TurnInput, run_turn
 
-__all__ = ["INTENT_EVENTS", "BUTTON_EVENTS", "build_handlers", "ErrorHandler", "user_id_of"]
+__all__ = ["BUTTON_EVENTS", "INTENT_EVENTS", "ErrorHandler", "build_handlers", "user_id_of"]
 
 log = logging.getLogger(__name__)
 
 _USER_EVENT = "Alexa.Presentation.APL.UserEvent"
 # The screen's buttons (skill/apl.py) send these; each is what saying the word would do.
 BUTTON_EVENTS: dict[str, EventKind] = {
-    "next": EventKind.NEXT, "pause": EventKind.PAUSE, "repeat": EventKind.REPEAT,
+    "next": EventKind.NEXT,
+    "pause": EventKind.PAUSE,
+    "repeat": EventKind.REPEAT,
 }
 
 # The one table from intent names (interaction_model/) to dialog events.
@@ -80,7 +81,7 @@ def _slot(handler_input: HandlerInput, name: str):
     return slots.get(name)
 
 
-def _exercise_slot(handler_input: HandlerInput) -> tuple[Optional[str], Optional[str]]:
+def _exercise_slot(handler_input: HandlerInput) -> tuple[str | None, str | None]:
     """The resolved exercise id (``ER_SUCCESS_MATCH``) and the words heard."""
     slot = _slot(handler_input, "exercise")
     if slot is None:
@@ -98,7 +99,7 @@ def _exercise_slot(handler_input: HandlerInput) -> tuple[Optional[str], Optional
     return None, heard
 
 
-def _number_slot(handler_input: HandlerInput, name: str) -> Optional[int]:
+def _number_slot(handler_input: HandlerInput, name: str) -> int | None:
     slot = _slot(handler_input, name)
     raw = (getattr(slot, "value", None) or "").strip()
     # isdecimal, not isdigit: "²" is a digit that int() refuses.
@@ -115,8 +116,9 @@ def event_from_request(handler_input: HandlerInput) -> Event:
     if request_type == _USER_EVENT:
         from ..apl import user_event_action
 
-        action = user_event_action(getattr(handler_input.request_envelope.request, "arguments",
-                                           None))
+        action = user_event_action(
+            getattr(handler_input.request_envelope.request, "arguments", None)
+        )
         return Event(BUTTON_EVENTS.get(action or "", EventKind.FALLBACK))
     intent_name = handler_input.request_envelope.request.intent.name
     kind = INTENT_EVENTS.get(intent_name, EventKind.FALLBACK)
@@ -147,24 +149,29 @@ class DialogRequestHandler(AbstractRequestHandler):
             return user_event_action(getattr(request, "arguments", None)) is not None
         return request_type in ("LaunchRequest", "SessionEndedRequest")
 
-    def handle(self, handler_input: HandlerInput) -> Optional[Response]:
+    def handle(self, handler_input: HandlerInput) -> Response | None:
         envelope = handler_input.request_envelope
-        strings = handler_input.attributes_manager.request_attributes.get("strings") \
-            or strings_for(getattr(envelope.request, "locale", None))
+        strings = handler_input.attributes_manager.request_attributes.get("strings") or strings_for(
+            getattr(envelope.request, "locale", None)
+        )
         event = event_from_request(handler_input)
         access = ApiAccess.from_envelope(envelope)
-        result = run_turn(self.store, TurnInput(
-            user_id=user_id_of(handler_input),
-            event=event,
-            timestamp=getattr(envelope.request, "timestamp", None),
-            session_attributes=handler_input.attributes_manager.session_attributes or {},
-            strings=strings,
-            timezone_name=self.timezone_name,
-            budget_seconds=self.budget_seconds,
-            device_zone=(lambda: fetch_time_zone(access)) if access is not None else None,
-        ))
+        result = run_turn(
+            self.store,
+            TurnInput(
+                user_id=user_id_of(handler_input),
+                event=event,
+                timestamp=getattr(envelope.request, "timestamp", None),
+                session_attributes=handler_input.attributes_manager.session_attributes or {},
+                strings=strings,
+                timezone_name=self.timezone_name,
+                budget_seconds=self.budget_seconds,
+                device_zone=(lambda: fetch_time_zone(access)) if access is not None else None,
+            ),
+        )
         handler_input.attributes_manager.request_attributes["outcome"] = (
-            "store_error" if result.store_failed else "ok")
+            "store_error" if result.store_failed else "ok"
+        )
         if event.kind is EventKind.SESSION_ENDED:
             return handler_input.response_builder.response
         handler_input.attributes_manager.session_attributes = result.session_attributes
@@ -195,8 +202,11 @@ def _render_document(directive: dict):
     """The ASK model's RenderDocument directive (the response builder takes model objects)."""
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
-    return RenderDocumentDirective(token=directive["token"], document=directive["document"],
-                                   datasources=directive["datasources"])
+    return RenderDocumentDirective(
+        token=directive["token"],
+        document=directive["document"],
+        datasources=directive["datasources"],
+    )
 
 
 class SkillDisabledHandler(AbstractRequestHandler):
@@ -208,7 +218,7 @@ class SkillDisabledHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return _request_type(handler_input) == "AlexaSkillEvent.SkillDisabled"
 
-    def handle(self, handler_input: HandlerInput) -> Optional[Response]:
+    def handle(self, handler_input: HandlerInput) -> Response | None:
         try:
             self.store.delete_user(user_id_of(handler_input))
         except StoreError as exc:
@@ -224,7 +234,7 @@ class UnknownRequestHandler(AbstractRequestHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         return True
 
-    def handle(self, handler_input: HandlerInput) -> Optional[Response]:
+    def handle(self, handler_input: HandlerInput) -> Response | None:
         handler_input.attributes_manager.request_attributes["outcome"] = "unhandled"
         return handler_input.response_builder.response
 
@@ -235,7 +245,7 @@ class ErrorHandler(AbstractExceptionHandler):
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
         return _request_type(handler_input) not in ("AlexaSkillEvent.SkillDisabled",)
 
-    def handle(self, handler_input: HandlerInput, exception: Exception) -> Optional[Response]:
+    def handle(self, handler_input: HandlerInput, exception: Exception) -> Response | None:
         log.error("unhandled error: %s", type(exception).__name__, exc_info=exception)
         handler_input.attributes_manager.request_attributes["outcome"] = "error"
         request = handler_input.request_envelope.request

@@ -7,8 +7,7 @@ import json
 import logging
 import time
 
-from ask_sdk_core.dispatch_components import (AbstractRequestInterceptor,
-                                              AbstractResponseInterceptor)
+from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
 
 from ..locales import strings_for
@@ -53,12 +52,19 @@ class ResponseLogInterceptor(AbstractResponseInterceptor):
         user = envelope.session.user if envelope.session is not None else None
         if user is None and system is not None:
             user = system.user
-        log.info(json.dumps({
-            "request_type": request.object_type,
-            "intent": intent,
-            "locale": getattr(request, "locale", None),
-            "user": user_ref(getattr(user, "user_id", None)),
-            "latency_ms": round((time.perf_counter() - started) * 1000, 2),
-            "outcome": attributes.get("outcome", "ok"),
-            "end_session": getattr(response, "should_end_session", None) if response else None,
-        }, separators=(",", ":")))
+        log.info(
+            json.dumps(
+                {
+                    "request_type": request.object_type,
+                    "intent": intent,
+                    "locale": getattr(request, "locale", None),
+                    "user": user_ref(getattr(user, "user_id", None)),
+                    "latency_ms": round((time.perf_counter() - started) * 1000, 2),
+                    "outcome": attributes.get("outcome", "ok"),
+                    "end_session": getattr(response, "should_end_session", None)
+                    if response
+                    else None,
+                },
+                separators=(",", ":"),
+            )
+        )

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import datetime, timezone
-from typing import Any, Optional
+from datetime import UTC, datetime
+from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
@@ -22,12 +22,19 @@ from ..exceptions import StoreError
 from ..locales import Strings, strings_for
 from ..progress import Profile, local_day, parse_zone
 from ..store.base import Store
-from .services import (REMINDERS_PERMISSION, AlexaApiError, ApiAccess, DailyReminder,
-                       PermissionMissing, create_daily_reminder, delete_reminder,
-                       fetch_time_zone)
+from .services import (
+    REMINDERS_PERMISSION,
+    AlexaApiError,
+    ApiAccess,
+    DailyReminder,
+    PermissionMissing,
+    create_daily_reminder,
+    delete_reminder,
+    fetch_time_zone,
+)
 from .turn import SNAPSHOT_KEY, STATE_KEY, session_zone, snapshot_from_dict
 
-__all__ = ["ReminderIntentHandler", "PermissionAnswerHandler", "reminder_time"]
+__all__ = ["PermissionAnswerHandler", "ReminderIntentHandler", "reminder_time"]
 
 log = logging.getLogger(__name__)
 
@@ -50,7 +57,7 @@ def reminder_time(value: Any) -> tuple[int, int] | None:
 
 
 def _spoken_time(strings: Strings, hour: int, minute: int) -> str:
-    """"8:00 AM" where the language counts 12 hours, "8:00" where it counts 24."""
+    """ "8:00 AM" where the language counts 12 hours, "8:00" where it counts 24."""
     if strings.text("reminder.clock") == "12":
         ampm = strings.text("reminder.am" if hour < 12 else "reminder.pm")
         return f"{(hour % 12) or 12}:{minute:02d} {ampm}"
@@ -59,8 +66,9 @@ def _spoken_time(strings: Strings, hour: int, minute: int) -> str:
 
 def _strings(handler_input: HandlerInput) -> Strings:
     request = handler_input.request_envelope.request
-    return handler_input.attributes_manager.request_attributes.get("strings") \
-        or strings_for(getattr(request, "locale", None))
+    return handler_input.attributes_manager.request_attributes.get("strings") or strings_for(
+        getattr(request, "locale", None)
+    )
 
 
 def _user_id(handler_input: HandlerInput) -> str:
@@ -82,7 +90,7 @@ class _ReminderTurn:
         self.attributes = dict(handler_input.attributes_manager.session_attributes or {})
         self.user_id = _user_id(handler_input)
         stamp = getattr(self.envelope.request, "timestamp", None)
-        self.now = stamp if isinstance(stamp, datetime) else datetime.now(timezone.utc)
+        self.now = stamp if isinstance(stamp, datetime) else datetime.now(UTC)
         self._loaded: Profile | None = None
 
     # -- what is known about the user -----------------------------------------------------
@@ -125,14 +133,19 @@ class _ReminderTurn:
             question = self.strings.say("dialog.ask_anything_else")
             reprompt = self.strings.say("dialog.reprompt_anything_else")
         self.handler_input.attributes_manager.session_attributes = self.attributes
-        return self.handler_input.response_builder.speak(
-            " ".join(parts + [question])).ask(reprompt).response
+        return (
+            self.handler_input.response_builder.speak(" ".join([*parts, question]))
+            .ask(reprompt)
+            .response
+        )
 
     def ask_time(self) -> Response:
         self.handler_input.attributes_manager.session_attributes = self.attributes
-        return self.handler_input.response_builder.speak(
-            self.strings.say("reminder.ask_time")).ask(
-            self.strings.say("reminder.reprompt_time")).response
+        return (
+            self.handler_input.response_builder.speak(self.strings.say("reminder.ask_time"))
+            .ask(self.strings.say("reminder.reprompt_time"))
+            .response
+        )
 
     def ask_permission(self, hour: int, minute: int) -> Response:
         """Let Alexa ask for the reminders permission; the time rides in the token."""
@@ -140,18 +153,27 @@ class _ReminderTurn:
 
         self.handler_input.attributes_manager.session_attributes = self.attributes
         directive = SendRequestDirective(
-            name="AskFor", token=f"{hour:02d}:{minute:02d}",
-            payload={"@type": "AskForPermissionsConsentRequest", "@version": "1",
-                     "permissionScope": REMINDERS_PERMISSION})
+            name="AskFor",
+            token=f"{hour:02d}:{minute:02d}",
+            payload={
+                "@type": "AskForPermissionsConsentRequest",
+                "@version": "1",
+                "permissionScope": REMINDERS_PERMISSION,
+            },
+        )
         # No speech and no reprompt: Alexa speaks the consent question itself.
         return self.handler_input.response_builder.add_directive(directive).response
 
     def create(self, hour: int, minute: int) -> Response:
         if self.access is None:
             return self.reply("reminder.unsupported")
-        reminder = DailyReminder(hour=hour, minute=minute, time_zone=self._zone(),
-                                 locale=self.strings.locale,
-                                 text=self.strings.text("reminder.text"))
+        reminder = DailyReminder(
+            hour=hour,
+            minute=minute,
+            time_zone=self._zone(),
+            locale=self.strings.locale,
+            text=self.strings.text("reminder.text"),
+        )
         try:
             previous = self._profile().reminder_token
         except StoreError:
@@ -210,11 +232,11 @@ class ReminderIntentHandler(_ReminderHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         request = handler_input.request_envelope.request
-        return (request.object_type == "IntentRequest"
-                and getattr(getattr(request, "intent", None), "name", None)
-                in (SET_INTENT, CANCEL_INTENT))
+        return request.object_type == "IntentRequest" and getattr(
+            getattr(request, "intent", None), "name", None
+        ) in (SET_INTENT, CANCEL_INTENT)
 
-    def handle(self, handler_input: HandlerInput) -> Optional[Response]:
+    def handle(self, handler_input: HandlerInput) -> Response | None:
         turn = _ReminderTurn(handler_input, self.store, self.timezone_name)
         intent = handler_input.request_envelope.request.intent
         if intent.name == CANCEL_INTENT:
@@ -233,10 +255,12 @@ class PermissionAnswerHandler(_ReminderHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         request = handler_input.request_envelope.request
-        return (request.object_type == "Connections.Response"
-                and getattr(request, "name", None) == "AskFor")
+        return (
+            request.object_type == "Connections.Response"
+            and getattr(request, "name", None) == "AskFor"
+        )
 
-    def handle(self, handler_input: HandlerInput) -> Optional[Response]:
+    def handle(self, handler_input: HandlerInput) -> Response | None:
         request = handler_input.request_envelope.request
         turn = _ReminderTurn(handler_input, self.store, self.timezone_name)
         payload = getattr(request, "payload", None) or {}

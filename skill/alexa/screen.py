@@ -16,7 +16,7 @@ from ..progress import Snapshot, current_streak
 if TYPE_CHECKING:
     from ..apl import ScreenView
 
-__all__ = ["supports_apl", "screen_view", "howto_card", "summary_card"]
+__all__ = ["howto_card", "screen_view", "summary_card", "supports_apl"]
 
 
 def supports_apl(envelope: Any) -> bool:
@@ -27,8 +27,9 @@ def supports_apl(envelope: Any) -> bool:
     return getattr(interfaces, "alexa_presentation_apl", None) is not None
 
 
-def screen_view(state: DialogState, snapshot: Snapshot, strings: Strings,
-                budget_seconds: float) -> "ScreenView | None":
+def screen_view(
+    state: DialogState, snapshot: Snapshot, strings: Strings, budget_seconds: float
+) -> ScreenView | None:
     """The screen for the exercise the reply is about, or ``None`` when it is about none.
 
     In a set: the segment just narrated (its reps, on its side). Offered after a how-to: the
@@ -58,9 +59,15 @@ def screen_view(state: DialogState, snapshot: Snapshot, strings: Strings,
         side = sides[(first - 1) // per_side]
         offset = (first - 1) // per_side * per_side
         first, last, total = first - offset, last - offset, per_side
-    return ScreenView(exercise_id=exercise_id, first_rep=first, last_rep=last,
-                      total_reps=total, side=side, done_today=dict(snapshot.today.done),
-                      goal=goal)
+    return ScreenView(
+        exercise_id=exercise_id,
+        first_rep=first,
+        last_rep=last,
+        total_reps=total,
+        side=side,
+        done_today=dict(snapshot.today.done),
+        goal=goal,
+    )
 
 
 def howto_card(strings: Strings, exercise_id: str) -> tuple[str, str]:
@@ -78,9 +85,12 @@ def summary_card(strings: Strings, snapshot: Snapshot) -> tuple[str, str]:
     lines = [strings.text("card.summary_done", done=min(total, today.total()), total=total)]
     remaining = today.remaining(goal)
     if remaining:
-        left = strings.join([strings.text("dialog.remaining_item", count=n,
-                                          name=strings.exercise_name(e))
-                             for e, n in remaining.items()])
+        left = strings.join(
+            [
+                strings.text("dialog.remaining_item", count=n, name=strings.exercise_name(e))
+                for e, n in remaining.items()
+            ]
+        )
         lines.append(strings.text("card.summary_left", left=left))
     else:
         lines.append(strings.text("card.summary_all_done"))

@@ -22,9 +22,10 @@ import functools
 import logging
 import sys
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any
 
 from ..exceptions import LegSkillError
 from ..progress import zone_name_or_none
@@ -36,14 +37,14 @@ if TYPE_CHECKING:
 
 __all__ = [
     "REMINDERS_PERMISSION",
-    "ApiAccess",
     "AlexaApiError",
-    "PermissionMissing",
+    "ApiAccess",
     "ApiUnavailable",
-    "fetch_time_zone",
     "DailyReminder",
+    "PermissionMissing",
     "create_daily_reminder",
     "delete_reminder",
+    "fetch_time_zone",
 ]
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
 
 
 # --- access and errors --------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class ApiAccess:
@@ -117,6 +119,7 @@ class ApiUnavailable(AlexaApiError):
 
 # --- the HTTP client ----------------------------------------------------------------------------
 
+
 @functools.cache
 def _timed_client_class() -> type:
     """The SDK's ``DefaultApiClient`` with a timeout, built on first use (it imports requests)."""
@@ -150,9 +153,12 @@ def _configuration(access: ApiAccess, timeout: float) -> ApiConfiguration:
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model.services import ApiConfiguration
 
-    return ApiConfiguration(serializer=DefaultSerializer(),
-                            api_client=_timed_client_class()(timeout),
-                            authorization_value=access.token, api_endpoint=access.endpoint)
+    return ApiConfiguration(
+        serializer=DefaultSerializer(),
+        api_client=_timed_client_class()(timeout),
+        authorization_value=access.token,
+        api_endpoint=access.endpoint,
+    )
 
 
 def _failure_kind(exc: BaseException) -> str:
@@ -205,6 +211,7 @@ def _expected_errors() -> tuple[type[Exception], ...]:
 
 # --- the time zone ------------------------------------------------------------------------------
 
+
 def fetch_time_zone(access: ApiAccess, timeout: float = 1.0) -> str | None:
     """The time zone set on the user's device, from the Alexa Settings API.
 
@@ -230,7 +237,7 @@ def fetch_time_zone(access: ApiAccess, timeout: float = 1.0) -> str | None:
 
         client = UpsServiceClient(_configuration(access, timeout))
         answer = client.get_system_time_zone(access.device_id)
-    except Exception as exc:  # noqa: BLE001 - a fallback must never break the turn
+    except Exception as exc:
         log.warning("Time zone look-up failed (%s)", _failure_kind(exc))
         return None
     zone = zone_name_or_none(answer)
@@ -240,6 +247,7 @@ def fetch_time_zone(access: ApiAccess, timeout: float = 1.0) -> str | None:
 
 
 # --- the daily reminder -------------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class DailyReminder:
@@ -297,8 +305,16 @@ def _wall_clock(moment: datetime, zone: str) -> datetime:
 def _reminder_request(reminder: DailyReminder, now_local: datetime) -> ReminderRequest:
     """The SDK model of the create request; see :func:`create_daily_reminder`."""
     from ask_sdk_model.services.reminder_management import (
-        AlertInfo, PushNotification, PushNotificationStatus, Recurrence, ReminderRequest,
-        SpokenInfo, SpokenText, Trigger, TriggerType)
+        AlertInfo,
+        PushNotification,
+        PushNotificationStatus,
+        Recurrence,
+        ReminderRequest,
+        SpokenInfo,
+        SpokenText,
+        Trigger,
+        TriggerType,
+    )
 
     start = reminder.next_time(now_local)
     return ReminderRequest(
@@ -310,14 +326,18 @@ def _reminder_request(reminder: DailyReminder, now_local: datetime) -> ReminderR
             # (sent too, for readers of the reminder); freq/by_day are the deprecated form.
             scheduled_time=start,
             time_zone_id=reminder.time_zone,
-            recurrence=Recurrence(start_date_time=start, recurrence_rules=[reminder.rule])),
-        alert_info=AlertInfo(spoken_info=SpokenInfo(
-            content=[SpokenText(locale=reminder.locale, text=reminder.text)])),
-        push_notification=PushNotification(status=PushNotificationStatus.ENABLED))
+            recurrence=Recurrence(start_date_time=start, recurrence_rules=[reminder.rule]),
+        ),
+        alert_info=AlertInfo(
+            spoken_info=SpokenInfo(content=[SpokenText(locale=reminder.locale, text=reminder.text)])
+        ),
+        push_notification=PushNotification(status=PushNotificationStatus.ENABLED),
+    )
 
 
-def create_daily_reminder(access: ApiAccess, reminder: DailyReminder, now_local: datetime,
-                          timeout: float = 2.0) -> str:
+def create_daily_reminder(
+    access: ApiAccess, reminder: DailyReminder, now_local: datetime, timeout: float = 2.0
+) -> str:
     """Create a reminder that goes off every day at ``reminder.hour:reminder.minute``.
 
     ``POST {endpoint}/v1/alerts/reminders``. The first one is due at the next such time at or

@@ -8,22 +8,47 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import date, datetime, timezone
-from typing import Any, Callable, Mapping
+from datetime import UTC, date, datetime
+from typing import Any
 
 from .. import dialog
 from ..content import ROUNDS_PER_DAY_CHOICES
-from ..dialog import (AddSet, Context, DialogState, Event, EventKind, MarkSafetyHeard, Outcome,
-                      RecordGoalMet, ResetDay, SavePosition, SetGoal)
+from ..dialog import (
+    AddSet,
+    Context,
+    DialogState,
+    Event,
+    EventKind,
+    MarkSafetyHeard,
+    Outcome,
+    RecordGoalMet,
+    ResetDay,
+    SavePosition,
+    SetGoal,
+)
 from ..exceptions import StoreError
 from ..locales import Strings
-from ..progress import (DayProgress, Position, Profile, Snapshot, local_day, parse_zone,
-                        zone_name_or_none)
+from ..progress import (
+    DayProgress,
+    Position,
+    Profile,
+    Snapshot,
+    local_day,
+    parse_zone,
+    zone_name_or_none,
+)
 from ..store.base import Store
 
-__all__ = ["TurnInput", "TurnResult", "run_turn", "session_zone", "snapshot_to_dict",
-           "snapshot_from_dict"]
+__all__ = [
+    "TurnInput",
+    "TurnResult",
+    "run_turn",
+    "session_zone",
+    "snapshot_from_dict",
+    "snapshot_to_dict",
+]
 
 log = logging.getLogger(__name__)
 
@@ -75,13 +100,16 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
         return None
     try:
         profile = Profile(
-            goal=int(data["goal"]), safety_heard=bool(data["safety"]),
+            goal=int(data["goal"]),
+            safety_heard=bool(data["safety"]),
             position=Position.from_dict(data.get("position")),
-            position_ts=int(data.get("position_ts") or 0), streak=int(data["streak"]),
+            position_ts=int(data.get("position_ts") or 0),
+            streak=int(data["streak"]),
             best_streak=int(data["best"]),
             last_met_day=date.fromisoformat(data["last_met"]) if data.get("last_met") else None,
             time_zone=zone_name_or_none(data.get("zone")),
-            reminder_token=str(data["reminder"]) if data.get("reminder") else None)
+            reminder_token=str(data["reminder"]) if data.get("reminder") else None,
+        )
         done = {str(k): int(v) for k, v in dict(data["done"]).items()}
         snapshot = Snapshot(profile, DayProgress(date.fromisoformat(data["day"]), done))
     except (KeyError, TypeError, ValueError, AttributeError):  # e.g. a position that is no dict
@@ -89,7 +117,8 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
     # The store's check that a set never passes the goal uses the cached goal: a cache the skill
     # could not have written is read again rather than trusted.
     if profile.goal not in ROUNDS_PER_DAY_CHOICES or not all(
-            0 <= n <= max(ROUNDS_PER_DAY_CHOICES) for n in done.values()):
+        0 <= n <= max(ROUNDS_PER_DAY_CHOICES) for n in done.values()
+    ):
         return None
     return snapshot
 
@@ -99,8 +128,7 @@ def session_zone(attributes: Mapping[str, Any]) -> str | None:
     return zone_name_or_none(attributes.get(ZONE_KEY))
 
 
-def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int,
-           goal: int) -> bool:
+def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int, goal: int) -> bool:
     """Write one effect; return ``False`` when an added set was refused (goal already met)."""
     if isinstance(effect, AddSet):
         # The store re-checks the goal atomically: another device may have got there first.
@@ -124,7 +152,7 @@ _NEEDS_PROFILE = (MarkSafetyHeard, SavePosition, RecordGoalMet)
 
 def run_turn(store: Store, turn: TurnInput) -> TurnResult:
     """Load (once per session), run the dialog, write its effects, and say if writing failed."""
-    now = turn.timestamp or datetime.now(timezone.utc)
+    now = turn.timestamp or datetime.now(UTC)
     attributes = dict(turn.session_attributes or {})
     state = DialogState.from_dict(attributes.get(STATE_KEY))
     snapshot = snapshot_from_dict(attributes.get(SNAPSHOT_KEY))
@@ -178,8 +206,7 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
         try:
             applied = _apply(store, turn.user_id, effect, stamp_ms, outcome.snapshot.profile.goal)
         except StoreError as exc:
-            log.warning("store write failed: %s (%s)", type(exc).__name__,
-                        type(effect).__name__)
+            log.warning("store write failed: %s (%s)", type(exc).__name__, type(effect).__name__)
             write_failed = True
             if isinstance(effect, AddSet):
                 for words in (effect.ack, *effect.contingent):
@@ -190,17 +217,25 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
             # Another device finished this exercise's last set for today first.
             refused = True
             name = turn.strings.exercise_name(effect.exercise_id)
-            speech = speech.replace(effect.ack, turn.strings.say(
-                "dialog.set_already_full", name=name, goal=outcome.snapshot.profile.goal))
+            speech = speech.replace(
+                effect.ack,
+                turn.strings.say(
+                    "dialog.set_already_full", name=name, goal=outcome.snapshot.profile.goal
+                ),
+            )
     if write_failed or read_failed:
-        notice = turn.strings.say("dialog.store_unavailable" if write_failed
-                                  else "dialog.store_read_unavailable")
+        notice = turn.strings.say(
+            "dialog.store_unavailable" if write_failed else "dialog.store_read_unavailable"
+        )
         speech = notice + " " + speech
     if speech != outcome.reply.speech:
         reply = outcome.reply
-        outcome = Outcome(outcome.state, dialog.Reply(re.sub(r" {2,}", " ", speech).strip(),
-                                                      reply.reprompt, reply.end_session),
-                          outcome.effects, outcome.snapshot)
+        outcome = Outcome(
+            outcome.state,
+            dialog.Reply(re.sub(r" {2,}", " ", speech).strip(), reply.reprompt, reply.end_session),
+            outcome.effects,
+            outcome.snapshot,
+        )
     attributes[STATE_KEY] = outcome.state.to_dict()
     if read_failed or write_failed or refused:
         attributes.pop(SNAPSHOT_KEY, None)  # the cached copy may be wrong: read again next turn

@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import json
 import re
-from functools import lru_cache
+from collections.abc import Sequence
+from functools import cache, lru_cache
 from importlib import resources
-from typing import Any, Sequence
+from typing import Any
 
 from ..ssml import escape
 
-__all__ = ["Strings", "strings_for", "DEFAULT_LOCALE", "available_languages"]
+__all__ = ["DEFAULT_LOCALE", "Strings", "available_languages", "strings_for"]
 
 DEFAULT_LOCALE = "en-US"
 
@@ -43,8 +44,11 @@ def _merge(base: dict, override: dict) -> dict:
 
 @lru_cache(maxsize=1)
 def _shipped() -> tuple[str, ...]:
-    return tuple(sorted(p.name[:-5] for p in resources.files(__package__).iterdir()
-                        if p.name.endswith(".json")))
+    return tuple(
+        sorted(
+            p.name[:-5] for p in resources.files(__package__).iterdir() if p.name.endswith(".json")
+        )
+    )
 
 
 def available_languages() -> list[str]:
@@ -132,7 +136,7 @@ def strings_for(locale: str | None) -> Strings:
     return _strings_for(_canonical(locale))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _strings_for(locale: str) -> Strings:
     language = locale.split("-")[0]
     data = _load(language)

@@ -7,8 +7,15 @@ from datetime import date
 
 from ..progress import DayProgress, Position, Profile, Snapshot
 
-__all__ = ["Store", "day_key", "check_profile_text", "DAY_ITEM_TTL_DAYS", "UNSET",
-           "TIME_ZONE_MAX_CHARS", "REMINDER_TOKEN_MAX_CHARS"]
+__all__ = [
+    "DAY_ITEM_TTL_DAYS",
+    "REMINDER_TOKEN_MAX_CHARS",
+    "TIME_ZONE_MAX_CHARS",
+    "UNSET",
+    "Store",
+    "check_profile_text",
+    "day_key",
+]
 
 # Day items expire after this many days: enough for the week view and a margin.
 DAY_ITEM_TTL_DAYS = 35
@@ -42,8 +49,10 @@ def check_profile_text(time_zone: object = UNSET, reminder_token: object = UNSET
     ValueError
         For an empty or too long string.
     """
-    for name, value, limit in (("time_zone", time_zone, TIME_ZONE_MAX_CHARS),
-                               ("reminder_token", reminder_token, REMINDER_TOKEN_MAX_CHARS)):
+    for name, value, limit in (
+        ("time_zone", time_zone, TIME_ZONE_MAX_CHARS),
+        ("reminder_token", reminder_token, REMINDER_TOKEN_MAX_CHARS),
+    ):
         if value is UNSET or value is None:
             continue
         if not isinstance(value, str):
@@ -70,12 +79,17 @@ class Store(ABC):
         """Atomically count one set; return the new count, or ``None`` if already at ``goal``."""
 
     @abstractmethod
-    def update_profile(self, user_id: str, *, goal: int | None = None,
-                       safety_heard: bool | None = None,
-                       position: Position | None | object = UNSET,
-                       position_ts: int = 0,
-                       time_zone: str | None | object = UNSET,
-                       reminder_token: str | None | object = UNSET) -> bool:
+    def update_profile(
+        self,
+        user_id: str,
+        *,
+        goal: int | None = None,
+        safety_heard: bool | None = None,
+        position: Position | object | None = UNSET,
+        position_ts: int = 0,
+        time_zone: str | object | None = UNSET,
+        reminder_token: str | object | None = UNSET,
+    ) -> bool:
         """Change settings, all of them in one atomic write where the store allows.
 
         ``goal`` and ``safety_heard``: ``None`` leaves them as they are. ``position``,
@@ -108,5 +122,5 @@ class Store(ABC):
     def delete_user(self, user_id: str) -> None:
         """Remove everything kept about the user."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - optional: most stores hold nothing to release
         """Release connections (optional)."""

@@ -22,20 +22,22 @@ not imported at all on Lambda's path: that saves about 100 ms of every cold star
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
 import uuid
-from datetime import date, datetime, timedelta, timezone
+from collections.abc import Mapping
+from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
-from typing import Any, Mapping
+from typing import Any
 
 from ..exceptions import StoreError, StoreUnavailable
 from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
 from .base import DAY_ITEM_TTL_DAYS, UNSET, Store, check_profile_text, day_key
 from .dynamodb_http import DynamoDbHttpClient
 
-__all__ = ["DynamoDbStore", "PROFILE_SK", "DAY_SK_PREFIX", "user_pk", "day_sk", "expires_at"]
+__all__ = ["DAY_SK_PREFIX", "PROFILE_SK", "DynamoDbStore", "day_sk", "expires_at", "user_pk"]
 
 log = logging.getLogger(__name__)
 
@@ -61,11 +63,13 @@ _CLIENT_CONFIG: dict[str, Any] = {"max_attempts": 3, "connect_timeout": 1, "read
 # make does not pay the retry budget above once per write and overrun Alexa's 8 s.
 FAIL_FAST_SECONDS = 5.0
 # Errors about one request (not about the store being reachable): they do not trip fail-fast.
-_REQUEST_SPECIFIC_CODES = frozenset({
-    "ValidationException",
-    "SerializationException",
-    "ItemCollectionSizeLimitExceededException",
-})
+_REQUEST_SPECIFIC_CODES = frozenset(
+    {
+        "ValidationException",
+        "SerializationException",
+        "ItemCollectionSizeLimitExceededException",
+    }
+)
 # botocore (the credential chain off Lambda, an injected client) logs whole request and response
 # bodies at DEBUG from these two loggers, and every key in this table holds the Alexa user ID:
 # they stay at INFO or above even when LOG_LEVEL is DEBUG.
@@ -87,8 +91,7 @@ def day_sk(day: date) -> str:
 
 def expires_at(day: date) -> int:
     """TTL of the item for ``day``: midnight UTC ``DAY_ITEM_TTL_DAYS`` after it, epoch seconds."""
-    expiry = datetime.combine(day + timedelta(days=DAY_ITEM_TTL_DAYS), dt_time.min,
-                              tzinfo=timezone.utc)
+    expiry = datetime.combine(day + timedelta(days=DAY_ITEM_TTL_DAYS), dt_time.min, tzinfo=UTC)
     return int(expiry.timestamp())
 
 
@@ -123,8 +126,9 @@ class DynamoDbStore(Store):
     nothing else. Logs name the operation and the error code, never the user.
     """
 
-    def __init__(self, table_name: str, client: Any = None, *,
-                 fail_fast_seconds: float = FAIL_FAST_SECONDS):
+    def __init__(
+        self, table_name: str, client: Any = None, *, fail_fast_seconds: float = FAIL_FAST_SECONDS
+    ):
         self.table_name = table_name
         self._client = client
         self._lock = threading.Lock()
@@ -154,8 +158,9 @@ class DynamoDbStore(Store):
                     self._client = DynamoDbHttpClient.from_environment(**_CLIENT_CONFIG)
                 except Exception as exc:  # the contract: StoreError, nothing else
                     log.warning("dynamodb client not created: %s", type(exc).__name__)
-                    raise StoreUnavailable(f"cannot create a DynamoDB client: "
-                                           f"{type(exc).__name__}") from exc
+                    raise StoreUnavailable(
+                        f"cannot create a DynamoDB client: {type(exc).__name__}"
+                    ) from exc
             return self._client
 
     def _call(self, operation: str, **params: Any) -> dict:
@@ -202,8 +207,9 @@ class DynamoDbStore(Store):
         day_item_key = self._key(user_id, day_sk(day))
         items = self._batch_get([profile_key, day_item_key])
         by_sk = {item.get("sk", {}).get("S"): item for item in items}
-        return Snapshot(_profile(by_sk.get(PROFILE_SK)),
-                        DayProgress(day, _counters(by_sk.get(day_sk(day)))))
+        return Snapshot(
+            _profile(by_sk.get(PROFILE_SK)), DayProgress(day, _counters(by_sk.get(day_sk(day))))
+        )
 
     def _batch_get(self, keys: list[dict]) -> list[dict]:
         # Consistent reads: a set just saved on another device shows up in the next session.
@@ -216,7 +222,7 @@ class DynamoDbStore(Store):
             if not unprocessed.get(self.table_name, {}).get("Keys"):
                 return items
             request = unprocessed
-            time.sleep(0.05 * 2 ** attempt)
+            time.sleep(0.05 * 2**attempt)
         log.warning("dynamodb batch_get_item failed: UnprocessedKeys")
         raise StoreUnavailable("dynamodb batch_get_item failed: keys left unprocessed")
 
@@ -238,16 +244,23 @@ class DynamoDbStore(Store):
         write_id = uuid.uuid4().hex
         try:
             response = self._call(
-                "update_item", TableName=self.table_name,
+                "update_item",
+                TableName=self.table_name,
                 Key=self._key(user_id, day_sk(day)),
                 UpdateExpression="ADD #ex :one SET #ttl = :ttl, #last = :write",
                 ConditionExpression="(attribute_not_exists(#ex) OR #ex < :goal) AND "
-                                    "(attribute_not_exists(#last) OR #last <> :write)",
-                ExpressionAttributeNames={"#ex": exercise_id, "#ttl": _TTL_ATTRIBUTE,
-                                          "#last": _LAST_WRITE_ATTRIBUTE},
-                ExpressionAttributeValues={":one": {"N": "1"}, ":goal": _n(goal),
-                                           ":ttl": _n(expires_at(day)),
-                                           ":write": {"S": write_id}},
+                "(attribute_not_exists(#last) OR #last <> :write)",
+                ExpressionAttributeNames={
+                    "#ex": exercise_id,
+                    "#ttl": _TTL_ATTRIBUTE,
+                    "#last": _LAST_WRITE_ATTRIBUTE,
+                },
+                ExpressionAttributeValues={
+                    ":one": {"N": "1"},
+                    ":goal": _n(goal),
+                    ":ttl": _n(expires_at(day)),
+                    ":write": {"S": write_id},
+                },
                 ReturnValues="UPDATED_NEW",
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
@@ -258,12 +271,17 @@ class DynamoDbStore(Store):
             return None
         return _int_of(response.get("Attributes", {}).get(exercise_id), "counter")
 
-    def update_profile(self, user_id: str, *, goal: int | None = None,
-                       safety_heard: bool | None = None,
-                       position: Position | None | object = UNSET,
-                       position_ts: int = 0,
-                       time_zone: str | None | object = UNSET,
-                       reminder_token: str | None | object = UNSET) -> bool:
+    def update_profile(
+        self,
+        user_id: str,
+        *,
+        goal: int | None = None,
+        safety_heard: bool | None = None,
+        position: Position | object | None = UNSET,
+        position_ts: int = 0,
+        time_zone: str | object | None = UNSET,
+        reminder_token: str | object | None = UNSET,
+    ) -> bool:
         """Change settings in one ``UpdateItem`` (``SET`` and ``REMOVE`` in one expression).
 
         ``time_zone`` and ``reminder_token`` are ``S`` attributes; ``None`` removes them. The
@@ -302,23 +320,28 @@ class DynamoDbStore(Store):
         with_position = dict(fields)
         with_position["position_ts"] = _n(position_ts)
         if isinstance(position, Position):
-            with_position["position"] = {"M": {"exercise": {"S": position.exercise_id},
-                                               "segment": _n(position.segment)}}
+            with_position["position"] = {
+                "M": {"exercise": {"S": position.exercise_id}, "segment": _n(position.segment)}
+            }
             with_remove = remove
         else:
             with_remove = [*remove, "position"]
         try:
-            self._set_fields(key, with_position, with_remove,
-                             condition="attribute_not_exists(#position_ts) "
-                                       "OR #position_ts <= :position_ts")
+            self._set_fields(
+                key,
+                with_position,
+                with_remove,
+                condition="attribute_not_exists(#position_ts) OR #position_ts <= :position_ts",
+            )
         except _ConditionFailed:
             if fields or remove:
                 self._set_fields(key, fields, remove)
             return False
         return True
 
-    def _set_fields(self, key: dict, fields: Mapping[str, dict], remove: list[str],
-                    condition: str | None = None) -> dict:
+    def _set_fields(
+        self, key: dict, fields: Mapping[str, dict], remove: list[str], condition: str | None = None
+    ) -> dict:
         """One ``UpdateItem``: ``SET`` ``fields`` and ``REMOVE`` ``remove`` (either may be
         empty, not both)."""
         clauses = []
@@ -326,13 +349,16 @@ class DynamoDbStore(Store):
             clauses.append("SET " + ", ".join(f"#{name} = :{name}" for name in fields))
         if remove:
             clauses.append("REMOVE " + ", ".join(f"#{name}" for name in remove))
-        params: dict[str, Any] = {"TableName": self.table_name, "Key": key,
-                                  "UpdateExpression": " ".join(clauses),
-                                  "ExpressionAttributeNames": {
-                                      f"#{name}": name for name in [*fields, *remove]}}
+        params: dict[str, Any] = {
+            "TableName": self.table_name,
+            "Key": key,
+            "UpdateExpression": " ".join(clauses),
+            "ExpressionAttributeNames": {f"#{name}": name for name in [*fields, *remove]},
+        }
         if fields:  # DynamoDB refuses an empty ExpressionAttributeValues
             params["ExpressionAttributeValues"] = {
-                f":{name}": value for name, value in fields.items()}
+                f":{name}": value for name, value in fields.items()
+            }
         if condition:
             params["ConditionExpression"] = condition
         return self._call("update_item", **params)
@@ -346,8 +372,9 @@ class DynamoDbStore(Store):
         written again.
         """
         key = self._key(user_id, PROFILE_SK)
-        item = self._call("get_item", TableName=self.table_name, Key=key,
-                          ConsistentRead=True).get("Item")
+        item = self._call("get_item", TableName=self.table_name, Key=key, ConsistentRead=True).get(
+            "Item"
+        )
         for _ in range(_GOAL_MET_ATTEMPTS):
             profile = _profile(item)
             if profile.last_met_day == day:
@@ -363,11 +390,16 @@ class DynamoDbStore(Store):
                 values[":old_streak"] = _n(profile.streak)
             try:
                 response = self._call(
-                    "update_item", TableName=self.table_name, Key=key,
+                    "update_item",
+                    TableName=self.table_name,
+                    Key=key,
                     UpdateExpression="SET #streak = :streak, #best = :best, #last = :day",
-                    ConditionExpression=condition, ExpressionAttributeNames=names,
-                    ExpressionAttributeValues=values, ReturnValues="ALL_NEW",
-                    ReturnValuesOnConditionCheckFailure="ALL_OLD")
+                    ConditionExpression=condition,
+                    ExpressionAttributeNames=names,
+                    ExpressionAttributeValues=values,
+                    ReturnValues="ALL_NEW",
+                    ReturnValuesOnConditionCheckFailure="ALL_OLD",
+                )
             except _ConditionFailed as failed:
                 item = failed.item
                 continue
@@ -377,8 +409,7 @@ class DynamoDbStore(Store):
 
     def reset_day(self, user_id: str, day: date) -> None:
         """Forget the day's sets: one ``DeleteItem``."""
-        self._call("delete_item", TableName=self.table_name,
-                   Key=self._key(user_id, day_sk(day)))
+        self._call("delete_item", TableName=self.table_name, Key=self._key(user_id, day_sk(day)))
 
     def recent_days(self, user_id: str, last_day: date, days: int = 7) -> list[DayProgress]:
         """The days with sets among ``days`` days ending on ``last_day``: one ``Query``.
@@ -389,18 +420,24 @@ class DynamoDbStore(Store):
             return []
         first = last_day - timedelta(days=days - 1)
         result: list[DayProgress] = []
-        for item in self._query(user_id, "#sk BETWEEN :first AND :last",
-                                {":first": {"S": day_sk(first)},
-                                 ":last": {"S": day_sk(last_day)}}):
+        for item in self._query(
+            user_id,
+            "#sk BETWEEN :first AND :last",
+            {":first": {"S": day_sk(first)}, ":last": {"S": day_sk(last_day)}},
+        ):
             done = _counters(item)
             if done:
                 sk = _str_of(item.get("sk"), "sk")
-                result.append(DayProgress(_date_of(sk[len(DAY_SK_PREFIX):]), done))
+                result.append(DayProgress(_date_of(sk[len(DAY_SK_PREFIX) :]), done))
         return result
 
-    def _query(self, user_id: str, sk_condition: str | None = None,
-               values: Mapping[str, dict] | None = None,
-               projection: str | None = None) -> list[dict]:
+    def _query(
+        self,
+        user_id: str,
+        sk_condition: str | None = None,
+        values: Mapping[str, dict] | None = None,
+        projection: str | None = None,
+    ) -> list[dict]:
         """Every item of the user (whose ``sk`` meets ``sk_condition``), all pages."""
         condition = "#pk = :pk" + (f" AND {sk_condition}" if sk_condition else "")
         params: dict[str, Any] = {
@@ -426,11 +463,14 @@ class DynamoDbStore(Store):
     def delete_user(self, user_id: str) -> None:
         """Remove the profile and every day item: a keys-only ``Query``, then
         ``BatchWriteItem`` deletes (25 a call; at most ~36 items exist thanks to the TTL)."""
-        keys = [{"pk": item["pk"], "sk": item["sk"]}
-                for item in self._query(user_id, projection="#pk, #sk")]
+        keys = [
+            {"pk": item["pk"], "sk": item["sk"]}
+            for item in self._query(user_id, projection="#pk, #sk")
+        ]
         for start in range(0, len(keys), _BATCH_WRITE_MAX):
-            requests = [{"DeleteRequest": {"Key": key}}
-                        for key in keys[start:start + _BATCH_WRITE_MAX]]
+            requests = [
+                {"DeleteRequest": {"Key": key}} for key in keys[start : start + _BATCH_WRITE_MAX]
+            ]
             self._batch_write(requests)
 
     def _batch_write(self, requests: list[dict]) -> None:
@@ -440,7 +480,7 @@ class DynamoDbStore(Store):
             pending = response.get("UnprocessedItems") or {}
             if not pending.get(self.table_name):
                 return
-            time.sleep(0.05 * 2 ** attempt)
+            time.sleep(0.05 * 2**attempt)
         log.warning("dynamodb batch_write_item failed: UnprocessedItems")
         raise StoreUnavailable("dynamodb batch_write_item failed: items left unprocessed")
 
@@ -449,10 +489,8 @@ class DynamoDbStore(Store):
         with self._lock:
             client, self._client = self._client, None
         if client is not None and hasattr(client, "close"):
-            try:
+            with contextlib.suppress(Exception):  # closing is best effort
                 client.close()
-            except Exception:  # closing is best effort
-                pass
 
 
 # -- typed values ----------------------------------------------------------------------------
@@ -496,8 +534,11 @@ def _counters(item: Mapping[str, Any] | None) -> dict[str, int]:
     """The exercise counters of a day item, as ``int`` (never ``Decimal``)."""
     if not item:
         return {}
-    return {name: _int_of(value, "counter") for name, value in item.items()
-            if name not in _DAY_RESERVED and isinstance(value, Mapping) and "N" in value}
+    return {
+        name: _int_of(value, "counter")
+        for name, value in item.items()
+        if name not in _DAY_RESERVED and isinstance(value, Mapping) and "N" in value
+    }
 
 
 def _profile(item: Mapping[str, Any] | None) -> Profile:
@@ -510,10 +551,12 @@ def _profile(item: Mapping[str, Any] | None) -> Profile:
         position = None
         raw_position = item.get("position", {}).get("M")
         if raw_position:
-            position = Position.from_dict({
-                "exercise": raw_position.get("exercise", {}).get("S"),
-                "segment": int(raw_position.get("segment", {}).get("N", "0")),
-            })
+            position = Position.from_dict(
+                {
+                    "exercise": raw_position.get("exercise", {}).get("S"),
+                    "segment": int(raw_position.get("segment", {}).get("N", "0")),
+                }
+            )
         last_met = item.get("last_met_day", {}).get("S")
         return Profile(
             goal=goal or defaults.goal,

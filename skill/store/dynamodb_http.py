@@ -31,12 +31,13 @@ import random
 import threading
 import time
 import zlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Any, Callable, Mapping
+from datetime import UTC, datetime
+from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["DynamoDbHttpClient", "DynamoDbHttpError", "Credentials", "sign_request"]
+__all__ = ["Credentials", "DynamoDbHttpClient", "DynamoDbHttpError", "sign_request"]
 
 _SERVICE = "dynamodb"
 _TARGET_PREFIX = "DynamoDB_20120810."
@@ -44,19 +45,35 @@ _CONTENT_TYPE = "application/x-amz-json-1.0"
 _USER_AGENT = "leg-skill (dynamodb-http)"
 # The codes botocore's standard retry mode treats as throttling or transient (botocore/retries/
 # standard.py); DynamoDB uses the first two, the rest cost nothing to recognise.
-_RETRYABLE_CODES = frozenset({
-    "ProvisionedThroughputExceededException", "ThrottlingException", "Throttling",
-    "ThrottledException", "RequestThrottledException", "TooManyRequestsException",
-    "RequestLimitExceeded", "LimitExceededException", "RequestThrottled",
-    "TransactionInProgressException", "RequestTimeout", "RequestTimeoutException",
-    "PriorRequestNotComplete", "InternalServerError", "ServiceUnavailable",
-})
+_RETRYABLE_CODES = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "Throttling",
+        "ThrottledException",
+        "RequestThrottledException",
+        "TooManyRequestsException",
+        "RequestLimitExceeded",
+        "LimitExceededException",
+        "RequestThrottled",
+        "TransactionInProgressException",
+        "RequestTimeout",
+        "RequestTimeoutException",
+        "PriorRequestNotComplete",
+        "InternalServerError",
+        "ServiceUnavailable",
+    }
+)
 _RETRYABLE_STATUS = frozenset({500, 502, 503, 504})
 _BACKOFF_CAP_SECONDS = 20.0
 # A connection the server or a frozen Lambda dropped shows up as one of these on first use;
 # that request never reached DynamoDB, so it is sent again at once on a new connection.
-_STALE_CONNECTION_ERRORS = (http.client.RemoteDisconnected, ConnectionResetError,
-                            BrokenPipeError, ConnectionAbortedError)
+_STALE_CONNECTION_ERRORS = (
+    http.client.RemoteDisconnected,
+    ConnectionResetError,
+    BrokenPipeError,
+    ConnectionAbortedError,
+)
 
 
 @dataclass(frozen=True)
@@ -69,8 +86,13 @@ class Credentials:
 class DynamoDbHttpError(Exception):
     """DynamoDB refused a request, or it could not be sent; ``response`` is botocore-shaped."""
 
-    def __init__(self, code: str, message: str, status: int | None = None,
-                 extra: Mapping[str, Any] | None = None):
+    def __init__(
+        self,
+        code: str,
+        message: str,
+        status: int | None = None,
+        extra: Mapping[str, Any] | None = None,
+    ):
         super().__init__(f"{code}: {message}" if message else code)
         self.response: dict[str, Any] = {
             "Error": {"Code": code, "Message": message},
@@ -87,8 +109,9 @@ def _hmac(key: bytes, text: str) -> bytes:
     return hmac.new(key, text.encode("utf-8"), hashlib.sha256).digest()
 
 
-def sign_request(headers: dict[str, str], body: bytes, credentials: Credentials, region: str,
-                 now: datetime) -> dict[str, str]:
+def sign_request(
+    headers: dict[str, str], body: bytes, credentials: Credentials, region: str, now: datetime
+) -> dict[str, str]:
     """Headers with AWS Signature Version 4 added, for ``POST /`` to DynamoDB.
 
     ``headers`` must hold ``host``; every header given is signed (so pass none that a proxy
@@ -101,17 +124,25 @@ def sign_request(headers: dict[str, str], body: bytes, credentials: Credentials,
         signed["x-amz-security-token"] = credentials.token
     names = sorted(signed)
     signed_headers = ";".join(names)
-    canonical_request = "\n".join([
-        "POST", "/", "",
-        "".join(f"{name}:{signed[name]}\n" for name in names),
-        signed_headers,
-        hashlib.sha256(body).hexdigest(),
-    ])
+    canonical_request = "\n".join(
+        [
+            "POST",
+            "/",
+            "",
+            "".join(f"{name}:{signed[name]}\n" for name in names),
+            signed_headers,
+            hashlib.sha256(body).hexdigest(),
+        ]
+    )
     scope = f"{amz_date[:8]}/{region}/{_SERVICE}/aws4_request"
-    string_to_sign = "\n".join([
-        "AWS4-HMAC-SHA256", amz_date, scope,
-        hashlib.sha256(canonical_request.encode("utf-8")).hexdigest(),
-    ])
+    string_to_sign = "\n".join(
+        [
+            "AWS4-HMAC-SHA256",
+            amz_date,
+            scope,
+            hashlib.sha256(canonical_request.encode("utf-8")).hexdigest(),
+        ]
+    )
     key = _hmac(("AWS4" + credentials.secret_key).encode("utf-8"), amz_date[:8])
     for part in (region, _SERVICE, "aws4_request"):
         key = _hmac(key, part)
@@ -120,8 +151,10 @@ def sign_request(headers: dict[str, str], body: bytes, credentials: Credentials,
     result["X-Amz-Date"] = amz_date
     if credentials.token:
         result["X-Amz-Security-Token"] = credentials.token
-    result["Authorization"] = (f"AWS4-HMAC-SHA256 Credential={credentials.access_key}/{scope}, "
-                               f"SignedHeaders={signed_headers}, Signature={signature}")
+    result["Authorization"] = (
+        f"AWS4-HMAC-SHA256 Credential={credentials.access_key}/{scope}, "
+        f"SignedHeaders={signed_headers}, Signature={signature}"
+    )
     return result
 
 
@@ -171,9 +204,16 @@ class DynamoDbHttpClient:
         Attempts in all, the first included (botocore's ``total_max_attempts``).
     """
 
-    def __init__(self, region: str, credentials: Callable[[], Credentials], *,
-                 endpoint_url: str | None = None, connect_timeout: float = 1.0,
-                 read_timeout: float = 2.0, max_attempts: int = 3):
+    def __init__(
+        self,
+        region: str,
+        credentials: Callable[[], Credentials],
+        *,
+        endpoint_url: str | None = None,
+        connect_timeout: float = 1.0,
+        read_timeout: float = 2.0,
+        max_attempts: int = 3,
+    ):
         self.region = region
         self.endpoint_url = endpoint_url or _default_endpoint(region)
         parts = urlsplit(self.endpoint_url)
@@ -183,8 +223,9 @@ class DynamoDbHttpClient:
         self._host = parts.hostname
         self._port = parts.port or (443 if self._https else 80)
         default_port = 443 if self._https else 80
-        self._host_header = parts.netloc if parts.port not in (None, default_port) \
-            else parts.hostname
+        self._host_header = (
+            parts.netloc if parts.port not in (None, default_port) else parts.hostname
+        )
         self._credentials = credentials
         self.connect_timeout = connect_timeout
         self.read_timeout = read_timeout
@@ -197,7 +238,7 @@ class DynamoDbHttpClient:
         self.observers: list[Callable[[str, Mapping[str, Any]], None]] = []
 
     @classmethod
-    def from_environment(cls, **options: Any) -> "DynamoDbHttpClient":
+    def from_environment(cls, **options: Any) -> DynamoDbHttpClient:
         """Region, endpoint and credentials as botocore would find them in the environment.
 
         Raises
@@ -210,8 +251,11 @@ class DynamoDbHttpClient:
             raise DynamoDbHttpError("NoRegionError", "no AWS region set")
         endpoint = None
         if os.environ.get("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "").lower() != "true":
-            endpoint = (os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
-                        or os.environ.get("AWS_ENDPOINT_URL") or None)
+            endpoint = (
+                os.environ.get("AWS_ENDPOINT_URL_DYNAMODB")
+                or os.environ.get("AWS_ENDPOINT_URL")
+                or None
+            )
         fixed = _environment_credentials()
         credentials = (lambda: fixed) if fixed is not None else _botocore_credentials()
         return cls(region, credentials, endpoint_url=endpoint, **options)
@@ -259,30 +303,45 @@ class DynamoDbHttpClient:
 
     def _send_once(self, operation: str, body: bytes) -> dict:
         headers = sign_request(
-            {"Host": self._host_header, "Content-Type": _CONTENT_TYPE,
-             "X-Amz-Target": _TARGET_PREFIX + operation},
-            body, self._credentials(), self.region, datetime.now(timezone.utc))
+            {
+                "Host": self._host_header,
+                "Content-Type": _CONTENT_TYPE,
+                "X-Amz-Target": _TARGET_PREFIX + operation,
+            },
+            body,
+            self._credentials(),
+            self.region,
+            datetime.now(UTC),
+        )
         headers["User-Agent"] = _USER_AGENT
         headers["Content-Length"] = str(len(body))
         status, response_headers, payload = self._exchange(headers, body)
         checksum = response_headers.get("x-amz-crc32")
-        if checksum is not None and checksum.isdigit() and \
-                int(checksum) != zlib.crc32(payload) & 0xFFFFFFFF:
+        if (
+            checksum is not None
+            and checksum.isdigit()
+            and int(checksum) != zlib.crc32(payload) & 0xFFFFFFFF
+        ):
             raise DynamoDbHttpError("CRC32CheckFailed", "response checksum mismatch", status)
         try:
             parsed = json.loads(payload) if payload else {}
         except ValueError:
             parsed = None
         if not isinstance(parsed, dict):
-            raise DynamoDbHttpError(f"HTTP{status}" if status >= 300 else "UnparseableResponse",
-                                    "response is not a JSON object", status)
+            raise DynamoDbHttpError(
+                f"HTTP{status}" if status >= 300 else "UnparseableResponse",
+                "response is not a JSON object",
+                status,
+            )
         if status >= 300:
             code = str(parsed.get("__type", f"HTTP{status}")).rpartition("#")[2]
             message = str(parsed.get("message") or parsed.get("Message") or "")
             extra = {"Item": parsed["Item"]} if isinstance(parsed.get("Item"), dict) else None
             raise DynamoDbHttpError(code or f"HTTP{status}", message, status, extra)
-        parsed["ResponseMetadata"] = {"HTTPStatusCode": status,
-                                      "RequestId": response_headers.get("x-amzn-requestid")}
+        parsed["ResponseMetadata"] = {
+            "HTTPStatusCode": status,
+            "RequestId": response_headers.get("x-amzn-requestid"),
+        }
         return parsed
 
     def _exchange(self, headers: dict[str, str], body: bytes) -> tuple[int, dict, bytes]:
@@ -317,11 +376,15 @@ class DynamoDbHttpClient:
             import ssl  # only when talking to real AWS; DynamoDB Local is plain HTTP
 
             connection = http.client.HTTPSConnection(
-                self._host, self._port, timeout=self.connect_timeout,
-                context=ssl.create_default_context())
+                self._host,
+                self._port,
+                timeout=self.connect_timeout,
+                context=ssl.create_default_context(),
+            )
         else:
-            connection = http.client.HTTPConnection(self._host, self._port,
-                                                    timeout=self.connect_timeout)
+            connection = http.client.HTTPConnection(
+                self._host, self._port, timeout=self.connect_timeout
+            )
         try:
             connection.connect()
         except TimeoutError:
@@ -355,7 +418,15 @@ class DynamoDbHttpClient:
 
 def _retryable(error: DynamoDbHttpError) -> bool:
     status = error.response["ResponseMetadata"].get("HTTPStatusCode")
-    return (error.code in _RETRYABLE_CODES or status in _RETRYABLE_STATUS
-            or error.code in ("ConnectionClosedError", "ReadTimeoutError",
-                              "ConnectTimeoutError", "EndpointConnectionError",
-                              "CRC32CheckFailed"))
+    return (
+        error.code in _RETRYABLE_CODES
+        or status in _RETRYABLE_STATUS
+        or error.code
+        in (
+            "ConnectionClosedError",
+            "ReadTimeoutError",
+            "ConnectTimeoutError",
+            "EndpointConnectionError",
+            "CRC32CheckFailed",
+        )
+    )

@@ -47,8 +47,10 @@ CREATE TABLE IF NOT EXISTS day_sets (
 """
 # Profile columns added after the first release, with their types: added to older files.
 _ADDED_PROFILE_COLUMNS = {"time_zone": "TEXT", "reminder_token": "TEXT"}
-_PROFILE_COLUMNS = ("goal, safety_heard, position, position_ts, streak, best_streak, "
-                    "last_met_day, time_zone, reminder_token")
+_PROFILE_COLUMNS = (
+    "goal, safety_heard, position, position_ts, streak, best_streak, "
+    "last_met_day, time_zone, reminder_token"
+)
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -62,8 +64,9 @@ def _migrate(conn: sqlite3.Connection) -> None:
         present = {row[1] for row in conn.execute("PRAGMA table_info(profiles)")}
         for name in missing:
             if name not in present:
-                conn.execute(f"ALTER TABLE profiles ADD COLUMN {name} "
-                             f"{_ADDED_PROFILE_COLUMNS[name]}")
+                conn.execute(
+                    f"ALTER TABLE profiles ADD COLUMN {name} {_ADDED_PROFILE_COLUMNS[name]}"
+                )
         conn.execute("COMMIT")
     except BaseException:
         conn.execute("ROLLBACK")
@@ -72,8 +75,9 @@ def _migrate(conn: sqlite3.Connection) -> None:
 
 def default_path() -> Path:
     """``$XDG_DATA_HOME/leg-skill/progress.sqlite3`` (``~/.local/share`` when unset)."""
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local",
-                                                           "share")
+    base = os.environ.get("XDG_DATA_HOME") or os.path.join(
+        os.path.expanduser("~"), ".local", "share"
+    )
     return Path(base) / "leg-skill" / "progress.sqlite3"
 
 
@@ -106,10 +110,15 @@ class SqliteStore(Store):
 
     def load(self, user_id: str, day: date) -> Snapshot:
         def read(db: sqlite3.Connection) -> Snapshot:
-            row = db.execute(f"SELECT {_PROFILE_COLUMNS} FROM profiles WHERE user_id = ?",
-                             (user_id,)).fetchone()
-            done = dict(db.execute("SELECT exercise_id, count FROM day_sets "
-                                   "WHERE user_id = ? AND day = ?", (user_id, day_key(day))))
+            row = db.execute(
+                f"SELECT {_PROFILE_COLUMNS} FROM profiles WHERE user_id = ?", (user_id,)
+            ).fetchone()
+            done = dict(
+                db.execute(
+                    "SELECT exercise_id, count FROM day_sets WHERE user_id = ? AND day = ?",
+                    (user_id, day_key(day)),
+                )
+            )
             return Snapshot(_profile(row), DayProgress(day, done))
 
         return self._run(read)
@@ -120,14 +129,23 @@ class SqliteStore(Store):
                 "INSERT INTO day_sets (user_id, day, exercise_id, count) VALUES (?, ?, ?, 1) "
                 "ON CONFLICT (user_id, day, exercise_id) DO UPDATE SET count = count + 1 "
                 "WHERE count < ? RETURNING count",
-                (user_id, day_key(day), exercise_id, goal)).fetchone()
+                (user_id, day_key(day), exercise_id, goal),
+            ).fetchone()
             return int(row[0]) if row else None
 
         return self._run(write)
 
-    def update_profile(self, user_id: str, *, goal: int | None = None,
-                       safety_heard: bool | None = None, position=UNSET,
-                       position_ts: int = 0, time_zone=UNSET, reminder_token=UNSET) -> bool:
+    def update_profile(
+        self,
+        user_id: str,
+        *,
+        goal: int | None = None,
+        safety_heard: bool | None = None,
+        position=UNSET,
+        position_ts: int = 0,
+        time_zone=UNSET,
+        reminder_token=UNSET,
+    ) -> bool:
         check_profile_text(time_zone, reminder_token)
         settings: dict[str, object] = {}
         if goal is not None:
@@ -145,15 +163,18 @@ class SqliteStore(Store):
                 db.execute("INSERT OR IGNORE INTO profiles (user_id) VALUES (?)", (user_id,))
                 if settings:  # column names from the fixed keys above, never from input
                     assignments = ", ".join(f"{name} = ?" for name in settings)
-                    db.execute(f"UPDATE profiles SET {assignments} WHERE user_id = ?",
-                               (*settings.values(), user_id))
+                    db.execute(
+                        f"UPDATE profiles SET {assignments} WHERE user_id = ?",
+                        (*settings.values(), user_id),
+                    )
                 accepted = True
                 if position is not UNSET:
                     encoded = json.dumps(position.to_dict()) if position else None
                     cursor = db.execute(
                         "UPDATE profiles SET position = ?, position_ts = ? "
                         "WHERE user_id = ? AND position_ts <= ?",
-                        (encoded, position_ts, user_id, position_ts))
+                        (encoded, position_ts, user_id, position_ts),
+                    )
                     accepted = cursor.rowcount == 1
                 db.execute("COMMIT")
                 return accepted
@@ -168,12 +189,16 @@ class SqliteStore(Store):
             db.execute("BEGIN IMMEDIATE")
             try:
                 db.execute("INSERT OR IGNORE INTO profiles (user_id) VALUES (?)", (user_id,))
-                row = db.execute(f"SELECT {_PROFILE_COLUMNS} FROM profiles WHERE user_id = ?",
-                                 (user_id,)).fetchone()
+                row = db.execute(
+                    f"SELECT {_PROFILE_COLUMNS} FROM profiles WHERE user_id = ?", (user_id,)
+                ).fetchone()
                 profile = _profile(row)
                 streak, best = next_streak(profile, day)
-                db.execute("UPDATE profiles SET streak = ?, best_streak = ?, last_met_day = ? "
-                           "WHERE user_id = ?", (streak, best, day_key(day), user_id))
+                db.execute(
+                    "UPDATE profiles SET streak = ?, best_streak = ?, last_met_day = ? "
+                    "WHERE user_id = ?",
+                    (streak, best, day_key(day), user_id),
+                )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
@@ -183,8 +208,11 @@ class SqliteStore(Store):
         return self._run(write)
 
     def reset_day(self, user_id: str, day: date) -> None:
-        self._run(lambda db: db.execute("DELETE FROM day_sets WHERE user_id = ? AND day = ?",
-                                        (user_id, day_key(day))))
+        self._run(
+            lambda db: db.execute(
+                "DELETE FROM day_sets WHERE user_id = ? AND day = ?", (user_id, day_key(day))
+            )
+        )
 
     def recent_days(self, user_id: str, last_day: date, days: int = 7) -> list[DayProgress]:
         first = last_day - timedelta(days=days - 1)
@@ -192,9 +220,10 @@ class SqliteStore(Store):
         def read(db: sqlite3.Connection) -> list[DayProgress]:
             by_day: dict[str, dict[str, int]] = {}
             for day, exercise_id, count in db.execute(
-                    "SELECT day, exercise_id, count FROM day_sets WHERE user_id = ? "
-                    "AND day BETWEEN ? AND ? ORDER BY day",
-                    (user_id, day_key(first), day_key(last_day))):
+                "SELECT day, exercise_id, count FROM day_sets WHERE user_id = ? "
+                "AND day BETWEEN ? AND ? ORDER BY day",
+                (user_id, day_key(first), day_key(last_day)),
+            ):
                 by_day.setdefault(day, {})[exercise_id] = count
             return [DayProgress(date.fromisoformat(d), done) for d, done in by_day.items()]
 
