@@ -6,7 +6,9 @@ import argparse
 import logging
 import sys
 from collections.abc import Sequence
+from datetime import datetime
 
+from .clock import parse_instant, starting_at
 from .config import Config
 
 __all__ = ["main"]
@@ -24,7 +26,13 @@ def _chat(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         print(f"leg-skill: no interaction model for locale {args.locale}", file=sys.stderr)
         return 2
-    console = Console(make_handler(config, store), resolver, user_id=args.user, locale=args.locale)
+    console = Console(
+        make_handler(config, store),
+        resolver,
+        user_id=args.user,
+        locale=args.locale,
+        clock=starting_at(args.now) if args.now is not None else None,
+    )
     audio = None
     if args.speak or args.record is not None:
         from .audio import AudioOutput
@@ -67,6 +75,15 @@ def _serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def _instant(text: str) -> datetime:
+    try:
+        return parse_instant(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not an ISO 8601 time such as 2026-11-24T15:00:00Z"
+        ) from None
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leg-skill", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -82,6 +99,14 @@ def build_parser() -> argparse.ArgumentParser:
     chat.add_argument("--locale", default="en-US")
     chat.add_argument(
         "--timezone", default=None, help="IANA zone for 'today' (default: this machine's)"
+    )
+    chat.add_argument(
+        "--now",
+        type=_instant,
+        default=None,
+        metavar="ISO-TIME",
+        help="start the console's clock at this instant, e.g. 2026-11-24T15:00:00Z "
+        "(default: the system clock); it then runs on in real time",
     )
     chat.add_argument(
         "--realtime",

@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
 
+from .clock import utc_now
 from .locales import strings_for
 from .ssml import split_on_breaks, to_plain_text, unwrap
 
@@ -273,7 +274,7 @@ class Console:
         self.user_id = user_id
         self.locale = locale
         self.application_id = application_id
-        self.clock = clock or (lambda: datetime.now(UTC))
+        self.clock = clock or utc_now
         self.device_id = "amzn1.ask.device.console"
         self.session: dict | None = None
         self.last_response: dict | None = None

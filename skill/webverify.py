@@ -42,6 +42,7 @@ Messages never include the body, tokens or user IDs.
 from __future__ import annotations
 
 from . import _oscrypto_fix
+from .clock import Clock, utc_now
 
 # ask_sdk_webservice_support.verifier imports certvalidator -> oscrypto at import time.
 _oscrypto_fix.install()
@@ -59,7 +60,7 @@ import warnings  # noqa: E402
 from collections import OrderedDict  # noqa: E402
 from collections.abc import Callable, Iterable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
-from datetime import UTC, datetime, timedelta  # noqa: E402
+from datetime import datetime, timedelta  # noqa: E402
 from typing import Any  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
@@ -106,11 +107,6 @@ MAX_CERT_CHAIN_BYTES = 64 * 1024
 CERT_FETCH_TIMEOUT_SECONDS = 5.0
 
 CertLoader = Callable[[str], bytes]
-Clock = Callable[[], datetime]
-
-
-def _utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 # --- the certificate URL ------------------------------------------------------------------------
@@ -259,7 +255,7 @@ class AlexaSignatureVerifier(AbstractVerifier):
             raise ValueError("cache_size must be at least 1")
         self._store = Store(roots)
         self._loader = cert_loader or fetch_cert_chain
-        self._clock = clock or _utc_now
+        self._clock = clock or utc_now
         self._cache_size = cache_size
         self._cache: OrderedDict[str, _CachedChain] = OrderedDict()
         self._lock = threading.Lock()
@@ -383,7 +379,7 @@ class AlexaTimestampVerifier(AbstractVerifier):
             raise ValueError("skill event tolerance must be between 0 and 3600 s")
         self._tolerance = timedelta(seconds=tolerance_seconds)
         self._event_tolerance = timedelta(seconds=skill_event_tolerance_seconds)
-        self._clock = clock or _utc_now
+        self._clock = clock or utc_now
 
     def verify(self, headers, serialized_request_env, deserialized_request_env) -> None:
         request = getattr(deserialized_request_env, "request", None)

@@ -284,10 +284,17 @@ def table_definition(template: dict | None = None) -> dict:
     return tables[0]["Properties"]
 
 
-def create_table_from_template(client: Any, table_name: str, template: dict | None = None) -> dict:
+def create_table_from_template(
+    client: Any, table_name: str, template: dict | None = None, *, ttl: bool = False
+) -> dict:
     """Create ``table_name`` in DynamoDB Local as the template declares it; return its
-    properties. Keys, attribute definitions, billing mode, indexes and TTL are taken over;
-    what DynamoDB Local ignores (PITR, SSE) is left out."""
+    properties. Keys, attribute definitions, billing mode and indexes are taken over; what
+    DynamoDB Local ignores (PITR, SSE) is left out.
+
+    TTL is turned on only with ``ttl=True``: DynamoDB Local sweeps expired items by the
+    machine's clock, and most tests write days of a fixed date (2026-11-24), whose items would
+    vanish under them once the clock passes that day plus DAY_ITEM_TTL_DAYS.
+    """
     props = table_definition(template)
     params: dict[str, Any] = {
         "TableName": table_name,
@@ -304,11 +311,11 @@ def create_table_from_template(client: Any, table_name: str, template: dict | No
     client.get_waiter("table_exists").wait(
         TableName=table_name, WaiterConfig={"Delay": 0.05, "MaxAttempts": 200}
     )
-    ttl = props.get("TimeToLiveSpecification")
-    if ttl and ttl.get("Enabled"):
+    spec = props.get("TimeToLiveSpecification")
+    if ttl and spec and spec.get("Enabled"):
         client.update_time_to_live(
             TableName=table_name,
-            TimeToLiveSpecification={"AttributeName": ttl["AttributeName"], "Enabled": True},
+            TimeToLiveSpecification={"AttributeName": spec["AttributeName"], "Enabled": True},
         )
     return props
 

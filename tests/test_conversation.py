@@ -105,6 +105,8 @@ def test_a_second_process_reports_the_same_remaining_sets(console, sqlite_path, 
             str(sqlite_path),
             "--timezone",
             "UTC",
+            "--now",
+            console.clock().isoformat(),  # the same instant as the first console's
         ],
         input="ask leg exercises what's left for today\n",
         capture_output=True,
@@ -115,6 +117,30 @@ def test_a_second_process_reports_the_same_remaining_sets(console, sqlite_path, 
     )
     assert result.returncode == 0, result.stderr
     assert "You have 10 sets left today" in result.stdout
+
+
+def test_a_console_clock_that_is_no_time_is_refused_in_one_line(tmp_path):
+    env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg")}
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "skill",
+            "chat",
+            "--store",
+            str(tmp_path / "p.sqlite3"),
+            "--now",
+            "next tuesday",
+        ],
+        input="",
+        capture_output=True,
+        text=True,
+        env=env,
+        cwd=ROOT,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "'next tuesday' is not an ISO 8601 time" in result.stderr
 
 
 def test_pause_then_resume_in_the_next_session_at_the_same_set(console):

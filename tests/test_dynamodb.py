@@ -20,8 +20,9 @@ from contextlib import contextmanager, nullcontext
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from dynamodb_local import error_endpoint, free_port
+from dynamodb_local import create_table_from_template, error_endpoint, free_port
 
+from skill.clock import utc_now
 from skill.config import Config
 from skill.console import Console, Resolver
 from skill.entry import make_handler
@@ -183,30 +184,50 @@ def test_concurrent_goal_met_extends_the_streak_once(dynamo_store, dynamo_table)
 # -- item layout and TTL --------------------------------------------------------------------
 
 
-def test_day_items_expire_and_the_profile_does_not(dynamo_store, dynamo_table, dynamo_client):
-    ttl = dynamo_client.describe_time_to_live(TableName=dynamo_table)["TimeToLiveDescription"]
-    assert ttl["TimeToLiveStatus"] == "ENABLED" and ttl["AttributeName"] == "expires_at"
-    today = datetime.now(UTC).date()
-    dynamo_store.add_set(USER, today, "toe_grips", 3)
-    dynamo_store.add_set(USER, today, "ankle_circles", 3)
+def test_day_items_carry_their_expiry_and_the_profile_does_not(dynamo_store, dynamo_client):
+    table = dynamo_store.table_name
+    dynamo_store.add_set(USER, TODAY, "toe_grips", 3)
+    dynamo_store.add_set(USER, TODAY, "ankle_circles", 3)
     dynamo_store.update_profile(USER, goal=2, position=Position("toe_grips", 1), position_ts=5)
-    items = {item["sk"]["S"]: item for item in raw_items(dynamo_client, dynamo_table)}
-    assert set(items) == {"PROFILE", day_sk(today)}
-    day_item = items[day_sk(today)]
+    items = {item["sk"]["S"]: item for item in raw_items(dynamo_client, table)}
+    assert set(items) == {"PROFILE", day_sk(TODAY)}
+    day_item = items[day_sk(TODAY)]
     assert day_item["toe_grips"] == {"N": "1"} and day_item["ankle_circles"] == {"N": "1"}
+    # An epoch in seconds (not ms): midnight UTC, DAY_ITEM_TTL_DAYS after the day.
     stamp = int(day_item["expires_at"]["N"])
-    assert stamp == expires_at(today)
-    expected = datetime.combine(
-        today + timedelta(days=DAY_ITEM_TTL_DAYS), datetime.min.time(), tzinfo=UTC
-    )
-    assert stamp == int(expected.timestamp())
-    # Sensible: an epoch in seconds (not ms), about DAY_ITEM_TTL_DAYS from now.
-    days_ahead = (stamp - time.time()) / 86400
-    assert DAY_ITEM_TTL_DAYS - 1 <= days_ahead <= DAY_ITEM_TTL_DAYS + 1
+    assert stamp == expires_at(TODAY)
+    assert datetime.fromtimestamp(stamp, UTC) == datetime(2026, 12, 29, tzinfo=UTC)
+    assert DAY_ITEM_TTL_DAYS == 35
     assert "expires_at" not in items["PROFILE"]
     assert items["PROFILE"]["position"] == {
         "M": {"exercise": {"S": "toe_grips"}, "segment": {"N": "1"}}
     }
+
+
+def test_dynamodb_sweeps_a_day_item_once_it_expires(dynamo_client, dynamodb_local):
+    """TTL for real: DynamoDB Local deletes expired items by its own clock, which is this
+    machine's (moved along with the tests under faketime), so this test alone takes its days
+    from the clock the engine reads."""
+    table = f"leg-skill-ttl-{uuid.uuid4().hex[:12]}"
+    create_table_from_template(dynamo_client, table, ttl=True)
+    ttl = dynamo_client.describe_time_to_live(TableName=table)["TimeToLiveDescription"]
+    assert ttl["TimeToLiveStatus"] == "ENABLED" and ttl["AttributeName"] == "expires_at"
+    store = DynamoDbStore(table)
+    try:
+        engine_today = utc_now().date()
+        expired_day = engine_today - timedelta(days=DAY_ITEM_TTL_DAYS + 1)  # expired yesterday
+        store.add_set(USER, expired_day, "toe_grips", 3)
+        store.add_set(USER, engine_today, "toe_grips", 3)
+        deadline = time.monotonic() + 30
+        while True:
+            kept = {item["sk"]["S"] for item in raw_items(dynamo_client, table)}
+            if day_sk(expired_day) not in kept or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert kept == {day_sk(engine_today)}
+    finally:
+        store.close()
+        dynamo_client.delete_table(TableName=table)
 
 
 # -- round trips ----------------------------------------------------------------------------

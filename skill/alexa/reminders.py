@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import logging
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
+from ..clock import utc_now
 from ..dialog import DialogState
 from ..exceptions import StoreError
 from ..locales import Strings, strings_for
@@ -90,7 +91,7 @@ class _ReminderTurn:
         self.attributes = dict(handler_input.attributes_manager.session_attributes or {})
         self.user_id = _user_id(handler_input)
         stamp = getattr(self.envelope.request, "timestamp", None)
-        self.now = stamp if isinstance(stamp, datetime) else datetime.now(UTC)
+        self.now = stamp if isinstance(stamp, datetime) else utc_now()
         self._loaded: Profile | None = None
 
     # -- what is known about the user -----------------------------------------------------

@@ -10,10 +10,11 @@ import logging
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from .. import dialog
+from ..clock import utc_now
 from ..content import ROUNDS_PER_DAY_CHOICES
 from ..dialog import (
     AddSet,
@@ -152,7 +153,7 @@ _NEEDS_PROFILE = (MarkSafetyHeard, SavePosition, RecordGoalMet)
 
 def run_turn(store: Store, turn: TurnInput) -> TurnResult:
     """Load (once per session), run the dialog, write its effects, and say if writing failed."""
-    now = turn.timestamp or datetime.now(UTC)
+    now = turn.timestamp or utc_now()
     attributes = dict(turn.session_attributes or {})
     state = DialogState.from_dict(attributes.get(STATE_KEY))
     snapshot = snapshot_from_dict(attributes.get(SNAPSHOT_KEY))

@@ -33,9 +33,11 @@ import time
 import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlsplit
+
+from ..clock import utc_now
 
 __all__ = ["Credentials", "DynamoDbHttpClient", "DynamoDbHttpError", "sign_request"]
 
@@ -311,7 +313,7 @@ class DynamoDbHttpClient:
             body,
             self._credentials(),
             self.region,
-            datetime.now(UTC),
+            utc_now(),
         )
         headers["User-Agent"] = _USER_AGENT
         headers["Content-Length"] = str(len(body))
