@@ -36,7 +36,7 @@ import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -47,6 +47,10 @@ from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+# Certificates and signed timestamps are checked against the machine's clock (OpenSSL, the web
+# host's verifier), so they are made from it, through the product's one clock.
+from skill.clock import utc_now
 
 __all__ = ["API_TOKEN", "DEVICE_ID", "LocalAlexaApi", "Recorded", "alexa_api"]
 
@@ -85,7 +89,7 @@ def _name(common_name: str) -> x509.Name:
 @functools.cache
 def _tls() -> _Tls:
     """A CA and a server certificate for 127.0.0.1, made once per test process."""
-    now = datetime.now(UTC)
+    now = utc_now()
     ca_key, key = ec.generate_private_key(ec.SECP256R1()), ec.generate_private_key(ec.SECP256R1())
     ca = (
         x509.CertificateBuilder()
@@ -355,7 +359,7 @@ class LocalAlexaApi:
 
 def _stamp(alert_token: str) -> dict:
     """The fields Alexa adds to a reminder it keeps (the SDK's ``ReminderResponse``)."""
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    now = utc_now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
     return {
         "alertToken": alert_token,
         "createdTime": now,

@@ -12,12 +12,16 @@ from __future__ import annotations
 import base64
 import json
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+# Certificates and signed timestamps are checked against the machine's clock (OpenSSL, the web
+# host's verifier), so they are made from it, through the product's one clock.
+from skill.clock import utc_now
 
 __all__ = [
     "ALEXA_DOMAIN",
@@ -68,7 +72,7 @@ def _ca(
     issuer_key=None,
     now: datetime | None = None,
 ) -> x509.Certificate:
-    now = now or datetime.now(UTC)
+    now = now or utc_now()
     issuer_name = issuer.subject if issuer is not None else _name(name)
     builder = (
         x509.CertificateBuilder()
@@ -112,7 +116,7 @@ def _leaf(
     not_before: datetime | None = None,
     not_after: datetime | None = None,
 ):
-    now = datetime.now(UTC)
+    now = utc_now()
     builder = (
         x509.CertificateBuilder()
         .subject_name(_name(sans[0] if sans else "no-san.example"))
@@ -163,7 +167,7 @@ class PKI:
     """Keys, certificates and the chain files the fake S3 serves (by file name)."""
 
     def __init__(self):
-        now = datetime.now(UTC)
+        now = utc_now()
         self.root_key, self.inter_key, self.leaf_key, self.rogue_key = (_key() for _ in range(4))
         self.root = _ca("Test Root CA", self.root_key)
         self.inter = _ca("Test Intermediate CA", self.inter_key, self.root, self.root_key)
@@ -212,7 +216,7 @@ class FakeS3:
 
 
 def stamp(offset_seconds: float = 0) -> str:
-    moment = datetime.now(UTC) + timedelta(seconds=offset_seconds)
+    moment = utc_now() + timedelta(seconds=offset_seconds)
     return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 

@@ -21,7 +21,7 @@ import textwrap
 import time
 import urllib.error
 import urllib.request
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -45,6 +45,7 @@ from signing import (
 from signing import stamp as _stamp
 
 from skill import _oscrypto_fix
+from skill.clock import utc_now
 from skill.config import Config
 from skill.exceptions import ConfigError
 from skill.store.sqlite import SqliteStore
@@ -335,7 +336,7 @@ def test_bad_certificate_chain_is_rejected(client, pki, invocations, name):
 
 def test_cached_chain_is_dropped_when_it_expires(pki):
     """Cache by URL until the chain's first expiry; then load again (and refuse if expired)."""
-    now = datetime.now(UTC)
+    now = utc_now()
     short = _leaf(pki.leaf_key, pki.inter, pki.inter_key, not_after=now + timedelta(hours=1))
     calls = []
 
