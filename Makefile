@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test package bench fuzz lint clean
+.PHONY: chat test test-moved-clock package bench fuzz lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,11 @@ chat: $(STAMP)
 ## test: the whole suite; starts DynamoDB Local itself (needs Java 17+ and npm)
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+## test-moved-clock: the suite twice under libfaketime (needs Debian's faketime): a month's last
+## minute more than a year ahead, and a time that is already tomorrow in Pacific/Kiritimati
+test-moved-clock: $(STAMP)
+	bash scripts/moved_clock.sh
 
 ## package: build/lambda.zip and the template `sam deploy` uses (needs PyPI, not AWS)
 package: $(STAMP)
