@@ -1,28 +1,60 @@
-"""Hear the skill on a laptop: replies rendered to WAV with espeak-ng, pauses exact to the frame.
+"""Hear the skill on a laptop: replies rendered to WAV with libespeak-ng, pauses exact to the frame.
 
-espeak-ng reads SSML, but it merges consecutive ``<break>`` tags (two chained 10 s breaks play as
-about 10 s with espeak-ng 1.51), so the pauses are rendered here instead. A reply is split on its
-breaks (:func:`skill.ssml.split_on_breaks`, chained breaks summed); each text piece is synthesised
-on its own with ``espeak-ng -w``, the silence espeak-ng leaves at its edges is trimmed, and the
-pause after it is written as digital silence of exactly ``round(seconds * rate)`` frames in
-espeak-ng's own format (read from its output). The pieces join into one WAV per reply, so what is
-played is what ``--record`` keeps, and :class:`Rendering` knows when each piece starts, how long
-it speaks and how long the silence after it lasts (for the console's countdown).
+The speech engine comes from PyPI: the ``espeakng-loader`` package (the ``audio`` extra,
+``pip install 'leg-skill[audio]'``) ships ``libespeak-ng.so`` and its ``espeak-ng-data`` voices,
+and this module drives that library through :mod:`ctypes`, in memory, with no program to run and
+no temporary files. The calls and constants follow espeak-ng's public header
+``src/include/espeak-ng/speak_lib.h`` (API revision 12): ``espeak_Initialize``,
+``espeak_SetSynthCallback``, ``espeak_SetVoiceByName``, ``espeak_SetParameter``,
+``espeak_Synth`` and ``espeak_Synchronize``.
+
+Why our own ctypes code: no PyPI package synthesises to memory with the library that
+espeakng-loader ships. ``espeakng`` and ``py-espeak-ng`` run the ``espeak-ng`` program (not
+installed here, and not to be); ``python-espeak-ng`` and ``espeak-ng-python`` are C extensions
+that build against a system ``libespeak-ng-dev``; pyttsx3's espeak driver
+(``pyttsx3/drivers/_espeak.py``) loads ``libespeak-ng.so.1`` from the system's library paths when
+imported and fails without it; ``espeak-phonemizer``, phonemizer and espeakng-loader itself only
+turn text into phonemes or find the library (looked up on PyPI's project pages and in the
+packages' sources).
+
+libespeak-ng keeps its state in globals (one voice, one rate, one callback per process), so it is
+initialised once per process and every synthesis holds one lock while it sets the voice and rate
+and collects the samples. It is initialised in ``AUDIO_OUTPUT_SYNCHRONOUS`` mode (``espeak_Synth``
+returns once the callback has had every sample) with ``espeakINITIALIZE_DONT_EXIT``, without which
+a missing data folder ends the whole process. Measured on this project's 2-core machine
+(espeakng-loader 0.2.4, libespeak-ng 1.52.0, 22050 Hz, three runs): loading and initialising the
+library takes 3-8 ms once per process, choosing a voice 3-10 ms, and a whole round of five sets
+(16 replies, 850 s of audio of which 338 s is speech, nothing cached) renders in 0.26-0.41 s: the
+speech is made about 1000 times faster than it plays. The engine's wave generator carries its
+state from one utterance to the next, so the same text said twice in one process may differ in
+length by up to about 15 ms (not audibly; ``espeak_ng_SetRandSeed`` does not change that).
+
+espeak-ng merges consecutive ``<break>`` tags in SSML (two chained 10 s breaks played as about
+10 s with espeak-ng 1.51), so the pauses are rendered here instead. A reply is split on its
+breaks (:func:`skill.ssml.split_on_breaks`, chained breaks summed); each text piece is
+synthesised on its own as plain UTF-8 text, the near-silence the engine leaves at its edges is
+trimmed, and the pause after it is written as digital silence of exactly ``round(seconds * rate)``
+frames in the engine's format (16-bit mono at the rate ``espeak_Initialize`` returns). The
+pieces join into one WAV per reply, so what is played is what ``--record`` keeps, and
+:class:`Rendering` knows when each piece starts, how long it speaks and how long the silence
+after it lasts (for the console's countdown).
 
 :class:`RepTracker` follows the exercise, rep and side through the replies, for the console's
-countdown. Only the standard library is used (``wave``, ``array``, ``subprocess``).
+countdown.
 """
 
 from __future__ import annotations
 
 import array
 import contextlib
+import ctypes
 import os
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import wave
 from collections.abc import Callable, Sequence
@@ -31,12 +63,14 @@ from functools import lru_cache
 from pathlib import Path
 
 from .content import EXERCISE_IDS, EXERCISES, Exercise, get_exercise
+from .exceptions import LegSkillError
 from .locales import Strings
 from .ssml import split_on_breaks, unwrap
 
 __all__ = [
     "ESPEAK",
     "ESPEAK_MISSING",
+    "INSTALL_AUDIO",
     "NO_PLAYER",
     "PLAYERS",
     "AudioError",
@@ -52,10 +86,13 @@ __all__ = [
     "voice_for_locale",
 ]
 
+# The speech engine's name, as messages give it.
 ESPEAK = "espeak-ng"
+# How to get the engine: the `audio` extra of pyproject.toml (espeakng-loader).
+INSTALL_AUDIO = "pip install 'leg-skill[audio]'"
 ESPEAK_MISSING = (
-    "leg-skill: espeak-ng is not installed, so replies stay text "
-    "(Debian/Ubuntu: apt-get install espeak-ng)"
+    f"leg-skill: the speech engine (espeakng-loader, with libespeak-ng) is not installed; "
+    f"install it with: {INSTALL_AUDIO}"
 )
 NO_PLAYER = (
     "leg-skill: no audio player found (aplay, paplay or sox's play), so replies are "
@@ -69,19 +106,45 @@ PLAYERS: tuple[tuple[str, ...], ...] = (("aplay", "-q"), ("paplay",), ("play", "
 # espeak-ng pads every clause with ~0.3 s of zeros at the end; anything this quiet (about
 # -72 dBFS at 16 bits) at the edges of a piece is padding, not speech.
 _EDGE_LEVEL = 8
-# How long one espeak-ng call may take (a piece is a few sentences at most).
-_ESPEAK_TIMEOUT = 30
 # How long the first playback is watched for a player that cannot play at all.
 _PLAYER_PROBE_SECONDS = 0.3
 
+# From speak_lib.h (espeak-ng, API revision 12).
+_AUDIO_OUTPUT_SYNCHRONOUS = 2  # espeak_AUDIO_OUTPUT: samples to the callback, Synth waits
+_INITIALIZE_DONT_EXIT = 0x8000  # espeakINITIALIZE_DONT_EXIT: no exit() when data is missing
+_POS_CHARACTER = 1  # espeak_POSITION_TYPE
+_CHARS_UTF8 = 1  # espeakCHARS_UTF8 (no espeakSSML: each piece is plain text)
+_RATE = 1  # espeak_PARAMETER espeakRATE, in words per minute
+_RATE_NORMAL = 175  # espeakRATE_NORMAL, the engine's default speed
+_EE_OK = 0  # espeak_ERROR
+# Length of the sample buffers handed to the callback, in ms (0 would mean 60 ms).
+_BUFFER_MS = 200
+# int SynthCallback(short *wav, int numsamples, espeak_EVENT *events); the events are not read.
+_SYNTH_CALLBACK = ctypes.CFUNCTYPE(
+    ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p
+)
 
-class AudioError(RuntimeError):
-    """espeak-ng failed, or produced audio this module cannot join."""
+
+class AudioError(LegSkillError):
+    """The speech engine is missing or failed, or a reply could not be turned into audio.
+
+    Its message is one line, ready for the console (``leg-skill: ...``).
+    """
 
 
 @dataclass(frozen=True)
 class WavFormat:
-    """Channels, bytes per sample and frames per second of a WAV stream."""
+    """Channels, bytes per sample and frames per second of a WAV stream.
+
+    Parameters
+    ----------
+    channels : int
+        Interleaved channels per frame (the engine's speech is mono, 1).
+    sample_width : int
+        Bytes per sample: 2 for signed 16-bit (the engine's), 1 for unsigned 8-bit.
+    rate : int
+        Frames per second, in Hz.
+    """
 
     channels: int
     sample_width: int
@@ -89,10 +152,22 @@ class WavFormat:
 
     @property
     def frame_bytes(self) -> int:
+        """Bytes per frame: ``channels * sample_width``."""
         return self.channels * self.sample_width
 
     def silence(self, seconds: float) -> bytes:
-        """Digital silence of ``seconds``, rounded to the nearest frame."""
+        """Digital silence lasting ``seconds``, rounded to the nearest frame.
+
+        Parameters
+        ----------
+        seconds : float
+            Length in seconds; zero or less gives no frames.
+
+        Returns
+        -------
+        bytes
+            ``round(seconds * rate)`` frames of exact silence, ``frame_bytes`` bytes each.
+        """
         frames = max(0, round(seconds * self.rate))
         # 8-bit WAV samples are unsigned (silence is 128); wider ones are signed (silence is 0).
         zero = b"\x80" if self.sample_width == 1 else b"\x00" * self.sample_width
@@ -101,7 +176,19 @@ class WavFormat:
 
 @dataclass(frozen=True)
 class Piece:
-    """One text piece of a reply and the silence after it; times in seconds from the start."""
+    """One text piece of a reply and the silence after it.
+
+    Parameters
+    ----------
+    text : str
+        The plain text spoken (empty for a reply that opens with a pause).
+    start : float
+        When its speech starts, in seconds from the start of the reply's audio.
+    speech_seconds : float
+        How long it speaks, in seconds (edge padding trimmed).
+    pause_seconds : float
+        How long the silence after it lasts, in seconds (exact to the frame).
+    """
 
     text: str
     start: float
@@ -110,16 +197,28 @@ class Piece:
 
     @property
     def speech_end(self) -> float:
+        """When its speech ends and its pause starts, in seconds from the start."""
         return self.start + self.speech_seconds
 
     @property
     def end(self) -> float:
+        """When its pause ends, in seconds from the start."""
         return self.speech_end + self.pause_seconds
 
 
 @dataclass(frozen=True)
 class Rendering:
-    """A reply as audio: the WAV format, its frames, and where each piece lies."""
+    """A reply as audio: the WAV format, its frames, and where each piece lies.
+
+    Parameters
+    ----------
+    format : WavFormat
+        The format of ``frames``.
+    frames : bytes
+        The whole reply as little-endian PCM, ``len(frames) // format.frame_bytes`` frames.
+    pieces : tuple of Piece
+        Each text piece and the pause after it, in order.
+    """
 
     format: WavFormat
     frames: bytes
@@ -127,9 +226,27 @@ class Rendering:
 
     @property
     def seconds(self) -> float:
+        """Length of the audio in seconds (frames divided by the rate in Hz)."""
         return len(self.frames) / self.format.frame_bytes / self.format.rate
 
-    def write(self, path: str | os.PathLike) -> Path:
+    def write(self, path: str | os.PathLike[str]) -> Path:
+        """Write the reply as one WAV file.
+
+        Parameters
+        ----------
+        path : str or path-like
+            Where to write; an existing file is replaced.
+
+        Returns
+        -------
+        Path
+            ``path``.
+
+        Raises
+        ------
+        OSError
+            The file cannot be written.
+        """
         path = Path(path)
         with wave.open(str(path), "wb") as out:
             out.setnchannels(self.format.channels)
@@ -139,125 +256,263 @@ class Rendering:
         return path
 
 
-def _trim(frames: bytes, fmt: WavFormat) -> bytes:
-    """Drop the near-silent padding espeak-ng writes before and after speech."""
-    if fmt.sample_width == 2:
+def _trim(samples: array.array[int]) -> array.array[int]:
+    """Drop the near-silent padding the engine leaves before and after speech (mono samples)."""
+    first = next((i for i, s in enumerate(samples) if abs(s) > _EDGE_LEVEL), None)
+    if first is None:
+        return array.array("h")
+    last = next(i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) > _EDGE_LEVEL)
+    return samples[first : last + 1]
+
+
+# libespeak-ng has one state per process: one engine, loaded on first use, and one lock that every
+# call into the library holds (re-entrant, so a synthesis may choose its voice inside it).
+_LOCK = threading.RLock()
+_ENGINE: _Engine | None = None
+
+
+class _Engine:
+    """libespeak-ng loaded and initialised in this process (there is at most one)."""
+
+    def __init__(self, library: ctypes.CDLL, rate: int):
+        self._lib = library
+        # Mono, signed 16-bit, at the rate espeak_Initialize returned.
+        self.format = WavFormat(1, 2, rate)
+        self._chunks: list[bytes] = []
+        # The library keeps only a C pointer: this object keeps the Python callback alive.
+        self._callback = _SYNTH_CALLBACK(self._collect)
+        library.espeak_SetSynthCallback(self._callback)
+
+    @classmethod
+    def load(cls, library_path: str, data_path: str) -> _Engine:
+        """Load the shared library, declare the calls used, and initialise it once."""
+        try:
+            lib = ctypes.CDLL(library_path)
+            lib.espeak_Initialize.argtypes = [
+                ctypes.c_int,
+                ctypes.c_int,
+                ctypes.c_char_p,
+                ctypes.c_int,
+            ]
+            lib.espeak_Initialize.restype = ctypes.c_int
+            lib.espeak_SetSynthCallback.argtypes = [_SYNTH_CALLBACK]
+            lib.espeak_SetSynthCallback.restype = None
+            lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+            lib.espeak_SetVoiceByName.restype = ctypes.c_int
+            lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+            lib.espeak_SetParameter.restype = ctypes.c_int
+            lib.espeak_Synth.argtypes = [
+                ctypes.c_char_p,  # const void *text (UTF-8, NUL-terminated)
+                ctypes.c_size_t,  # size
+                ctypes.c_uint,  # position
+                ctypes.c_int,  # espeak_POSITION_TYPE position_type
+                ctypes.c_uint,  # end_position
+                ctypes.c_uint,  # flags
+                ctypes.POINTER(ctypes.c_uint),  # unique_identifier
+                ctypes.c_void_p,  # user_data
+            ]
+            lib.espeak_Synth.restype = ctypes.c_int
+            lib.espeak_Synchronize.argtypes = []
+            lib.espeak_Synchronize.restype = ctypes.c_int
+        except (OSError, AttributeError) as exc:
+            problem = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise AudioError(
+                f"leg-skill: cannot load libespeak-ng ({problem}); reinstall the speech engine "
+                f"with: {INSTALL_AUDIO}"
+            ) from exc
+        rate = int(
+            lib.espeak_Initialize(
+                _AUDIO_OUTPUT_SYNCHRONOUS, _BUFFER_MS, os.fsencode(data_path), _INITIALIZE_DONT_EXIT
+            )
+        )
+        # -1 is EE_INTERNAL_ERROR; with DONT_EXIT a missing data folder gives 0.
+        if rate <= 0:
+            raise AudioError(
+                f"leg-skill: libespeak-ng cannot start with the voice data in {data_path}; "
+                f"reinstall the speech engine with: {INSTALL_AUDIO}"
+            )
+        return cls(lib, rate)
+
+    def _collect(self, wav: ctypes._Pointer[ctypes.c_short], count: int, events: int | None) -> int:
+        # NULL (false) with no samples marks the end; a zero count may also come mid-way.
+        if wav and count > 0:
+            self._chunks.append(ctypes.string_at(wav, count * ctypes.sizeof(ctypes.c_short)))
+        return 0  # go on
+
+    def has_voice(self, name: str) -> bool:
+        """Whether ``espeak_SetVoiceByName(name)`` finds the voice (it also selects it)."""
+        with _LOCK:
+            return int(self._lib.espeak_SetVoiceByName(name.encode("utf-8"))) == _EE_OK
+
+    def synthesise(self, text: str, voice: str, words_per_minute: int) -> array.array[int]:
+        """The samples of ``text`` spoken by ``voice``, in native byte order."""
+        data = text.replace("\0", " ").encode("utf-8")
+        with _LOCK:
+            # The voice and rate are the library's globals: set both for every synthesis.
+            if not self.has_voice(voice):
+                raise AudioError(f"leg-skill: {ESPEAK} has no voice {voice!r}")
+            self._lib.espeak_SetParameter(_RATE, words_per_minute, 0)
+            self._chunks = []
+            try:
+                status = int(
+                    self._lib.espeak_Synth(
+                        data, len(data) + 1, 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None
+                    )
+                )
+                if status == _EE_OK:
+                    status = int(self._lib.espeak_Synchronize())
+                chunks = self._chunks
+            finally:
+                self._chunks = []
+        if status != _EE_OK:
+            raise AudioError(f"leg-skill: {ESPEAK} failed (espeak_ERROR {status})")
         samples = array.array("h")
-        samples.frombytes(frames)
-        if sys.byteorder == "big":
-            samples.byteswap()
-        first = next((i for i, s in enumerate(samples) if abs(s) > _EDGE_LEVEL), None)
-        if first is None:
-            return b""
-        last = next(i for i in range(len(samples) - 1, -1, -1) if abs(samples[i]) > _EDGE_LEVEL)
-    elif fmt.sample_width == 1:
-        first = next((i for i, b in enumerate(frames) if abs(b - 128) > 0), None)
-        if first is None:
-            return b""
-        last = next(i for i in range(len(frames) - 1, -1, -1) if abs(frames[i] - 128) > 0)
-    else:
-        return frames
-    # Whole frames only: a sample index becomes its frame's bounds.
-    start = (first // fmt.channels) * fmt.frame_bytes
-    stop = (last // fmt.channels + 1) * fmt.frame_bytes
-    return frames[start:stop]
+        samples.frombytes(b"".join(chunks))
+        return samples
 
 
-@lru_cache(maxsize=4)
-def _espeak_languages(executable: str) -> frozenset[str]:
-    try:
-        listing = subprocess.run(
-            [executable, "--voices"],
-            capture_output=True,
-            text=True,
-            timeout=_ESPEAK_TIMEOUT,
-            check=True,
-        ).stdout
-    except (OSError, subprocess.SubprocessError):
-        return frozenset()
-    languages = set()
-    for line in listing.splitlines()[1:]:
-        fields = line.split()
-        if len(fields) >= 2:
-            languages.add(fields[1].lower())
-    return frozenset(languages)
+def _engine() -> _Engine:
+    """The process's engine, loaded from espeakng-loader on first use."""
+    global _ENGINE
+    with _LOCK:
+        if _ENGINE is None:
+            try:
+                import espeakng_loader
+            except ImportError as exc:
+                raise AudioError(ESPEAK_MISSING) from exc
+            try:
+                library_path = str(espeakng_loader.get_library_path())
+                data_path = str(espeakng_loader.get_data_path())
+            except (RuntimeError, OSError) as exc:  # it raises RuntimeError for missing data
+                raise AudioError(
+                    f"leg-skill: the speech engine's files are incomplete ({exc}); reinstall "
+                    f"it with: {INSTALL_AUDIO}"
+                ) from exc
+            _ENGINE = _Engine.load(library_path, data_path)
+        return _ENGINE
 
 
-def voice_for_locale(locale: str, executable: str = ESPEAK) -> str:
-    """The espeak-ng voice for a locale: ``en-US`` -> ``en-us``, else its language, else ``en``."""
-    languages = _espeak_languages(executable)
+@lru_cache(maxsize=32)
+def voice_for_locale(locale: str) -> str:
+    """The engine's voice for a locale: its own, else its language's, else English.
+
+    Each candidate is tried with ``espeak_SetVoiceByName``: ``en-US`` -> ``en-us``;
+    ``de-DE`` -> ``de`` (there is no ``de-de`` voice); ``en-GB`` -> ``en`` (British);
+    an unknown language -> ``en``.
+
+    Parameters
+    ----------
+    locale : str
+        An Alexa locale such as ``en-US`` or ``de_DE`` (case and separator are free).
+
+    Returns
+    -------
+    str
+        The voice name to synthesise with.
+
+    Raises
+    ------
+    AudioError
+        The engine is not installed or cannot load, or it has not even an English voice.
+    """
+    engine = _engine()
     wanted = locale.lower().replace("_", "-")
-    for candidate in (wanted, wanted.split("-")[0]):
-        if candidate in languages:
+    for candidate in dict.fromkeys((wanted, wanted.split("-")[0], "en")):
+        if engine.has_voice(candidate):
             return candidate
-    return "en"
+    raise AudioError(f"leg-skill: {ESPEAK} has no voice for {locale}, nor an English one")
 
 
 class Synthesizer:
-    """Renders SSML replies to audio with espeak-ng, pauses inserted as exact silence."""
+    """Renders SSML replies to audio with libespeak-ng, pauses inserted as exact silence.
+
+    Parameters
+    ----------
+    locale : str
+        The reply's locale; it chooses the voice (:func:`voice_for_locale`).
+    voice : str, optional
+        A voice name for ``espeak_SetVoiceByName`` instead of the locale's (``"en-us"``).
+    words_per_minute : int, optional
+        Speaking rate; the engine's normal 175 wpm if not given (it clamps to 80-450).
+
+    Raises
+    ------
+    AudioError
+        The engine (espeakng-loader) is not installed or cannot load, or has no such voice.
+    """
 
     def __init__(
         self,
         locale: str = "en-US",
         voice: str | None = None,
-        executable: str | None = None,
         words_per_minute: int | None = None,
     ):
-        found = executable or shutil.which(ESPEAK)
-        if not found:
-            raise AudioError(ESPEAK_MISSING)
-        self.executable = found
-        self.voice = voice or voice_for_locale(locale, found)
+        self._engine = _engine()
+        if voice is None:
+            voice = voice_for_locale(locale)
+        elif not self._engine.has_voice(voice):
+            raise AudioError(f"leg-skill: {ESPEAK} has no voice {voice!r}")
+        self.voice = voice
         self.words_per_minute = words_per_minute
-        self._cache: dict[str, tuple[WavFormat, bytes]] = {}
+        self._cache: dict[str, bytes] = {}
+
+    @property
+    def format(self) -> WavFormat:
+        """The engine's format: mono, 16-bit, at its rate in Hz (22050 for espeak-ng)."""
+        return self._engine.format
 
     def speech(self, text: str) -> tuple[WavFormat, bytes]:
-        """espeak-ng's audio for plain text, its edge padding trimmed (cached per text)."""
-        if text not in self._cache:
-            self._cache[text] = self._synthesise(text)
-        return self._cache[text]
+        """The engine's audio for plain text, its edge padding trimmed (cached per text).
 
-    def _synthesise(self, text: str) -> tuple[WavFormat, bytes]:
-        with tempfile.TemporaryDirectory(prefix="leg-skill-") as tmp:
-            path = Path(tmp) / "piece.wav"
-            # Plain text (no -m), UTF-8 (-b 1), read from stdin so no text is taken for an option.
-            command = [self.executable, "-v", self.voice, "-b", "1", "-w", str(path)]
-            if self.words_per_minute:
-                command += ["-s", str(self.words_per_minute)]
-            try:
-                result = subprocess.run(
-                    [*command, "--stdin"],
-                    input=text.encode("utf-8"),
-                    capture_output=True,
-                    timeout=_ESPEAK_TIMEOUT,
-                )
-            except (OSError, subprocess.SubprocessError) as exc:
-                raise AudioError(f"leg-skill: espeak-ng failed: {exc}") from exc
-            if result.returncode != 0 or not path.exists():
-                message = result.stderr.decode("utf-8", "replace").strip() or "no audio written"
-                raise AudioError(f"leg-skill: espeak-ng failed: {message.splitlines()[0]}")
-            try:
-                with wave.open(str(path), "rb") as wav:
-                    fmt = WavFormat(wav.getnchannels(), wav.getsampwidth(), wav.getframerate())
-                    frames = wav.readframes(wav.getnframes())
-            except (wave.Error, EOFError) as exc:
-                raise AudioError(f"leg-skill: espeak-ng wrote an unreadable WAV: {exc}") from exc
-        return fmt, _trim(frames, fmt)
+        Parameters
+        ----------
+        text : str
+            Plain text (not SSML) in the voice's language.
+
+        Returns
+        -------
+        tuple of (WavFormat, bytes)
+            The format and the frames (little-endian; empty if nothing is audible).
+
+        Raises
+        ------
+        AudioError
+            The engine failed.
+        """
+        if text not in self._cache:
+            samples = _trim(
+                self._engine.synthesise(text, self.voice, self.words_per_minute or _RATE_NORMAL)
+            )
+            if sys.byteorder == "big":
+                samples.byteswap()  # WAV is little-endian
+            self._cache[text] = samples.tobytes()
+        return self.format, self._cache[text]
 
     def render(self, ssml: str) -> Rendering:
-        """One reply as one WAV stream: each text piece spoken, then its pause in silence."""
-        parts = split_on_breaks(unwrap(ssml))
-        spoken = {text: self.speech(text) for text, _ in parts if text}
-        formats = {fmt for fmt, _ in spoken.values()}
-        if len(formats) > 1:
-            raise AudioError(f"leg-skill: espeak-ng changed its output format: {formats}")
-        # The format is espeak-ng's (read from its first WAV); a reply of pauses only needs one.
-        fmt = formats.pop() if formats else self.speech("a")[0]
+        """One reply as one WAV stream: each text piece spoken, then its pause in silence.
+
+        Parameters
+        ----------
+        ssml : str
+            The reply's SSML (``<speak>`` optional); ``<break>`` tags become silence of exactly
+            ``round(seconds * rate)`` frames, chained ones summed.
+
+        Returns
+        -------
+        Rendering
+            The frames and where each piece and pause lies, in seconds.
+
+        Raises
+        ------
+        AudioError
+            The engine failed.
+        """
+        fmt = self.format
         chunks: list[bytes] = []
         pieces: list[Piece] = []
         frames_so_far = 0
-        for text, pause in parts:
-            speech = spoken[text][1] if text else b""
+        for text, pause in split_on_breaks(unwrap(ssml)):
+            speech = self.speech(text)[1] if text else b""
             silence = fmt.silence(pause)
             pieces.append(
                 Piece(
@@ -277,11 +532,21 @@ class Recorder:
 
     Numbering continues after the highest number already there, so a second session adds to
     the recordings of the first instead of overwriting them.
+
+    Parameters
+    ----------
+    directory : str or path-like
+        Where the files go; created (with its parents) if missing.
+
+    Raises
+    ------
+    OSError
+        The directory cannot be created or listed.
     """
 
     _NAME = re.compile(r"^(\d+)\.wav$")
 
-    def __init__(self, directory: str | os.PathLike):
+    def __init__(self, directory: str | os.PathLike[str]):
         self.directory = Path(directory)
         self.directory.mkdir(parents=True, exist_ok=True)
         numbers = [
@@ -290,12 +555,36 @@ class Recorder:
         self.number = max(numbers, default=0)
 
     def save(self, rendering: Rendering) -> Path:
+        """Write one reply as the next numbered file.
+
+        Parameters
+        ----------
+        rendering : Rendering
+            The reply's audio.
+
+        Returns
+        -------
+        Path
+            The file written, such as ``DIR/003.wav``.
+
+        Raises
+        ------
+        OSError
+            The file cannot be written.
+        """
         self.number += 1
         return rendering.write(self.directory / f"{self.number:03d}.wav")
 
 
 def find_player() -> list[str] | None:
-    """The command line of the first WAV player on the PATH, or ``None``."""
+    """The command line of the first WAV player on the PATH (see ``PLAYERS``).
+
+    Returns
+    -------
+    list of str or None
+        The player's full path and options, to be followed by a WAV file's path; ``None``
+        when none of aplay, paplay or play is installed.
+    """
     for command in PLAYERS:
         found = shutil.which(command[0])
         if found:
@@ -304,7 +593,22 @@ def find_player() -> list[str] | None:
 
 
 class Playback:
-    """A WAV file playing in the background (a player process this module started)."""
+    """A WAV file playing in the background (a player process this module started).
+
+    Parameters
+    ----------
+    player : sequence of str
+        The player's command line (:func:`find_player`); the file's path is appended.
+    path : Path
+        The WAV file to play.
+    remove : bool
+        Delete ``path`` once the playback ends or stops (a temporary file).
+
+    Raises
+    ------
+    OSError
+        The player cannot be started.
+    """
 
     def __init__(self, player: Sequence[str], path: Path, remove: bool):
         self.path = path
@@ -318,7 +622,19 @@ class Playback:
         self.started = time.monotonic()  # the audio's time zero, for the console's countdown
 
     def failed_at_once(self, within: float) -> str | None:
-        """The player's complaint if it exits with an error within ``within`` seconds."""
+        """The player's complaint if it exits with an error within ``within`` seconds.
+
+        Parameters
+        ----------
+        within : float
+            How long to watch, in seconds.
+
+        Returns
+        -------
+        str or None
+            The last line the player wrote to stderr (or its exit status) if it failed;
+            ``None`` if it is still playing or finished cleanly.
+        """
         try:
             self.process.wait(timeout=within)
         except subprocess.TimeoutExpired:
@@ -326,7 +642,13 @@ class Playback:
         return self.wait()
 
     def wait(self) -> str | None:
-        """Wait for the end of the audio; return the player's complaint if it failed."""
+        """Wait for the end of the audio.
+
+        Returns
+        -------
+        str or None
+            The player's complaint (last stderr line, or its exit status) if it failed.
+        """
         try:
             _, err = self.process.communicate()
         finally:
@@ -337,7 +659,7 @@ class Playback:
         return None
 
     def stop(self) -> None:
-        """Stop playing now (Ctrl-C, an error)."""
+        """Stop playing now (Ctrl-C, an error); the player gets 5 s to exit before a kill."""
         if self.process.poll() is None:
             self.process.terminate()
             try:
@@ -354,11 +676,29 @@ class Playback:
             self._remove = False
 
 
+def _warn_on_stderr(line: str) -> None:
+    print(line, file=sys.stderr)
+
+
 class AudioOutput:
     """What ``leg-skill chat --speak/--record`` does with each reply: render, keep, play.
 
-    Problems are reported once each through ``warn`` and never stop the chat: without
-    espeak-ng there is no audio at all; without a player, recordings are still written.
+    Problems met during the chat are reported once each through ``warn`` and never stop it: a
+    failing engine ends the audio, a failing player ends playback (recordings go on), a
+    failing disk ends recording.
+
+    Parameters
+    ----------
+    synthesizer : Synthesizer
+        Renders each reply.
+    speak : bool
+        Play each reply (needs ``player``).
+    recorder : Recorder, optional
+        Keeps each reply as a numbered WAV file.
+    player : sequence of str, optional
+        The player's command line (:func:`find_player`).
+    warn : callable
+        Takes one line for the user; stderr by default.
     """
 
     def __init__(
@@ -367,49 +707,94 @@ class AudioOutput:
         speak: bool = False,
         recorder: Recorder | None = None,
         player: Sequence[str] | None = None,
-        warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+        warn: Callable[[str], None] = _warn_on_stderr,
     ):
         self.synthesizer: Synthesizer | None = synthesizer
         self.recorder = recorder
         self.player = list(player) if speak and player else None
         self.warn = warn
-        self._tmp: tempfile.TemporaryDirectory | None = None
+        self._tmp: tempfile.TemporaryDirectory[str] | None = None
         self._player_works = False
 
     @classmethod
     def open(
         cls,
         speak: bool,
-        record_dir: str | os.PathLike | None,
+        record_dir: str | os.PathLike[str] | None,
         locale: str,
-        warn: Callable[[str], None] = lambda line: print(line, file=sys.stderr),
+        warn: Callable[[str], None] = _warn_on_stderr,
     ) -> AudioOutput | None:
-        """Set up audio for a chat, or say in one line why there is none and return ``None``."""
+        """Set up audio for a chat.
+
+        Recording is a promise to write files, so a recording that cannot be made is an
+        error; speaking degrades: without the engine the chat stays text, without a player
+        (aplay, paplay, play) replies are not played but are still recorded. Each such
+        problem is said in one line through ``warn``.
+
+        Parameters
+        ----------
+        speak : bool
+            Play each reply (``--speak``).
+        record_dir : str or path-like, optional
+            Keep each reply as a numbered WAV file here (``--record DIR``).
+        locale : str
+            The chat's locale; it chooses the voice.
+        warn : callable
+            Takes one line for the user; stderr by default.
+
+        Returns
+        -------
+        AudioOutput or None
+            ``None`` when no audio is asked for, or ``--speak`` alone cannot have any.
+
+        Raises
+        ------
+        AudioError
+            ``record_dir`` was given and cannot be recorded into: the engine is not installed
+            (the message names ``pip install 'leg-skill[audio]'``) or cannot load, or the
+            directory cannot be created. The message is one line.
+        """
         if not speak and record_dir is None:
             return None
         try:
             synthesizer = Synthesizer(locale)
         except AudioError as exc:
-            warn(str(exc))
+            if record_dir is not None:
+                raise
+            # The install command stays last, to be copied.
+            warn(f"leg-skill: replies stay text: {str(exc).removeprefix('leg-skill: ')}")
             return None
-        player = find_player() if speak else None
-        if speak and player is None:
-            warn(NO_PLAYER)
         recorder = None
         if record_dir is not None:
             try:
                 recorder = Recorder(record_dir)
             except OSError as exc:
-                warn(f"leg-skill: cannot record into {record_dir}: {exc.strerror or exc}")
-                if not speak:
-                    return None
+                raise AudioError(
+                    f"leg-skill: cannot record into {record_dir}: {exc.strerror or exc}"
+                ) from exc
+        player = find_player() if speak else None
+        if speak and player is None:
+            warn(NO_PLAYER)
         return cls(synthesizer, speak, recorder, player, warn)
 
     @property
     def active(self) -> bool:
+        """Whether replies are still being rendered (the engine has not failed)."""
         return self.synthesizer is not None
 
     def render(self, ssml: str) -> Rendering | None:
+        """Render one reply, or ``None`` once the engine has failed (said once via ``warn``).
+
+        Parameters
+        ----------
+        ssml : str
+            The reply's SSML.
+
+        Returns
+        -------
+        Rendering or None
+            The reply's audio.
+        """
         if self.synthesizer is None:
             return None
         try:
@@ -420,7 +805,19 @@ class AudioOutput:
             return None
 
     def output(self, ssml: str) -> tuple[Rendering | None, Playback | None]:
-        """Render a reply, record it if asked, and start playing it if asked."""
+        """Render a reply, record it if asked, and start playing it if asked.
+
+        Parameters
+        ----------
+        ssml : str
+            The reply's SSML.
+
+        Returns
+        -------
+        tuple of (Rendering or None, Playback or None)
+            The reply's audio (``None`` once the engine has failed) and its playback, already
+            running in the background (``None`` when nothing plays).
+        """
         rendering = self.render(ssml)
         if rendering is None or not rendering.frames:
             return rendering, None
@@ -458,7 +855,13 @@ class AudioOutput:
         return rendering, playback
 
     def finished(self, playback: Playback | None) -> None:
-        """Wait for a reply's audio to end; a failing player is reported once and dropped."""
+        """Wait for a reply's audio to end; a failing player is reported once and dropped.
+
+        Parameters
+        ----------
+        playback : Playback or None
+            What :meth:`output` started.
+        """
         if playback is None:
             return
         problem = playback.wait()
@@ -473,6 +876,7 @@ class AudioOutput:
             self.player = None
 
     def close(self) -> None:
+        """Remove the temporary folder of played-only replies, if one was made."""
         if self._tmp is not None:
             self._tmp.cleanup()
             self._tmp = None
@@ -486,6 +890,11 @@ class RepTracker:
     the rep from "Rep 3." (``coach.rep``), the side from the locale's side words ("left foot"),
     and the reps per side from :mod:`skill.content`. One tracker lives across the replies of a
     chat: the second segment of a set does not name its exercise.
+
+    Parameters
+    ----------
+    strings : Strings
+        The chat's locale strings (:func:`skill.locales.strings_for`).
     """
 
     def __init__(self, strings: Strings):
@@ -508,7 +917,13 @@ class RepTracker:
         self.side: str | None = None
 
     def heard(self, text: str) -> None:
-        """Take in one piece of plain speech, in the order it was said."""
+        """Take in one piece of plain speech, in the order it was said.
+
+        Parameters
+        ----------
+        text : str
+            Plain text (no SSML) as the skill said it.
+        """
         events: list[tuple[int, str, str]] = []
         for regex in self._starts:
             events += [(m.start(), "exercise", m.group("name")) for m in regex.finditer(text)]
@@ -532,7 +947,14 @@ class RepTracker:
                     self.side, self.rep = side, rep_in_piece
 
     def label(self) -> str:
-        """``rep 3 of 10, left foot``; before a side's first rep, the exercise and side."""
+        """What the countdown shows beside a pause.
+
+        Returns
+        -------
+        str
+            ``rep 3 of 10, left foot``; before a side's first rep, the exercise and side
+            (``pencil pick up, right foot``); empty before anything was recognised.
+        """
         exercise = self.exercise
         if exercise is None:
             return f"rep {self.rep}" if self.rep is not None else ""
@@ -545,7 +967,7 @@ class RepTracker:
         return ", ".join(parts)
 
 
-def _template_regex(template: str, groups: dict[str, str]) -> re.Pattern:
+def _template_regex(template: str, groups: dict[str, str]) -> re.Pattern[str]:
     """A locale sentence as a regex: the given fields as groups, any other field as words."""
     regex = ""
     for part in re.split(r"(\{\w+\})", template):

@@ -35,10 +35,16 @@ def _chat(args: argparse.Namespace) -> int:
     )
     audio = None
     if args.speak or args.record is not None:
-        from .audio import AudioOutput
+        from .audio import AudioError, AudioOutput
 
-        # Without espeak-ng (or a player) this says so in one line and the chat goes on as text.
-        audio = AudioOutput.open(args.speak, args.record, args.locale)
+        # --record that cannot record stops here, in one line, before the chat starts. --speak
+        # degrades: without the engine the chat stays text, without a player replies are not
+        # played (and are still recorded); each says so in one line.
+        try:
+            audio = AudioOutput.open(args.speak, args.record, args.locale)
+        except AudioError as exc:
+            print(exc, file=sys.stderr)
+            return 2
     interactive = sys.stdin.isatty()
     if interactive:
         print(

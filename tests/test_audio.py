@@ -1,5 +1,5 @@
-"""Hearing the skill: replies rendered with espeak-ng, every hold and rest measured in the audio,
-and the console's countdown.
+"""Hearing the skill: replies rendered with libespeak-ng, every hold and rest measured in the
+audio, and the console's countdown.
 
 The recordings go through the real console (resolver, ``make_handler``, SQLite store), one set
 of each exercise, with ``--record`` semantics (:class:`skill.audio.AudioOutput` with a
@@ -7,8 +7,9 @@ of each exercise, with ``--record`` semantics (:class:`skill.audio.AudioOutput` 
 detector over 10 ms frames, independent of how they were made, and compared with the seed's
 numbers in :mod:`skill.content` and :mod:`skill.coaching`.
 
-espeak-ng is required, not optional: CI (``.ci/run``) installs it, and a machine without it
-fails here with the command that installs it.
+The speech engine is required, not optional: it comes from PyPI (espeakng-loader, the ``audio``
+extra that ``make test`` installs), and a machine without it fails here with the command that
+installs it. No espeak-ng program is used.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ from __future__ import annotations
 import array
 import io
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -26,13 +26,25 @@ from pathlib import Path
 
 import pytest
 
-from skill.audio import ESPEAK, AudioOutput, Recorder, Rendering, RepTracker, Synthesizer, WavFormat
+from skill.audio import (
+    INSTALL_AUDIO,
+    NO_PLAYER,
+    AudioError,
+    AudioOutput,
+    Recorder,
+    Rendering,
+    RepTracker,
+    Synthesizer,
+    WavFormat,
+)
 from skill.coaching import COUNT_GAP_SECONDS, GET_READY_SECONDS, SIDE_SWITCH_SECONDS
 from skill.config import Config
 from skill.console import Console, Resolver, chat, print_reply
 from skill.content import EXERCISE_IDS, HoldKind, get_exercise
+from skill.entry import make_handler
 from skill.locales import strings_for
 from skill.ssml import split_on_breaks, unwrap
+from skill.store.sqlite import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -44,20 +56,11 @@ MIN_PAUSE_SECONDS = 0.6
 
 
 @pytest.fixture(scope="module")
-def espeak() -> str:
-    path = shutil.which(ESPEAK)
-    if path is None:
-        pytest.fail(
-            "espeak-ng is not installed; these tests need it: apt-get install espeak-ng "
-            "(CI's .ci/run installs it)",
-            pytrace=False,
-        )
-    return path
-
-
-@pytest.fixture(scope="module")
-def synthesizer(espeak) -> Synthesizer:
-    return Synthesizer("en-US")
+def synthesizer() -> Synthesizer:
+    try:
+        return Synthesizer("en-US")
+    except AudioError as exc:  # the engine is missing: say how to install it, no skip
+        pytest.fail(f"{exc} (these tests need it; `make test` installs it)", pytrace=False)
 
 
 # --- measuring -----------------------------------------------------------------------------
@@ -152,7 +155,7 @@ def record_one_set(console: Console, exercise_id: str, directory: Path) -> list[
 
 @pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
 def test_every_hold_and_rest_lasts_the_seed_seconds(
-    exercise_id, espeak, make_console, tmp_path, record_property
+    exercise_id, synthesizer, make_console, tmp_path, record_property
 ):
     files = record_one_set(make_console(), exercise_id, tmp_path / "rec")
     assert [f.name for f in files] == [f"{n:03d}.wav" for n in range(1, len(files) + 1)]
@@ -186,7 +189,7 @@ def test_every_hold_and_rest_lasts_the_seed_seconds(
 
 
 def test_a_set_of_tiptoe_walking_is_at_least_its_walks_and_rests_long(
-    espeak, make_console, tmp_path
+    synthesizer, make_console, tmp_path
 ):
     walking = get_exercise("tiptoe_walking")
     files = record_one_set(make_console(), walking.id, tmp_path / "rec")
@@ -205,7 +208,8 @@ def test_chained_breaks_are_silence_of_their_sum_to_the_frame(synthesizer):
         '<break time="500ms"/> And come down.</speak>'
     )
     fmt = rendering.format
-    assert fmt.channels == 1 and fmt.sample_width == 2  # espeak-ng's format, read from its WAV
+    assert fmt.channels == 1 and fmt.sample_width == 2  # the engine's format: 16-bit mono
+    assert fmt.rate == 22050  # what espeak_Initialize returned
     first, second = rendering.pieces
     assert first.pause_seconds == 20.5
     start = round(first.speech_end * fmt.rate) * fmt.frame_bytes
@@ -213,6 +217,61 @@ def test_chained_breaks_are_silence_of_their_sum_to_the_frame(synthesizer):
     assert rendering.frames[start:stop] == b"\x00" * (round(20.5 * fmt.rate) * fmt.frame_bytes)
     assert second.start == first.end and second.pause_seconds == 0
     assert rendering.seconds == pytest.approx(second.speech_end)
+
+
+def test_a_german_reply_is_spoken_with_a_german_voice(synthesizer, tmp_path):
+    german = Console(
+        make_handler(Config(default_timezone="UTC"), SqliteStore(tmp_path / "p.sqlite3")),
+        Resolver.for_locale("de-DE"),
+        user_id="amzn1.ask.account.GERMAN",
+        locale="de-DE",
+    )
+    ssml = Console.speech_of(german.say("öffne beinübungen"))
+    assert "Übung" in ssml or "heute" in ssml, ssml  # the skill answered in German
+
+    audio = AudioOutput.open(False, tmp_path / "rec", "de-DE", warn=pytest.fail)
+    assert audio is not None and audio.synthesizer is not None
+    assert audio.synthesizer.voice == "de"  # there is no de-de voice: the language's
+    rendering, _ = audio.output(ssml)
+    assert rendering is not None
+    assert (tmp_path / "rec" / "001.wav").exists()
+
+    # The same text in the English voice sounds different (other phonemes, other length).
+    english = Synthesizer("en-US").render(ssml)
+    assert english.frames != rendering.frames
+    assert english.seconds != pytest.approx(rendering.seconds, abs=0.05)
+
+
+def test_the_engine_s_voice_is_chosen_again_for_every_piece(synthesizer):
+    """libespeak-ng has one current voice per process: a German synthesizer in between must not
+    change what the English one says. Numbers show the voice: "twenty-one" in English,
+    "einundzwanzig" in German. (The engine's wave generator carries its state from one
+    utterance to the next, so a repeat is within a few frames, not identical.)"""
+    text = "Rep 21 of 37."
+
+    def seconds(locale: str) -> float:
+        fmt, frames = Synthesizer(locale).speech(text)  # a fresh cache each time
+        return len(frames) / fmt.frame_bytes / fmt.rate
+
+    english, german, english_again = seconds("en-US"), seconds("de-DE"), seconds("en-US")
+    assert german > 1.2 * english, (english, german)
+    assert english_again == pytest.approx(english, rel=0.03), (english, german, english_again)
+
+
+def test_voices_follow_the_locale_down_to_the_language():
+    assert Synthesizer("en-US").voice == "en-us"
+    assert Synthesizer("en-GB").voice == "en"  # British English is espeak-ng's "en"
+    assert Synthesizer("fr-CA").voice == "fr"
+    assert Synthesizer("xx-YY").voice == "en"  # no voice at all: English
+    with pytest.raises(AudioError, match="no voice 'no-such-voice'"):
+        Synthesizer(voice="no-such-voice")
+
+
+def test_recording_into_a_file_path_is_an_error_in_one_line(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    with pytest.raises(AudioError, match=r"^leg-skill: cannot record into .*a-file[^\n]*$"):
+        AudioOutput.open(True, blocker, "en-US", warn=pytest.fail)
 
 
 def test_recordings_are_numbered_after_those_already_there(tmp_path):
@@ -337,10 +396,19 @@ def test_speech_and_countdown_stay_in_step_with_the_audio(synthesizer):
 # --- the command line --------------------------------------------------------------------------
 
 
-def _run_chat(tmp_path: Path, lines: str, *options: str, path: str | None = None):
+def _run_chat(
+    tmp_path: Path, lines: str, *options: str, path: str | None = None, shadow: str | None = None
+):
+    """``leg-skill chat`` in a child process. ``shadow`` is the source of an ``espeakng_loader``
+    module put ahead of the installed one (PYTHONPATH), to play a machine without the engine."""
     env = {**os.environ, "XDG_DATA_HOME": str(tmp_path / "xdg"), "TZ": "UTC"}
     if path is not None:
         env["PATH"] = path
+    if shadow is not None:
+        shadow_dir = tmp_path / "shadow"
+        shadow_dir.mkdir()
+        (shadow_dir / "espeakng_loader.py").write_text(shadow)
+        env["PYTHONPATH"] = str(shadow_dir)
     return subprocess.run(
         [
             sys.executable,
@@ -362,28 +430,92 @@ def _run_chat(tmp_path: Path, lines: str, *options: str, path: str | None = None
     )
 
 
-def test_speak_without_espeak_says_how_to_install_it_once_and_chats_on(tmp_path):
-    empty = tmp_path / "bin"
-    empty.mkdir()
-    result = _run_chat(
-        tmp_path,
-        "ask leg exercises what's left for today\nlist the exercises\n",
-        "--speak",
-        path=str(empty),
+TWO_LINES = "ask leg exercises what's left for today\nlist the exercises\n"
+NOT_INSTALLED = "raise ImportError('No module named espeakng_loader')\n"
+BROKEN = (
+    "def get_library_path():\n"
+    "    return '/nonexistent/libespeak-ng.so'\n"
+    "def get_data_path():\n"
+    "    return '/nonexistent/espeak-ng-data'\n"
+)
+
+
+def test_the_shadow_really_hides_the_engine(tmp_path):
+    """The stand-in for a machine without espeakng-loader works (else the tests below prove
+    nothing): the child cannot import it."""
+    shadow_dir = tmp_path / "shadow"
+    shadow_dir.mkdir()
+    (shadow_dir / "espeakng_loader.py").write_text(NOT_INSTALLED)
+    result = subprocess.run(
+        [sys.executable, "-c", "import espeakng_loader"],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(shadow_dir)},
+        timeout=60,
     )
-    assert result.returncode == 0, result.stderr
+    assert result.returncode != 0 and "ImportError" in result.stderr
+
+
+def test_record_without_the_engine_says_how_to_install_it_and_stops_before_the_chat(tmp_path):
+    rec = tmp_path / "rec"
+    result = _run_chat(tmp_path, TWO_LINES, "--record", str(rec), shadow=NOT_INSTALLED)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("leg-skill: ") and lines[0].endswith(INSTALL_AUDIO)
+    assert INSTALL_AUDIO == "pip install 'leg-skill[audio]'"
+    assert "Alexa:" not in result.stdout  # the chat never started
+    assert not rec.exists() or not list(rec.iterdir())
+
+
+def test_record_with_an_engine_that_cannot_load_stops_too(tmp_path):
+    result = _run_chat(tmp_path, TWO_LINES, "--record", str(tmp_path / "rec"), shadow=BROKEN)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert "cannot load libespeak-ng" in lines[0] and lines[0].endswith(INSTALL_AUDIO)
+    assert "Alexa:" not in result.stdout
+
+
+def test_record_into_a_directory_that_cannot_be_made_stops_before_the_chat(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    result = _run_chat(tmp_path, TWO_LINES, "--record", str(blocker / "rec"))
+    assert result.returncode == 2
     assert result.stderr.strip().splitlines() == [
-        "leg-skill: espeak-ng is not installed, so replies stay text "
-        "(Debian/Ubuntu: apt-get install espeak-ng)"
+        f"leg-skill: cannot record into {blocker / 'rec'}: Not a directory"
     ]
+    assert "Alexa:" not in result.stdout
+
+
+def test_speak_without_the_engine_says_how_to_install_it_once_and_chats_on(tmp_path):
+    result = _run_chat(tmp_path, TWO_LINES, "--speak", shadow=NOT_INSTALLED)
+    assert result.returncode == 0, result.stderr
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("leg-skill: replies stay text: ") and lines[0].endswith(
+        INSTALL_AUDIO
+    )
     assert "You have 15 sets left today" in result.stdout
     assert result.stdout.count("Alexa:") == 2
 
 
-def test_record_writes_each_reply_as_a_numbered_wav(espeak, tmp_path):
+def test_speak_without_a_player_says_so_once_chats_on_and_still_records(tmp_path):
+    empty = tmp_path / "bin"  # no aplay, paplay or play on this PATH
+    empty.mkdir()
+    rec = tmp_path / "rec"
+    result = _run_chat(tmp_path, TWO_LINES, "--speak", "--record", str(rec), path=str(empty))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines() == [NO_PLAYER]
+    assert "You have 15 sets left today" in result.stdout
+    assert result.stdout.count("Alexa:") == 2
+    assert sorted(f.name for f in rec.iterdir()) == ["001.wav", "002.wav"]
+
+
+def test_record_writes_each_reply_as_a_numbered_wav(synthesizer, tmp_path):
     result = _run_chat(
         tmp_path,
-        "ask leg exercises what's left for today\nlist the exercises\n",
+        "open leg exercises\nyes\n",
         "--record",
         str(tmp_path / "rec"),
     )
@@ -391,7 +523,11 @@ def test_record_writes_each_reply_as_a_numbered_wav(espeak, tmp_path):
     assert result.stderr == ""
     files = sorted((tmp_path / "rec").iterdir())
     assert [f.name for f in files] == ["001.wav", "002.wav"]
-    assert all(1 < wav_seconds(f) < Config().budget_seconds for f in files)
+    for f in files:
+        fmt, samples = read_wav(f)
+        assert (fmt.channels, fmt.rate) == (1, 22050)
+        assert 1 < wav_seconds(f) < Config().budget_seconds
+        assert max(map(abs, samples)) > 3000  # speech, not silence
 
 
 def test_chat_plays_each_reply_in_the_background_while_the_screen_follows(synthesizer, tmp_path):
