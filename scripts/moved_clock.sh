@@ -11,13 +11,17 @@ command -v faketime >/dev/null 2>&1 || {
   echo "moved_clock: faketime is not installed (Debian: apt-get install faketime)" >&2
   exit 2
 }
-month_end=$(date -u -d "$(date -u +%Y-%m-01) +14 months -1 minute" '+%Y-%m-%d %H:%M:%S')
-kiritimati=$(date -u '+%Y-%m-%d 11:30:00')
+now=$(date -u +%s)
+month_end=$(date -u -d "$(date -u +%Y-%m-01) +14 months -1 minute" +%s)
+kiritimati=$(date -u -d "$(date -u +%Y-%m-%d) 11:30:00" +%s)
 run() {
   local start=$1 zone=$2
   shift 2
-  echo "== the suite at $start UTC (clock running), TZ=$zone"
-  TZ=$zone faketime -f "@$start" .venv/bin/python -m pytest -p no:cacheprovider "$@"
+  # A relative offset, so every process (DynamoDB Local, the web host, `leg-skill chat`) reads
+  # the same moved clock; an absolute "@" start would restart the clock in each child.
+  echo "== the suite from $(date -u -d "@$start" '+%Y-%m-%d %H:%M:%S') UTC on, TZ=$zone"
+  TZ=$zone faketime -f "$(printf '%+d' $((start - now)))" .venv/bin/python -m pytest \
+    -p no:cacheprovider "$@"
 }
 run "$month_end" UTC "$@"
 run "$kiritimati" Pacific/Kiritimati "$@"
