@@ -49,6 +49,8 @@ import importlib.machinery
 import importlib.metadata
 import sys
 import threading
+from collections.abc import Sequence
+from types import ModuleType
 
 __all__ = ["TARGET_MODULES", "install", "is_installed", "uninstall"]
 
@@ -96,7 +98,9 @@ class _PatchedSourceLoader(importlib.abc.SourceLoader):
 class _OscryptoVersionFixFinder(importlib.abc.MetaPathFinder):
     """Finds the target modules through the normal path finder, then swaps in patched source."""
 
-    def find_spec(self, fullname, path, target=None):
+    def find_spec(
+        self, fullname: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> importlib.machinery.ModuleSpec | None:
         if fullname not in TARGET_MODULES:
             return None
         spec = importlib.machinery.PathFinder.find_spec(fullname, path)

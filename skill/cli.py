@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from .clock import parse_instant, starting_at
@@ -172,7 +172,8 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    return args.run(args)
+    run: Callable[[argparse.Namespace], int] = args.run  # _chat or _serve (set_defaults)
+    return run(args)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -19,13 +19,19 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeAlias
 
 from .clock import utc_now
 from .locales import strings_for
 from .ssml import split_on_breaks, to_plain_text, unwrap
 
+if TYPE_CHECKING:  # the audio module loads only when a chat speaks or records
+    from .audio import AudioOutput, RepTracker
+
 __all__ = ["Console", "Resolution", "Resolver", "default_model_dir", "local_zone_name"]
+
+# A JSON object: a request or response envelope, a slot, an interaction model.
+Json: TypeAlias = dict[str, Any]
 
 _NUMBER_WORDS = {
     w: i
@@ -82,14 +88,14 @@ class Resolution:
 
     kind: str  # "launch", "intent"
     intent: str | None = None
-    slots: dict[str, dict] = field(default_factory=dict)
+    slots: dict[str, Json] = field(default_factory=dict)
     new_session: bool = False
 
 
 @dataclass(frozen=True)
 class _Pattern:
     intent: str
-    regex: re.Pattern
+    regex: re.Pattern[str]
     slot_names: tuple[str, ...]
     literal_chars: int
 
@@ -99,7 +105,7 @@ class Resolver:
 
     def __init__(
         self,
-        model: dict,
+        model: Json,
         builtin_phrases: dict[str, list[str]],
         launch_phrases: Iterable[str],
         one_shot_prefixes: Iterable[str],
@@ -199,7 +205,7 @@ class Resolver:
                 fallback_with_slots = Resolution("intent", pattern.intent, slots)
         return fallback_with_slots
 
-    def _slot(self, intent: str, name: str, raw: str) -> dict:
+    def _slot(self, intent: str, name: str, raw: str) -> Json:
         slot_type = self.slot_types.get((intent, name), "")
         slot: dict[str, Any] = {"name": name, "value": raw, "confirmationStatus": "NONE"}
         if slot_type == "AMAZON.NUMBER":
@@ -239,13 +245,15 @@ def normalize_sample(sample: str) -> str:
     )
 
 
-def _status(slot: dict) -> str | None:
+def _status(slot: Json) -> str | None:
     for authority in slot.get("resolutions", {}).get("resolutionsPerAuthority", []):
-        return authority["status"]["code"]
+        code: str = authority["status"]["code"]
+        return code
     return None
 
 
-Handler = Callable[[dict, Any], dict]
+# What the Lambda entry point is (skill.entry.make_handler): event and context in, response out.
+Handler = Callable[[Json, Any], Json]
 
 
 class Console:
@@ -276,14 +284,14 @@ class Console:
         self.application_id = application_id
         self.clock = clock or utc_now
         self.device_id = "amzn1.ask.device.console"
-        self.session: dict | None = None
-        self.last_response: dict | None = None
+        self.session: Json | None = None
+        self.last_response: Json | None = None
 
     @property
     def in_session(self) -> bool:
         return self.session is not None
 
-    def envelope(self, request: dict, new_session: bool) -> dict:
+    def envelope(self, request: Json, new_session: bool) -> Json:
         if new_session or self.session is None:
             self.session = {
                 "sessionId": f"amzn1.echo-api.session.{uuid.uuid4()}",
@@ -304,7 +312,7 @@ class Console:
         interfaces = (
             {"Alexa.Presentation.APL": {"runtime": {"maxVersion": "2023.3"}}} if self.screen else {}
         )
-        system: dict = {
+        system: Json = {
             "application": application,
             "user": user,
             "device": {"deviceId": self.device_id, "supportedInterfaces": interfaces},
@@ -324,7 +332,7 @@ class Console:
             "request": request,
         }
 
-    def send(self, request: dict, new_session: bool = False) -> dict:
+    def send(self, request: Json, new_session: bool = False) -> Json:
         envelope = self.envelope(request, new_session)
         response = self.handler(envelope, None)
         self.last_response = response
@@ -336,7 +344,7 @@ class Console:
             self.session["attributes"] = response.get("sessionAttributes") or {}
         return response
 
-    def say(self, utterance: str) -> dict:
+    def say(self, utterance: str) -> Json:
         """Send what the user said; return the skill's response envelope."""
         resolution = self.resolver.resolve(utterance)
         if resolution is None:
@@ -363,9 +371,10 @@ class Console:
             self.send({"type": "SessionEndedRequest", "reason": reason})
 
     @staticmethod
-    def speech_of(response: dict) -> str:
+    def speech_of(response: Json) -> str:
         speech = response.get("response", {}).get("outputSpeech") or {}
-        return speech.get("ssml") or speech.get("text") or ""
+        text: str = speech.get("ssml") or speech.get("text") or ""
+        return text
 
 
 @dataclass(frozen=True)
@@ -391,14 +400,27 @@ BAR_WIDTH = 24
 FRAME_SECONDS = 0.25  # the countdown bar redraws four times a second
 
 
+class TimedPiece(Protocol):
+    """A piece of a reply as it plays: its text, then its speech and its pause in seconds."""
+
+    @property
+    def text(self) -> str: ...
+
+    @property
+    def speech_seconds(self) -> float: ...
+
+    @property
+    def pause_seconds(self) -> float: ...
+
+
 def print_reply(
     ssml: str,
     out: TextIO,
     realtime: bool,
     sleep: Callable[[float], None] = time.sleep,
     *,
-    timeline: Iterable[Any] | None = None,
-    tracker: Any = None,
+    timeline: Iterable[TimedPiece] | None = None,
+    tracker: RepTracker | None = None,
     clock: Callable[[], float] | None = None,
     start: float | None = None,
 ) -> None:
@@ -497,7 +519,7 @@ def chat(
     out: TextIO = sys.stdout,
     realtime: bool = False,
     prompt: bool = False,
-    audio: Any = None,
+    audio: AudioOutput | None = None,
     sleep: Callable[[float], None] = time.sleep,
 ) -> None:
     """Run a conversation from lines of text until they run out.
@@ -529,7 +551,7 @@ def chat(
             ssml = Console.speech_of(response)
             rendering, playback = audio.output(ssml) if audio is not None else (None, None)
             try:
-                if playback is not None and realtime:
+                if rendering is not None and playback is not None and realtime:
                     print_reply(
                         ssml,
                         out,

@@ -109,7 +109,7 @@ class DialogState:
     last_speech: str | None = None
     last_reprompt: str | None = None
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> dict[str, object]:
         return {
             "mode": self.mode.value,
             "exercise": self.exercise,
@@ -123,7 +123,7 @@ class DialogState:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping | None) -> DialogState:
+    def from_dict(cls, data: Mapping[str, object] | None) -> DialogState:
         """Rebuild a state, dropping anything malformed rather than failing the turn."""
         if not isinstance(data, Mapping):
             return cls()
@@ -136,7 +136,10 @@ class DialogState:
             exercise = None
             if mode is Mode.IN_SET:
                 mode = Mode.MENU
-        offer = data.get("offer") if isinstance(data.get("offer"), str) else None
+
+        def _text(key: str) -> str | None:
+            value = data.get(key)
+            return value if isinstance(value, str) else None
 
         def _int(value: object, default: int) -> int:
             return int(value) if isinstance(value, (int, float)) and value >= 0 else default
@@ -147,18 +150,16 @@ class DialogState:
             if isinstance(raw_skipped, (list, tuple))
             else ()
         )
-        text = {
-            k: data.get(k) if isinstance(data.get(k), str) else None
-            for k in ("day", "last_speech", "last_reprompt")
-        }
         return cls(
             mode=mode,
             exercise=exercise,
             segment=_int(data.get("segment"), 0),
             round=max(1, _int(data.get("round"), 1)),
+            day=_text("day"),
             skipped=skipped,
-            offer=offer,
-            **text,
+            offer=_text("offer"),
+            last_speech=_text("last_speech"),
+            last_reprompt=_text("last_reprompt"),
         )
 
 
@@ -258,8 +259,8 @@ class _Turn:
 
     def ask(self, key: str, reprompt_key: str, mode: Mode, **fields: object) -> None:
         """End with a question; the reprompt repeats it in other words."""
-        self.say(key, **fields)
-        self.reprompt = self.s.say(reprompt_key, **fields)
+        self.say(key, None, **fields)
+        self.reprompt = self.s.say(reprompt_key, None, **fields)
         self.state = replace(self.state, mode=mode, offer=None)
         self.end = False
 
@@ -678,7 +679,8 @@ def _day_name(turn: _Turn, day: date) -> str:
         return turn.s.text("day_today")
     if day == turn.today.day - timedelta(days=1):
         return turn.s.text("day_yesterday")
-    return turn.s.raw("weekdays")[day.weekday()]
+    weekdays: list[str] = turn.s.raw("weekdays")
+    return weekdays[day.weekday()]
 
 
 def _on_week(turn: _Turn, event: Event) -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import logging
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
 from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_model import RequestEnvelope
@@ -25,17 +25,19 @@ log = logging.getLogger(__name__)
 # What a request the ASK model cannot read gets (a request type newer than the model, a
 # malformed field): an empty response, as for any request type the skill does not use, rather
 # than an exception that Lambda reports as a function error.
-_NOT_UNDERSTOOD = {"version": "1.0", "response": {}}
+_NOT_UNDERSTOOD: dict[str, Any] = {"version": "1.0", "response": {}}
 
 
-def make_handler(config: Config, store: Store | None = None) -> Callable[[dict, Any], dict]:
+def make_handler(
+    config: Config, store: Store | None = None
+) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
     """Build the skill once and return its Lambda-style handler."""
     if store is None:
         store = open_store(table_name=config.table_name, sqlite_path=config.sqlite_path)
     skill = build_skill_builder(store, config).create()
     serializer = skill.serializer
 
-    def handler(event: dict, context: Any) -> dict:
+    def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         # As SkillBuilder.lambda_handler does, but a request the model cannot deserialise is
         # answered, not raised. The skill ID check and every handler run as before.
         try:
@@ -46,6 +48,8 @@ def make_handler(config: Config, store: Store | None = None) -> Callable[[dict, 
         if envelope is None or envelope.request is None:
             log.warning("request not understood: no request")
             return dict(_NOT_UNDERSTOOD)
-        return serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+        response = serializer.serialize(skill.invoke(request_envelope=envelope, context=context))
+        # The SDK types serialize() for any value; a ResponseEnvelope always gives a JSON object.
+        return cast(dict[str, Any], response)
 
     return handler

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
+from typing import TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .content import DEFAULT_ROUNDS_PER_DAY, EXERCISE_IDS
@@ -12,6 +13,7 @@ from .content import DEFAULT_ROUNDS_PER_DAY, EXERCISE_IDS
 __all__ = [
     "DayProgress",
     "Position",
+    "PositionDict",
     "Profile",
     "Snapshot",
     "current_streak",
@@ -22,6 +24,13 @@ __all__ = [
 ]
 
 
+class PositionDict(TypedDict):
+    """A :class:`Position` as kept in session attributes and the SQLite store (JSON)."""
+
+    exercise: str
+    segment: int
+
+
 @dataclass(frozen=True)
 class Position:
     """Where a paused set resumes: the exercise and the segment to narrate next."""
@@ -29,11 +38,11 @@ class Position:
     exercise_id: str
     segment: int
 
-    def to_dict(self) -> dict:
+    def to_dict(self) -> PositionDict:
         return {"exercise": self.exercise_id, "segment": self.segment}
 
     @classmethod
-    def from_dict(cls, data: Mapping | None) -> Position | None:
+    def from_dict(cls, data: Mapping[str, object] | None) -> Position | None:
         if not data:
             return None
         exercise_id = data.get("exercise")

@@ -41,9 +41,12 @@ import json  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
 from collections.abc import Iterable  # noqa: E402
+from typing import Protocol, cast  # noqa: E402
 
+from ask_sdk_core.skill import CustomSkill  # noqa: E402
 from ask_sdk_model import RequestEnvelope  # noqa: E402
-from flask import Flask, jsonify, request  # noqa: E402
+from ask_sdk_webservice_support.verifier import AbstractVerifier  # noqa: E402
+from flask import Flask, Response, jsonify, request  # noqa: E402
 from flask.logging import default_handler as flask_default_handler  # noqa: E402
 from flask_ask_sdk.skill_adapter import (  # noqa: E402
     VERIFY_SIGNATURE_APP_CONFIG,
@@ -63,7 +66,6 @@ from .config import Config  # noqa: E402
 from .exceptions import ConfigError  # noqa: E402
 from .store import Store, open_store  # noqa: E402
 from .webverify import (  # noqa: E402
-    AbstractVerifier,
     AlexaSignatureVerifier,
     AlexaTimestampVerifier,
     SkillIdVerifier,
@@ -74,6 +76,7 @@ __all__ = [
     "INSECURE_WARNING",
     "MAX_BODY_BYTES",
     "RedactingFilter",
+    "Server",
     "create_app",
     "make_server",
     "serve",
@@ -140,7 +143,7 @@ def _add_filter_once(target: logging.Logger | logging.Handler) -> None:
 # --- the app ------------------------------------------------------------------------------------
 
 
-def _error(status: int, message: str, headers: Iterable[tuple[str, str]] = ()):
+def _error(status: int, message: str, headers: Iterable[tuple[str, str]] = ()) -> Response:
     response = jsonify({"error": {"status": status, "message": message}})
     response.status_code = status
     for name, value in headers:
@@ -148,7 +151,7 @@ def _error(status: int, message: str, headers: Iterable[tuple[str, str]] = ()):
     return response
 
 
-def _check_transport(skill) -> None:
+def _check_transport(skill: CustomSkill) -> None:
     """4xx unless the request is a plausible Alexa envelope (before any verifier or handler)."""
     if request.mimetype != "application/json":
         raise UnsupportedMediaType("Content-Type must be application/json")
@@ -233,20 +236,21 @@ def create_app(
     )
 
     @app.post("/")
-    def alexa():
+    def alexa() -> Response:
         # Werkzeug's router matches "/%2F" (PATH_INFO "//") to "/" even without slash merging:
         # Alexa posts to exactly the endpoint's path, so anything else is not found.
         if request.environ.get("PATH_INFO", "/") != "/":
             raise NotFound()
         _check_transport(skill)
-        return adapter.dispatch_request()
+        # flask_ask_sdk ships no types; dispatch_request answers jsonify(...), a Response.
+        return cast(Response, adapter.dispatch_request())
 
     @app.get("/healthz")
-    def healthz():
+    def healthz() -> Response:
         return jsonify({"status": "ok", "verified": not allow_unverified})
 
     @app.errorhandler(HTTPException)
-    def http_error(exc: HTTPException):
+    def http_error(exc: HTTPException) -> Response:
         headers = []
         allowed = getattr(exc, "valid_methods", None)
         if allowed:
@@ -258,7 +262,7 @@ def create_app(
         return _error(status, message, headers)
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception):
+    def unexpected(exc: Exception) -> Response:
         app.logger.error("unhandled error while answering a request", exc_info=exc)
         return _error(500, "Internal server error")
 
@@ -266,6 +270,19 @@ def create_app(
 
 
 # --- the server ---------------------------------------------------------------------------------
+
+
+class Server(Protocol):
+    """What :func:`make_server` returns: a waitress server (waitress ships no types).
+
+    Bound to one host, as here, it is a single-socket server and knows the port it got.
+    """
+
+    effective_port: int
+
+    def run(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 def make_server(
@@ -277,12 +294,12 @@ def make_server(
     store: Store | None = None,
     verifiers: Iterable[AbstractVerifier] | None = None,
     threads: int = 4,
-):
+) -> Server:
     """A waitress server for :func:`create_app` (call ``.run()``; ``.close()`` to stop)."""
     from waitress import create_server
 
     app = create_app(config, store, verifiers=verifiers, allow_unverified=allow_unverified)
-    return create_server(
+    server = create_server(
         app,
         host=host,
         port=port,
@@ -291,14 +308,15 @@ def make_server(
         max_request_body_size=SERVER_MAX_BODY_BYTES,
         clear_untrusted_proxy_headers=True,
     )
+    return cast(Server, server)
 
 
 def _configure_logging(level: str) -> None:
     root = logging.getLogger()
     if not root.handlers:
-        handler = logging.StreamHandler()
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-        root.addHandler(handler)
+        stream = logging.StreamHandler()
+        stream.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        root.addHandler(stream)
     root.setLevel(getattr(logging, str(level).upper(), logging.INFO))
     for handler in root.handlers:
         _add_filter_once(handler)

@@ -61,7 +61,7 @@ from collections import OrderedDict  # noqa: E402
 from collections.abc import Callable, Iterable  # noqa: E402
 from dataclasses import dataclass  # noqa: E402
 from datetime import datetime, timedelta  # noqa: E402
-from typing import Any  # noqa: E402
+from typing import TYPE_CHECKING, Protocol  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
 
 from ask_sdk_webservice_support.verifier import (  # noqa: E402
@@ -73,7 +73,10 @@ from cryptography import x509  # noqa: E402
 from cryptography.exceptions import InvalidSignature  # noqa: E402
 from cryptography.hazmat.primitives import hashes  # noqa: E402
 from cryptography.hazmat.primitives.asymmetric import padding, rsa  # noqa: E402
-from cryptography.x509.verification import DNSName, PolicyBuilder, Store, VerificationError  # noqa: E402
+from cryptography.x509.verification import PolicyBuilder, Store, VerificationError  # noqa: E402
+
+if TYPE_CHECKING:
+    from ask_sdk_model import RequestEnvelope
 
 __all__ = [
     "ALEXA_SIGNING_DOMAIN",
@@ -84,6 +87,7 @@ __all__ = [
     "AlexaSignatureVerifier",
     "AlexaTimestampVerifier",
     "CertLoader",
+    "Headers",
     "SkillIdVerifier",
     "VerificationException",
     "default_trusted_roots",
@@ -107,6 +111,13 @@ MAX_CERT_CHAIN_BYTES = 64 * 1024
 CERT_FETCH_TIMEOUT_SECONDS = 5.0
 
 CertLoader = Callable[[str], bytes]
+
+
+class Headers(Protocol):
+    """Request headers as verifiers get them: Werkzeug's ``Headers`` (from ``flask_ask_sdk``,
+    not a ``Mapping``) or a plain mapping."""
+
+    def items(self) -> Iterable[tuple[str, str]]: ...
 
 
 # --- the certificate URL ------------------------------------------------------------------------
@@ -153,7 +164,7 @@ def fetch_cert_chain(
     opener = urllib.request.build_opener(urllib.request.HTTPSHandler(context=context))
     request = urllib.request.Request(url, headers={"User-Agent": "leg-skill"})
     with opener.open(request, timeout=timeout) as response:
-        data = response.read(max_bytes + 1)
+        data: bytes = response.read(max_bytes + 1)
     if len(data) > max_bytes:
         raise ValueError("certificate chain too large")
     return data
@@ -214,7 +225,7 @@ class _CachedChain:
     expires: datetime  # the earliest notAfter in the file: past it the file is useless
 
 
-def _header(headers: Any, name: str) -> str | None:
+def _header(headers: Headers | Iterable[tuple[str, str]], name: str) -> str | None:
     """Case-insensitive header lookup over Werkzeug headers or a plain mapping."""
     items = headers.items() if hasattr(headers, "items") else headers
     wanted = name.lower()
@@ -261,7 +272,12 @@ class AlexaSignatureVerifier(AbstractVerifier):
         self._lock = threading.Lock()
 
     # AbstractVerifier
-    def verify(self, headers, serialized_request_env, deserialized_request_env) -> None:
+    def verify(
+        self,
+        headers: Headers,
+        serialized_request_env: str | bytes,
+        deserialized_request_env: RequestEnvelope | None,
+    ) -> None:
         cert_url = _header(headers, CERT_CHAIN_URL_HEADER)
         signature = _header(headers, SIGNATURE_HEADER)
         if not cert_url or not signature:
@@ -332,7 +348,7 @@ class AlexaSignatureVerifier(AbstractVerifier):
             PolicyBuilder()
             .store(self._store)
             .time(now)
-            .build_server_verifier(DNSName(ALEXA_SIGNING_DOMAIN))
+            .build_server_verifier(x509.DNSName(ALEXA_SIGNING_DOMAIN))
         )
         try:
             verifier.verify(leaf, list(chain.intermediates))
@@ -381,7 +397,12 @@ class AlexaTimestampVerifier(AbstractVerifier):
         self._event_tolerance = timedelta(seconds=skill_event_tolerance_seconds)
         self._clock = clock or utc_now
 
-    def verify(self, headers, serialized_request_env, deserialized_request_env) -> None:
+    def verify(
+        self,
+        headers: Headers,
+        serialized_request_env: str | bytes,
+        deserialized_request_env: RequestEnvelope | None,
+    ) -> None:
         request = getattr(deserialized_request_env, "request", None)
         stamp = getattr(request, "timestamp", None)
         if not isinstance(stamp, datetime):
@@ -412,7 +433,12 @@ class SkillIdVerifier(AbstractVerifier):
             raise ValueError("skill_id must be given")
         self._skill_id = skill_id
 
-    def verify(self, headers, serialized_request_env, deserialized_request_env) -> None:
+    def verify(
+        self,
+        headers: Headers,
+        serialized_request_env: str | bytes,
+        deserialized_request_env: RequestEnvelope | None,
+    ) -> None:
         found = []
         context = getattr(deserialized_request_env, "context", None)
         system = getattr(context, "system", None)

@@ -16,7 +16,9 @@ __all__ = ["build_skill", "build_skill_builder"]
 def build_skill_builder(store: Store, config: Config) -> SkillBuilder:
     """A SkillBuilder with every handler registered (the web host and Lambda both use it)."""
     builder = SkillBuilder()
-    builder.skill_id = config.skill_id
+    # SkillBuilder.__init__ sets skill_id = None with no type comment, so mypy infers the type
+    # None; the SDK's SkillConfiguration documents it as the skill ID (str; None: not checked).
+    builder.skill_id = config.skill_id  # type: ignore[assignment]
     builder.add_global_request_interceptor(RequestLogInterceptor())
     builder.add_global_request_interceptor(LocaleInterceptor())
     for handler in build_handlers(store, config.default_timezone, config.budget_seconds):

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
+from ask_sdk_model import IntentRequest, Response, Slot
 from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
@@ -15,9 +16,13 @@ from ..dialog import Event, EventKind
 from ..exceptions import StoreError
 from ..locales import strings_for
 from ..store.base import Store
+from .interceptors import strings_of
 from .screen import howto_card, summary_card, supports_apl
 from .services import ApiAccess, fetch_time_zone
 from .turn import TurnInput, run_turn
+
+if TYPE_CHECKING:  # imported when a screen needs it (see DialogRequestHandler.handle)
+    from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 __all__ = ["BUTTON_EVENTS", "INTENT_EVENTS", "ErrorHandler", "build_handlers", "user_id_of"]
 
@@ -61,7 +66,8 @@ INTENT_EVENTS: dict[str, EventKind] = {
 
 
 def _request_type(handler_input: HandlerInput) -> str:
-    return handler_input.request_envelope.request.object_type or ""
+    request = handler_input.request_envelope.request  # None: the hosts answer such envelopes
+    return (request.object_type if request is not None else None) or ""
 
 
 def user_id_of(handler_input: HandlerInput) -> str:
@@ -75,9 +81,9 @@ def user_id_of(handler_input: HandlerInput) -> str:
     return "anonymous"
 
 
-def _slot(handler_input: HandlerInput, name: str):
+def _slot(handler_input: HandlerInput, name: str) -> Slot | None:
     intent = getattr(handler_input.request_envelope.request, "intent", None)
-    slots = getattr(intent, "slots", None) or {}
+    slots: dict[str, Slot] = getattr(intent, "slots", None) or {}
     return slots.get(name)
 
 
@@ -120,8 +126,10 @@ def event_from_request(handler_input: HandlerInput) -> Event:
             getattr(handler_input.request_envelope.request, "arguments", None)
         )
         return Event(BUTTON_EVENTS.get(action or "", EventKind.FALLBACK))
-    intent_name = handler_input.request_envelope.request.intent.name
-    kind = INTENT_EVENTS.get(intent_name, EventKind.FALLBACK)
+    request = handler_input.request_envelope.request
+    # DialogRequestHandler.can_handle let through no other request type but an intent.
+    assert isinstance(request, IntentRequest) and request.intent is not None
+    kind = INTENT_EVENTS.get(request.intent.name or "", EventKind.FALLBACK)
     if kind in (EventKind.START_EXERCISE, EventKind.HOW_TO, EventKind.CHOOSE_EXERCISE):
         exercise, heard = _exercise_slot(handler_input)
         return Event(kind, exercise=exercise, heard=heard)
@@ -151,9 +159,7 @@ class DialogRequestHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response | None:
         envelope = handler_input.request_envelope
-        strings = handler_input.attributes_manager.request_attributes.get("strings") or strings_for(
-            getattr(envelope.request, "locale", None)
-        )
+        strings = strings_of(handler_input)
         event = event_from_request(handler_input)
         access = ApiAccess.from_envelope(envelope)
         result = run_turn(
@@ -198,7 +204,7 @@ class DialogRequestHandler(AbstractRequestHandler):
         return builder.response
 
 
-def _render_document(directive: dict):
+def _render_document(directive: dict[str, Any]) -> RenderDocumentDirective:
     """The ASK model's RenderDocument directive (the response builder takes model objects)."""
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
@@ -257,7 +263,9 @@ class ErrorHandler(AbstractExceptionHandler):
         return builder.response
 
 
-def build_handlers(store: Store, timezone_name: str, budget_seconds: float) -> list:
+def build_handlers(
+    store: Store, timezone_name: str, budget_seconds: float
+) -> list[AbstractRequestHandler]:
     """Every request handler, in the order the SDK should try them."""
     from .reminders import PermissionAnswerHandler, ReminderIntentHandler
 

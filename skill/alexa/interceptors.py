@@ -9,10 +9,17 @@ import time
 
 from ask_sdk_core.dispatch_components import AbstractRequestInterceptor, AbstractResponseInterceptor
 from ask_sdk_core.handler_input import HandlerInput
+from ask_sdk_model import Response
 
-from ..locales import strings_for
+from ..locales import Strings, strings_for
 
-__all__ = ["LocaleInterceptor", "RequestLogInterceptor", "ResponseLogInterceptor", "user_ref"]
+__all__ = [
+    "LocaleInterceptor",
+    "RequestLogInterceptor",
+    "ResponseLogInterceptor",
+    "strings_of",
+    "user_ref",
+]
 
 log = logging.getLogger("skill.requests")
 
@@ -32,6 +39,14 @@ class LocaleInterceptor(AbstractRequestInterceptor):
         handler_input.attributes_manager.request_attributes["strings"] = strings_for(locale)
 
 
+def strings_of(handler_input: HandlerInput) -> Strings:
+    """The request's strings as :class:`LocaleInterceptor` attached them (looked up if not)."""
+    strings = handler_input.attributes_manager.request_attributes.get("strings")
+    if isinstance(strings, Strings):
+        return strings
+    return strings_for(getattr(handler_input.request_envelope.request, "locale", None))
+
+
 class RequestLogInterceptor(AbstractRequestInterceptor):
     """Start the clock for the request's log line."""
 
@@ -42,11 +57,13 @@ class RequestLogInterceptor(AbstractRequestInterceptor):
 class ResponseLogInterceptor(AbstractResponseInterceptor):
     """One JSON line per request: type, intent, latency, outcome; no tokens, no full user ID."""
 
-    def process(self, handler_input: HandlerInput, response) -> None:
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         envelope = handler_input.request_envelope
         request = envelope.request
         attributes = handler_input.attributes_manager.request_attributes
-        started = attributes.get("started", time.perf_counter())
+        started = attributes.get("started")
+        if not isinstance(started, float):  # RequestLogInterceptor did not run
+            started = time.perf_counter()
         intent = getattr(getattr(request, "intent", None), "name", None)
         system = envelope.context.system if envelope.context is not None else None
         user = envelope.session.user if envelope.session is not None else None
@@ -55,7 +72,7 @@ class ResponseLogInterceptor(AbstractResponseInterceptor):
         log.info(
             json.dumps(
                 {
-                    "request_type": request.object_type,
+                    "request_type": getattr(request, "object_type", None),
                     "intent": intent,
                     "locale": getattr(request, "locale", None),
                     "user": user_ref(getattr(user, "user_id", None)),

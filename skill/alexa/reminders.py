@@ -15,14 +15,15 @@ from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import Response
+from ask_sdk_model import IntentRequest, Response
 
 from ..clock import utc_now
 from ..dialog import DialogState
 from ..exceptions import StoreError
-from ..locales import Strings, strings_for
+from ..locales import Strings
 from ..progress import Profile, local_day, parse_zone
 from ..store.base import Store
+from .interceptors import strings_of
 from .services import (
     REMINDERS_PERMISSION,
     AlexaApiError,
@@ -65,13 +66,6 @@ def _spoken_time(strings: Strings, hour: int, minute: int) -> str:
     return f"{hour}:{minute:02d}"
 
 
-def _strings(handler_input: HandlerInput) -> Strings:
-    request = handler_input.request_envelope.request
-    return handler_input.attributes_manager.request_attributes.get("strings") or strings_for(
-        getattr(request, "locale", None)
-    )
-
-
 def _user_id(handler_input: HandlerInput) -> str:
     from .handlers import user_id_of  # the one definition of whose data this is
 
@@ -86,7 +80,7 @@ class _ReminderTurn:
         self.store = store
         self.default_zone = default_zone
         self.envelope = handler_input.request_envelope
-        self.strings = _strings(handler_input)
+        self.strings = strings_of(handler_input)
         self.access = ApiAccess.from_envelope(self.envelope)
         self.attributes = dict(handler_input.attributes_manager.session_attributes or {})
         self.user_id = _user_id(handler_input)
@@ -233,13 +227,19 @@ class ReminderIntentHandler(_ReminderHandler):
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
         request = handler_input.request_envelope.request
-        return request.object_type == "IntentRequest" and getattr(
-            getattr(request, "intent", None), "name", None
-        ) in (SET_INTENT, CANCEL_INTENT)
+        return (
+            request is not None
+            and request.object_type == "IntentRequest"
+            and getattr(getattr(request, "intent", None), "name", None)
+            in (SET_INTENT, CANCEL_INTENT)
+        )
 
     def handle(self, handler_input: HandlerInput) -> Response | None:
         turn = _ReminderTurn(handler_input, self.store, self.timezone_name)
-        intent = handler_input.request_envelope.request.intent
+        request = handler_input.request_envelope.request
+        # can_handle let through only an IntentRequest naming one of the reminder intents.
+        assert isinstance(request, IntentRequest) and request.intent is not None
+        intent = request.intent
         if intent.name == CANCEL_INTENT:
             return turn.cancel()
         if turn.access is None:  # say so before asking for a time it could not use
@@ -257,7 +257,8 @@ class PermissionAnswerHandler(_ReminderHandler):
     def can_handle(self, handler_input: HandlerInput) -> bool:
         request = handler_input.request_envelope.request
         return (
-            request.object_type == "Connections.Response"
+            request is not None
+            and request.object_type == "Connections.Response"
             and getattr(request, "name", None) == "AskFor"
         )
 

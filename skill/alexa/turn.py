@@ -78,7 +78,7 @@ class TurnResult:
     store_failed: bool
 
 
-def snapshot_to_dict(snapshot: Snapshot) -> dict:
+def snapshot_to_dict(snapshot: Snapshot) -> dict[str, object]:
     p = snapshot.profile
     return {
         "day": snapshot.today.day.isoformat(),

@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from functools import cache, lru_cache
 from importlib import resources
-from typing import Any
+from typing import Any, TypeAlias
 
 from ..ssml import escape
 
@@ -23,16 +23,20 @@ DEFAULT_LOCALE = "en-US"
 # (a path, a NUL byte, an empty string) is never used to name a file: it gets English.
 _LOCALE = re.compile(r"([A-Za-z]{2,3})(?:[-_]([A-Za-z]{2}|[0-9]{3}))?")
 
+# A locale file's content: nested JSON objects whose leaves are strings, lists and numbers.
+Tree: TypeAlias = dict[str, Any]
 
-def _load(name: str) -> dict | None:
+
+def _load(name: str) -> Tree | None:
     try:
         text = resources.files(__package__).joinpath(f"{name}.json").read_text(encoding="utf-8")
     except FileNotFoundError:
         return None
-    return json.loads(text)
+    tree: Tree = json.loads(text)
+    return tree
 
 
-def _merge(base: dict, override: dict) -> dict:
+def _merge(base: Tree, override: Tree) -> Tree:
     merged = dict(base)
     for key, value in override.items():
         if isinstance(value, dict) and isinstance(merged.get(key), dict):
@@ -62,7 +66,7 @@ class Strings:
     ``text`` returns plain text; ``say`` returns it escaped for SSML. Fields are escaped too.
     """
 
-    def __init__(self, locale: str, data: dict):
+    def __init__(self, locale: str, data: Tree):
         self.locale = locale
         self._data = data
 
@@ -72,7 +76,7 @@ class Strings:
             node = node[part]
         return node
 
-    def _template(self, key: str, count: int | None, fields: dict) -> str:
+    def _template(self, key: str, count: int | None, fields: dict[str, Any]) -> str:
         """The string for ``key`` (its one/other form when counted), ``count`` among fields."""
         value = self.raw(key)
         if isinstance(value, dict) and count is not None:
@@ -89,7 +93,7 @@ class Strings:
         return escape(self._template(key, count, safe)).format(**safe)
 
     def number(self, n: int) -> str:
-        words = self.raw("numbers")
+        words: list[str] = self.raw("numbers")
         return words[n] if 0 <= n < len(words) else str(n)
 
     def join(self, items: Sequence[str]) -> str:
@@ -97,13 +101,16 @@ class Strings:
         items = list(items)
         if len(items) <= 1:
             return "".join(items)
-        return self.raw("list_comma").join(items[:-1]) + self.raw("list_and") + items[-1]
+        comma: str = self.raw("list_comma")
+        and_word: str = self.raw("list_and")
+        return comma.join(items[:-1]) + and_word + items[-1]
 
     def exercise(self, exercise_id: str, field: str) -> Any:
         return self.raw(f"exercises.{exercise_id}.{field}")
 
     def exercise_name(self, exercise_id: str) -> str:
-        return self.exercise(exercise_id, "name")
+        name: str = self.exercise(exercise_id, "name")
+        return name
 
     def exercise_title(self, exercise_id: str) -> str:
         """The name as a title or a sentence start: names are spoken mid-sentence, so most
@@ -112,7 +119,7 @@ class Strings:
         return name[:1].upper() + name[1:]
 
     def side(self, exercise_id: str, side: str) -> str:
-        sides = self.raw("sides")
+        sides: dict[str, dict[str, str]] = self.raw("sides")
         return sides.get(exercise_id, sides["default"])[side]
 
 
@@ -142,6 +149,7 @@ def _strings_for(locale: str) -> Strings:
     data = _load(language)
     if data is None:  # pragma: no cover - _canonical only lets shipped languages through
         locale, language, data = DEFAULT_LOCALE, "en", _load("en")
+        assert data is not None, "en.json ships with the package"
     regional = _load(locale) if locale != language else None
     if regional:
         data = _merge(data, regional)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from datetime import date
+from enum import Enum
+from typing import Final
 
 from ..progress import DayProgress, Position, Profile, Snapshot
 
@@ -13,6 +15,7 @@ __all__ = [
     "TIME_ZONE_MAX_CHARS",
     "UNSET",
     "Store",
+    "Unset",
     "check_profile_text",
     "day_key",
 ]
@@ -24,12 +27,19 @@ TIME_ZONE_MAX_CHARS = 64  # IANA names are far shorter ("America/Argentina/Comod
 REMINDER_TOKEN_MAX_CHARS = 512
 
 
-class _Unset:
+class Unset(Enum):
+    """The type of :data:`UNSET`, a value not given (where ``None`` means "clear it").
+
+    One enum member, so that type checkers narrow ``value is UNSET`` in a union.
+    """
+
+    UNSET = "UNSET"
+
     def __repr__(self) -> str:  # pragma: no cover - debugging aid
         return "UNSET"
 
 
-UNSET = _Unset()
+UNSET: Final = Unset.UNSET
 
 
 def day_key(day: date) -> str:
@@ -85,10 +95,10 @@ class Store(ABC):
         *,
         goal: int | None = None,
         safety_heard: bool | None = None,
-        position: Position | object | None = UNSET,
+        position: Position | Unset | None = UNSET,
         position_ts: int = 0,
-        time_zone: str | object | None = UNSET,
-        reminder_token: str | object | None = UNSET,
+        time_zone: str | Unset | None = UNSET,
+        reminder_token: str | Unset | None = UNSET,
     ) -> bool:
         """Change settings, all of them in one atomic write where the store allows.
 

@@ -30,16 +30,21 @@ import uuid
 from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
-from typing import Any
+from typing import Any, TypeAlias
 
 from ..exceptions import LegSkillError, StoreError, StoreUnavailable
 from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
-from .base import DAY_ITEM_TTL_DAYS, UNSET, Store, check_profile_text, day_key
-from .dynamodb_http import DynamoDbHttpClient
+from .base import DAY_ITEM_TTL_DAYS, UNSET, Store, Unset, check_profile_text, day_key
+from .dynamodb_http import DynamoDbHttpClient, Response
 
 __all__ = ["DAY_SK_PREFIX", "PROFILE_SK", "DynamoDbStore", "day_sk", "expires_at", "user_pk"]
 
 log = logging.getLogger(__name__)
+
+# DynamoDB's typed values as its JSON has them: {"S": "..."}, {"N": "3"}, {"BOOL": true},
+# {"M": {name: value}}; an item (or a key) maps attribute names to them.
+AttributeValue: TypeAlias = dict[str, Any]
+Item: TypeAlias = dict[str, AttributeValue]
 
 PROFILE_SK = "PROFILE"
 DAY_SK_PREFIX = "DAY#"
@@ -166,7 +171,7 @@ class DynamoDbStore(Store):
                     ) from exc
             return self._client
 
-    def _call(self, operation: str, **params: Any) -> dict:
+    def _call(self, operation: str, **params: Any) -> Response:
         """Run one client operation, mapping every failure to :class:`StoreUnavailable`.
 
         ``ConditionalCheckFailedException`` becomes :class:`_ConditionFailed` (not an error:
@@ -176,7 +181,8 @@ class DynamoDbStore(Store):
             raise StoreUnavailable(f"dynamodb {operation} skipped: store unavailable just now")
         client = self.client
         try:
-            return getattr(client, operation)(**params)
+            response: Response = getattr(client, operation)(**params)
+            return response
         except Exception as exc:  # an injected botocore client raises many unrelated classes
             code = _error_code(exc)
             if code == "ConditionalCheckFailedException":
@@ -186,7 +192,7 @@ class DynamoDbStore(Store):
                 self._unavailable_until = time.monotonic() + self._fail_fast_seconds
             raise StoreUnavailable(f"dynamodb {operation} failed: {code}") from exc
 
-    def _key(self, user_id: str, sk: str) -> dict:
+    def _key(self, user_id: str, sk: str) -> Item:
         return {"pk": {"S": user_pk(user_id)}, "sk": {"S": sk}}
 
     # -- Store ------------------------------------------------------------------------------
@@ -214,10 +220,10 @@ class DynamoDbStore(Store):
             _profile(by_sk.get(PROFILE_SK)), DayProgress(day, _counters(by_sk.get(day_sk(day))))
         )
 
-    def _batch_get(self, keys: list[dict]) -> list[dict]:
+    def _batch_get(self, keys: list[Item]) -> list[Item]:
         # Consistent reads: a set just saved on another device shows up in the next session.
-        request: dict = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
-        items: list[dict] = []
+        request: dict[str, Any] = {self.table_name: {"Keys": keys, "ConsistentRead": True}}
+        items: list[Item] = []
         for attempt in range(_BATCH_ATTEMPTS):
             response = self._call("batch_get_item", RequestItems=request)
             items.extend(response.get("Responses", {}).get(self.table_name, []))
@@ -280,10 +286,10 @@ class DynamoDbStore(Store):
         *,
         goal: int | None = None,
         safety_heard: bool | None = None,
-        position: Position | object | None = UNSET,
+        position: Position | Unset | None = UNSET,
         position_ts: int = 0,
-        time_zone: str | object | None = UNSET,
-        reminder_token: str | object | None = UNSET,
+        time_zone: str | Unset | None = UNSET,
+        reminder_token: str | Unset | None = UNSET,
     ) -> bool:
         """Change settings in one ``UpdateItem`` (``SET`` and ``REMOVE`` in one expression).
 
@@ -304,7 +310,7 @@ class DynamoDbStore(Store):
             empty or not a string (see :func:`~.base.check_profile_text`).
         """
         check_profile_text(time_zone, reminder_token)
-        fields: dict[str, dict] = {}
+        fields: dict[str, AttributeValue] = {}
         remove: list[str] = []
         if goal is not None:
             fields["goal"] = _n(goal)
@@ -343,8 +349,12 @@ class DynamoDbStore(Store):
         return True
 
     def _set_fields(
-        self, key: dict, fields: Mapping[str, dict], remove: list[str], condition: str | None = None
-    ) -> dict:
+        self,
+        key: Item,
+        fields: Mapping[str, AttributeValue],
+        remove: list[str],
+        condition: str | None = None,
+    ) -> Response:
         """One ``UpdateItem``: ``SET`` ``fields`` and ``REMOVE`` ``remove`` (either may be
         empty, not both)."""
         clauses = []
@@ -438,9 +448,9 @@ class DynamoDbStore(Store):
         self,
         user_id: str,
         sk_condition: str | None = None,
-        values: Mapping[str, dict] | None = None,
+        values: Mapping[str, AttributeValue] | None = None,
         projection: str | None = None,
-    ) -> list[dict]:
+    ) -> list[Item]:
         """Every item of the user (whose ``sk`` meets ``sk_condition``), all pages."""
         condition = "#pk = :pk" + (f" AND {sk_condition}" if sk_condition else "")
         params: dict[str, Any] = {
@@ -454,7 +464,7 @@ class DynamoDbStore(Store):
             params["ProjectionExpression"] = projection
         if "#sk" not in condition + (projection or ""):
             del params["ExpressionAttributeNames"]["#sk"]
-        items: list[dict] = []
+        items: list[Item] = []
         while True:
             response = self._call("query", **params)
             items.extend(response.get("Items", []))
@@ -476,8 +486,8 @@ class DynamoDbStore(Store):
             ]
             self._batch_write(requests)
 
-    def _batch_write(self, requests: list[dict]) -> None:
-        pending: dict = {self.table_name: requests}
+    def _batch_write(self, requests: list[dict[str, Any]]) -> None:
+        pending: dict[str, Any] = {self.table_name: requests}
         for attempt in range(_BATCH_ATTEMPTS):
             response = self._call("batch_write_item", RequestItems=pending)
             pending = response.get("UnprocessedItems") or {}
@@ -499,7 +509,7 @@ class DynamoDbStore(Store):
 # -- typed values ----------------------------------------------------------------------------
 
 
-def _n(value: int) -> dict:
+def _n(value: int) -> AttributeValue:
     return {"N": str(int(value))}
 
 

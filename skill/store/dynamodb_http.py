@@ -34,13 +34,16 @@ import zlib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
 from ..clock import utc_now
 from ..exceptions import LegSkillError
 
-__all__ = ["Credentials", "DynamoDbHttpClient", "DynamoDbHttpError", "sign_request"]
+__all__ = ["Credentials", "DynamoDbHttpClient", "DynamoDbHttpError", "Response", "sign_request"]
+
+# A parsed DynamoDB JSON response, as botocore's client methods return it.
+Response: TypeAlias = dict[str, Any]
 
 _SERVICE = "dynamodb"
 _TARGET_PREFIX = "DynamoDB_20120810."
@@ -129,7 +132,8 @@ class DynamoDbHttpError(LegSkillError):
     @property
     def code(self) -> str:
         """The error code, ``response["Error"]["Code"]``."""
-        return self.response["Error"]["Code"]
+        code: str = self.response["Error"]["Code"]
+        return code
 
 
 def _hmac(key: bytes, text: str) -> bytes:
@@ -289,27 +293,27 @@ class DynamoDbHttpClient:
 
     # -- operations (the six the store calls, as botocore names them) -------------------------
 
-    def batch_get_item(self, **params: Any) -> dict:
+    def batch_get_item(self, **params: Any) -> Response:
         return self.call("BatchGetItem", params)
 
-    def batch_write_item(self, **params: Any) -> dict:
+    def batch_write_item(self, **params: Any) -> Response:
         return self.call("BatchWriteItem", params)
 
-    def get_item(self, **params: Any) -> dict:
+    def get_item(self, **params: Any) -> Response:
         return self.call("GetItem", params)
 
-    def update_item(self, **params: Any) -> dict:
+    def update_item(self, **params: Any) -> Response:
         return self.call("UpdateItem", params)
 
-    def delete_item(self, **params: Any) -> dict:
+    def delete_item(self, **params: Any) -> Response:
         return self.call("DeleteItem", params)
 
-    def query(self, **params: Any) -> dict:
+    def query(self, **params: Any) -> Response:
         return self.call("Query", params)
 
     # -- the wire -------------------------------------------------------------------------------
 
-    def call(self, operation: str, params: Mapping[str, Any]) -> dict:
+    def call(self, operation: str, params: Mapping[str, Any]) -> Response:
         """Send one operation with retries; the parsed response, or :class:`DynamoDbHttpError`."""
         for observer in self.observers:
             observer(operation, params)
@@ -328,7 +332,7 @@ class DynamoDbHttpClient:
             # Standard mode's backoff: a random share of 2**(attempt - 1) seconds, capped.
             time.sleep(random.random() * min(_BACKOFF_CAP_SECONDS, 2.0 ** (attempt - 1)))
 
-    def _send_once(self, operation: str, body: bytes) -> dict:
+    def _send_once(self, operation: str, body: bytes) -> Response:
         headers = sign_request(
             {
                 "Host": self._host_header,
@@ -371,7 +375,7 @@ class DynamoDbHttpClient:
         }
         return parsed
 
-    def _exchange(self, headers: dict[str, str], body: bytes) -> tuple[int, dict, bytes]:
+    def _exchange(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
         """POST once; a dropped keep-alive connection is replaced and the request resent."""
         for fresh in (False, True):
             connection, reused = self._connection(fresh)

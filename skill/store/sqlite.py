@@ -14,13 +14,15 @@ import json
 import os
 import sqlite3
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TypeAlias, TypeVar
 
 from ..exceptions import StoreUnavailable
 from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
-from .base import UNSET, Store, check_profile_text, day_key
+from .base import UNSET, Store, Unset, check_profile_text, day_key
 
 __all__ = ["SqliteStore", "default_path"]
 
@@ -51,6 +53,12 @@ _PROFILE_COLUMNS = (
     "goal, safety_heard, position, position_ts, streak, best_streak, "
     "last_met_day, time_zone, reminder_token"
 )
+# A profiles row as SELECT {_PROFILE_COLUMNS} reads it (columns a file lacked read as NULL).
+_ProfileRow: TypeAlias = tuple[
+    int | None, int, str | None, int, int, int, str | None, str | None, str | None
+]
+
+_T = TypeVar("_T")
 
 
 def _migrate(conn: sqlite3.Connection) -> None:
@@ -84,7 +92,7 @@ def default_path() -> Path:
 class SqliteStore(Store):
     """SQLite implementation of :class:`~skill.store.base.Store`."""
 
-    def __init__(self, path: str | os.PathLike | None = None):
+    def __init__(self, path: str | os.PathLike[str] | None = None):
         self.path = str(path) if path else str(default_path())
         self._local = threading.local()
 
@@ -102,7 +110,7 @@ class SqliteStore(Store):
             self._local.conn = conn
         return conn
 
-    def _run(self, fn):
+    def _run(self, fn: Callable[[sqlite3.Connection], _T]) -> _T:
         try:
             return fn(self._db())
         except sqlite3.Error as exc:
@@ -141,10 +149,10 @@ class SqliteStore(Store):
         *,
         goal: int | None = None,
         safety_heard: bool | None = None,
-        position=UNSET,
+        position: Position | Unset | None = UNSET,
         position_ts: int = 0,
-        time_zone=UNSET,
-        reminder_token=UNSET,
+        time_zone: str | Unset | None = UNSET,
+        reminder_token: str | Unset | None = UNSET,
     ) -> bool:
         check_profile_text(time_zone, reminder_token)
         settings: dict[str, object] = {}
@@ -249,7 +257,7 @@ class SqliteStore(Store):
             self._local.conn = None
 
 
-def _profile(row) -> Profile:
+def _profile(row: _ProfileRow | None) -> Profile:
     if row is None:
         return Profile()
     goal, safety, position, position_ts, streak, best, last_met, time_zone, token = row
