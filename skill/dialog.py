@@ -37,6 +37,7 @@ __all__ = [
     "SetGoal",
     "handle",
     "howto_reps_key",
+    "remember",
 ]
 
 DEFAULT_BUDGET_SECONDS = 90.0
@@ -108,6 +109,7 @@ class DialogState:
     offer: str | None = None  # OFFER_EXERCISE: its id; ASK_EXERCISE: "start" or "how_to"
     last_speech: str | None = None
     last_reprompt: str | None = None
+    safety_said: bool = False  # the safety line was said in this session (saved or not)
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -120,6 +122,7 @@ class DialogState:
             "offer": self.offer,
             "last_speech": self.last_speech,
             "last_reprompt": self.last_reprompt,
+            "safety_said": self.safety_said,
         }
 
     @classmethod
@@ -160,6 +163,7 @@ class DialogState:
             offer=_text("offer"),
             last_speech=_text("last_speech"),
             last_reprompt=_text("last_reprompt"),
+            safety_said=data.get("safety_said") is True,
         )
 
 
@@ -318,8 +322,11 @@ def _segments(turn: _Turn, exercise_id: str) -> tuple[Segment, ...]:
 
 
 def _safety_once(turn: _Turn) -> None:
-    if not turn.snapshot.profile.safety_heard:
+    """The safety line, to a user who has not heard it, at most once a session (even when
+    saving that it was heard fails)."""
+    if not turn.snapshot.profile.safety_heard and not turn.state.safety_said:
         turn.say("dialog.safety")
+        turn.state = replace(turn.state, safety_said=True)
         turn.effect(MarkSafetyHeard())
 
 
@@ -372,9 +379,38 @@ def _narrate(turn: _Turn, exercise_id: str, segment_index: int) -> None:
         turn.ask("dialog.ask_finish_round", "dialog.reprompt_finish_round", Mode.IN_SET)
 
 
+def _in_set(turn: _Turn) -> bool:
+    """A set is under way (or finished and not yet counted), whatever the last question was."""
+    return turn.state.exercise is not None
+
+
 def _at_last_segment(turn: _Turn) -> bool:
     exercise_id = turn.state.exercise
     return exercise_id is not None and turn.state.segment >= len(_segments(turn, exercise_id)) - 1
+
+
+def _asked_to_mark_done(turn: _Turn) -> bool:
+    """The set's last rep was narrated and the question was "shall I mark this one done?"."""
+    current = turn.state.exercise
+    return (
+        current is not None
+        and _at_last_segment(turn)
+        and _next_in_round(turn, after=current) is None
+    )
+
+
+def _settle(turn: _Turn) -> None:
+    """Count the set whose last rep was narrated, before answering something else.
+
+    What comes next is then the offer the user heard: the next exercise of the round
+    ("ready for toe grips?"), or, at the end of the round, the menu.
+    """
+    current = turn.state.exercise
+    assert current is not None
+    following = _next_in_round(turn, after=current)
+    _record_set(turn)
+    if following is not None:
+        turn.state = replace(turn.state, mode=Mode.OFFER_EXERCISE, offer=following)
 
 
 def _record_set(turn: _Turn) -> None:
@@ -457,7 +493,23 @@ def _menu_question(turn: _Turn) -> None:
 
 
 def _follow_up(turn: _Turn) -> None:
-    """After an aside (how-to, what's left ...): back to the set in progress, or the menu."""
+    """After an aside (how-to, what's left ...): back to the set in progress, the exercise
+    offered, or the menu."""
+    offered = turn.state.offer
+    if (
+        turn.state.exercise is None
+        and turn.state.mode is Mode.OFFER_EXERCISE
+        and offered in EXERCISE_IDS
+        and turn.today.count(offered) < turn.goal
+    ):
+        turn.ask(
+            "dialog.ask_start_this",
+            "dialog.reprompt_start_this",
+            Mode.OFFER_EXERCISE,
+            name=_name(turn, offered),
+        )
+        turn.state = replace(turn.state, offer=offered)
+        return
     if turn.state.exercise is not None:
         turn.ask(
             "dialog.ask_back_to_routine",
@@ -513,9 +565,12 @@ def _on_launch(turn: _Turn, event: Event) -> None:
 
 
 def _on_start_routine(turn: _Turn, event: Event) -> None:
-    if turn.state.mode is Mode.IN_SET and turn.state.exercise:
+    if _in_set(turn):
         # "Let's go" answering "ready for X?" goes on with the routine already running.
         _advance(turn)
+        return
+    if turn.state.mode is Mode.OFFER_EXERCISE and turn.state.offer in EXERCISE_IDS:
+        _start_exercise(turn, turn.state.offer)  # the next exercise of the routine, as offered
         return
     position = turn.snapshot.profile.position
     if position is not None and turn.today.count(position.exercise_id) < turn.goal:
@@ -556,6 +611,9 @@ def _unknown_exercise(turn: _Turn, event: Event, purpose: str) -> None:
         turn.say("dialog.unknown_exercise", heard=event.heard[:60])
     else:
         turn.say("dialog.unknown_exercise_no_name")
+    if _in_set(turn):
+        _follow_up(turn)  # a phrase that is no exercise name does not end the set under way
+        return
     _ask_which(turn, purpose)
 
 
@@ -720,6 +778,16 @@ def _on_list(turn: _Turn, event: Event) -> None:
 
 def _on_skip(turn: _Turn, event: Event) -> None:
     current = turn.state.exercise
+    if current is not None and _at_last_segment(turn):
+        # The set is done: count it, and skip what was offered next.
+        following = _next_in_round(turn, after=current)
+        _record_set(turn)
+        if following is None:
+            _after_round(turn)
+            return
+        current = following
+    elif current is None and turn.state.mode is Mode.OFFER_EXERCISE:
+        current = turn.state.offer if turn.state.offer in EXERCISE_IDS else None
     if current is None:
         turn.say("dialog.nothing_to_skip")
         _follow_up(turn)
@@ -766,9 +834,9 @@ def _on_reset_today(turn: _Turn, event: Event) -> None:
 
 def _on_help(turn: _Turn, event: Event) -> None:
     mode = turn.state.mode
-    if mode is Mode.IN_SET and turn.state.exercise:
+    if _in_set(turn) and turn.state.exercise is not None:
         turn.say("dialog.help_in_set", name=_name(turn, turn.state.exercise))
-        _reask(turn)
+        _follow_up(turn)
     elif mode is Mode.CONFIRM_RESUME and turn.snapshot.profile.position:
         turn.say(
             "dialog.help_confirm_resume",
@@ -803,7 +871,7 @@ def _on_fallback(turn: _Turn, event: Event) -> None:
 def _leave(turn: _Turn, paused: bool) -> None:
     """Stop or pause: count a finished set, keep the place in an unfinished one, say goodbye."""
     current = turn.state.exercise
-    if current is not None and turn.state.mode is Mode.IN_SET:
+    if current is not None:
         if _at_last_segment(turn):
             _record_set(turn)
             turn.say("dialog.goodbye")
@@ -844,7 +912,7 @@ def _advance(turn: _Turn) -> None:
 
 def _on_next(turn: _Turn, event: Event) -> None:
     mode = turn.state.mode
-    if mode is Mode.IN_SET and turn.state.exercise:
+    if _in_set(turn):
         _advance(turn)
     elif mode is Mode.CONFIRM_RESUME and turn.snapshot.profile.position:
         _resume_position(turn)
@@ -860,7 +928,7 @@ def _on_next(turn: _Turn, event: Event) -> None:
 
 def _on_previous(turn: _Turn, event: Event) -> None:
     current = turn.state.exercise
-    if current is None or turn.state.mode is not Mode.IN_SET:
+    if current is None:
         turn.say("dialog.not_in_set_previous")
         _follow_up(turn)
         return
@@ -881,7 +949,7 @@ def _on_repeat(turn: _Turn, event: Event) -> None:
 
 def _on_start_over(turn: _Turn, event: Event) -> None:
     current = turn.state.exercise
-    if current is not None and turn.state.mode is Mode.IN_SET:
+    if current is not None:
         turn.say("dialog.start_over_set", name=_name(turn, current))
         _narrate(turn, current, 0)
     else:
@@ -889,8 +957,10 @@ def _on_start_over(turn: _Turn, event: Event) -> None:
 
 
 def _on_resume(turn: _Turn, event: Event) -> None:
-    if turn.state.mode is Mode.IN_SET and turn.state.exercise:
+    if _in_set(turn):
         _advance(turn)
+    elif turn.state.mode is Mode.OFFER_EXERCISE and turn.state.offer in EXERCISE_IDS:
+        _start_exercise(turn, turn.state.offer)
     elif turn.snapshot.profile.position is not None:
         _resume_position(turn)
     else:
@@ -916,7 +986,19 @@ def _on_yes(turn: _Turn, event: Event) -> None:
 
 def _on_no(turn: _Turn, event: Event) -> None:
     mode = turn.state.mode
-    if mode is Mode.IN_SET and turn.state.exercise:
+    current = turn.state.exercise
+    if current is not None and _asked_to_mark_done(turn):
+        # "No" to "shall I mark this one done?": the one answer that leaves a set out.
+        turn.state = replace(turn.state, exercise=None, segment=0)
+        turn.say("dialog.set_not_counted", name=_name(turn, current))
+        turn.ask(
+            "dialog.ask_start_this",
+            "dialog.reprompt_start_this",
+            Mode.OFFER_EXERCISE,
+            name=_name(turn, current),
+        )
+        turn.state = replace(turn.state, offer=current)
+    elif current is not None and mode in (Mode.IN_SET, Mode.OFFER_EXERCISE, Mode.MENU):
         _leave(turn, paused=False)
     elif mode is Mode.CONFIRM_RESUME:
         turn.effect(SavePosition(None))
@@ -935,8 +1017,11 @@ def _on_no(turn: _Turn, event: Event) -> None:
 
 
 def _on_session_ended(turn: _Turn, event: Event) -> None:
-    if turn.state.exercise is not None and turn.state.mode is Mode.IN_SET:
-        _keep_place(turn, turn.state.segment)
+    if turn.state.exercise is not None:
+        if _at_last_segment(turn):
+            _record_set(turn)  # the last rep was narrated: the set counts, however it ended
+        else:
+            _keep_place(turn, turn.state.segment)
     turn.finish()
 
 
@@ -968,6 +1053,40 @@ _HANDLERS: dict[EventKind, Callable[[_Turn, Event], None]] = {
 }
 
 
+# Events whose handlers deal with a set whose last rep was narrated; before any other event,
+# that set is counted first (_settle), so no intent, phrase, button or ending can lose it.
+_SETTLED_BY_HANDLER = frozenset(
+    {
+        EventKind.NEXT,
+        EventKind.YES,
+        EventKind.RESUME,
+        EventKind.START_ROUTINE,
+        EventKind.STOP,
+        EventKind.PAUSE,
+        EventKind.NO,
+        EventKind.SKIP,
+        EventKind.SESSION_ENDED,
+        # These stay inside the set: "repeat" replays its end (still to be counted), and
+        # "previous" and "start over" go back into it, to be counted when it ends again.
+        EventKind.REPEAT,
+        EventKind.PREVIOUS,
+        EventKind.START_OVER,
+    }
+)
+
+
+def remember(state: DialogState, reply: Reply) -> DialogState:
+    """The state with ``reply`` kept for "repeat" (a goodbye is not kept).
+
+    Every reply the user hears goes through here, the dialog's and the edge's (reminders), and
+    the edge calls it again with the reply as finally spoken, so "repeat" replays what the user
+    heard, never words that were dropped because saving failed. A repeat is not remembered.
+    """
+    if reply.end_session:
+        return state
+    return replace(state, last_speech=reply.speech, last_reprompt=reply.reprompt)
+
+
 def handle(state: DialogState, event: Event, ctx: Context) -> Outcome:
     """Run one turn. The returned snapshot already has the effects applied."""
     today = ctx.snapshot.today
@@ -981,12 +1100,15 @@ def handle(state: DialogState, event: Event, ctx: Context) -> Outcome:
             round=today.current_round(ctx.snapshot.profile.goal),
         )
     turn = _Turn(state=state, ctx=ctx, snapshot=ctx.snapshot)
+    profile = ctx.snapshot.profile
+    if today.goal_met(profile.goal) and profile.last_met_day != today.day:
+        # The goal was met but the streak was not recorded (a write that failed, or two
+        # devices finishing the last sets at once): record it now.
+        turn.effect(RecordGoalMet(today.day))
+    if _in_set(turn) and _at_last_segment(turn) and event.kind not in _SETTLED_BY_HANDLER:
+        _settle(turn)
     _HANDLERS[event.kind](turn, event)
     outcome = turn.outcome()
-    if event.kind is not EventKind.REPEAT and not outcome.reply.end_session:
-        # "Repeat" replays the last reply, so it is cached with the state (ASK sample style).
-        cached = replace(
-            outcome.state, last_speech=outcome.reply.speech, last_reprompt=outcome.reply.reprompt
-        )
-        outcome = replace(outcome, state=cached)
-    return outcome
+    if event.kind is EventKind.REPEAT:
+        return outcome
+    return replace(outcome, state=remember(outcome.state, outcome.reply))

@@ -18,7 +18,7 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, Response
 
 from ..clock import utc_now
-from ..dialog import DialogState
+from ..dialog import DialogState, Reply, remember
 from ..exceptions import StoreError
 from ..locales import Strings
 from ..progress import Profile, local_day, parse_zone
@@ -127,19 +127,18 @@ class _ReminderTurn:
         else:
             question = self.strings.say("dialog.ask_anything_else")
             reprompt = self.strings.say("dialog.reprompt_anything_else")
+        return self._ask(" ".join([*parts, question]), reprompt)
+
+    def _ask(self, speech: str, reprompt: str) -> Response:
+        """Answer and keep the session open; "repeat" will replay this answer."""
+        state = DialogState.from_dict(self.attributes.get(STATE_KEY))
+        self.attributes[STATE_KEY] = remember(state, Reply(speech, reprompt, False)).to_dict()
         self.handler_input.attributes_manager.session_attributes = self.attributes
-        return (
-            self.handler_input.response_builder.speak(" ".join([*parts, question]))
-            .ask(reprompt)
-            .response
-        )
+        return self.handler_input.response_builder.speak(speech).ask(reprompt).response
 
     def ask_time(self) -> Response:
-        self.handler_input.attributes_manager.session_attributes = self.attributes
-        return (
-            self.handler_input.response_builder.speak(self.strings.say("reminder.ask_time"))
-            .ask(self.strings.say("reminder.reprompt_time"))
-            .response
+        return self._ask(
+            self.strings.say("reminder.ask_time"), self.strings.say("reminder.reprompt_time")
         )
 
     def ask_permission(self, hour: int, minute: int) -> Response:
@@ -172,7 +171,9 @@ class _ReminderTurn:
         try:
             previous = self._profile().reminder_token
         except StoreError:
-            previous = None
+            # Without the old token a second daily reminder would ring beside the first.
+            log.warning("reminder not created: the profile could not be read")
+            return self.reply("reminder.failed")
         try:
             token = create_daily_reminder(self.access, reminder, self.now)
         except PermissionMissing:
@@ -188,7 +189,14 @@ class _ReminderTurn:
         try:
             self.store.update_profile(self.user_id, reminder_token=token)
         except (StoreError, ValueError) as exc:  # ValueError: a token too long to keep
+            # A reminder whose token is not kept could never be stopped by voice: take it back.
             log.warning("store write failed: %s (reminder)", type(exc).__name__)
+            try:
+                delete_reminder(self.access, token)
+            except AlexaApiError as undo:
+                log.warning("new reminder not taken back: %s", type(undo).__name__)
+            self._forget_cached_snapshot()
+            return self.reply("reminder.failed")
         self._forget_cached_snapshot()
         return self.reply("reminder.set", time=_spoken_time(self.strings, hour, minute))
 

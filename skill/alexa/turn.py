@@ -56,6 +56,7 @@ log = logging.getLogger(__name__)
 STATE_KEY = "dialog"
 SNAPSHOT_KEY = "progress"
 ZONE_KEY = "zone"  # the zone this session runs on, once learnt
+NOTICES_KEY = "notices"  # the store notices already said this session ("write", "read")
 
 
 @dataclass(frozen=True)
@@ -151,6 +152,12 @@ def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int, goa
 _NEEDS_PROFILE = (MarkSafetyHeard, SavePosition, RecordGoalMet)
 
 
+def _notices(attributes: Mapping[str, Any]) -> list[str]:
+    """The store notices said this session (session data is untrusted)."""
+    said = attributes.get(NOTICES_KEY)
+    return [n for n in said if n in ("write", "read")] if isinstance(said, list) else []
+
+
 def run_turn(store: Store, turn: TurnInput) -> TurnResult:
     """Load (once per session), run the dialog, write its effects, and say if writing failed."""
     now = turn.timestamp or utc_now()
@@ -225,18 +232,27 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
                 ),
             )
     if write_failed or read_failed:
-        notice = turn.strings.say(
-            "dialog.store_unavailable" if write_failed else "dialog.store_read_unavailable"
-        )
-        speech = notice + " " + speech
+        # Said once a session: after that, the dropped "saved" words are the only sign.
+        kind = "write" if write_failed else "read"
+        said = _notices(attributes)
+        if kind not in said:
+            notice = turn.strings.say(
+                "dialog.store_unavailable" if write_failed else "dialog.store_read_unavailable"
+            )
+            speech = notice + " " + speech
+            attributes[NOTICES_KEY] = [*said, kind]
     if speech != outcome.reply.speech:
         reply = outcome.reply
-        outcome = Outcome(
-            outcome.state,
-            dialog.Reply(re.sub(r" {2,}", " ", speech).strip(), reply.reprompt, reply.end_session),
-            outcome.effects,
-            outcome.snapshot,
+        final = dialog.Reply(
+            re.sub(r" {2,}", " ", speech).strip(), reply.reprompt, reply.end_session
         )
+        # "Repeat" replays what was said, not the words dropped because saving failed.
+        state = (
+            outcome.state
+            if event.kind is EventKind.REPEAT
+            else dialog.remember(outcome.state, final)
+        )
+        outcome = Outcome(state, final, outcome.effects, outcome.snapshot)
     attributes[STATE_KEY] = outcome.state.to_dict()
     if read_failed or write_failed or refused:
         attributes.pop(SNAPSHOT_KEY, None)  # the cached copy may be wrong: read again next turn
