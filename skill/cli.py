@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
 
 from .clock import parse_instant, starting_at
-from .config import Config
+from .config import MAX_BUDGET_SECONDS, MIN_BUDGET_SECONDS, Config
+from .progress import zone_name_or_none
 
 __all__ = ["main"]
 
@@ -104,6 +106,26 @@ def _instant(text: str) -> datetime:
         ) from None
 
 
+def _zone(text: str) -> str:
+    name = zone_name_or_none(text)
+    if name is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an IANA time zone such as Europe/Berlin")
+    return name
+
+
+def _budget(text: str) -> float:
+    try:
+        seconds = float(text)
+    except ValueError:
+        seconds = float("nan")
+    if not MIN_BUDGET_SECONDS <= seconds <= MAX_BUDGET_SECONDS:
+        raise argparse.ArgumentTypeError(
+            f"{text!r}: give a number of seconds from {MIN_BUDGET_SECONDS:g} "
+            f"to {MAX_BUDGET_SECONDS:g}"
+        )
+    return seconds
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leg-skill", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -114,11 +136,16 @@ def build_parser() -> argparse.ArgumentParser:
         help="who is talking; progress is kept per user",
     )
     chat.add_argument(
-        "--store", default=None, help="SQLite file for progress (default: your data directory)"
+        "--store",
+        default=os.environ.get("LEG_SKILL_DB") or None,
+        help="SQLite file for progress (default: $LEG_SKILL_DB, else your data directory)",
     )
     chat.add_argument("--locale", default="en-US")
     chat.add_argument(
-        "--timezone", default=None, help="IANA zone for 'today' (default: this machine's)"
+        "--timezone",
+        type=_zone,
+        default=None,
+        help="IANA zone for 'today', e.g. Europe/Berlin (default: this machine's)",
     )
     chat.add_argument(
         "--now",
@@ -146,9 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     chat.add_argument(
         "--budget",
-        type=float,
+        type=_budget,
         default=Config().budget_seconds,
-        help="longest spoken-plus-paused time of one reply, in seconds",
+        help=f"longest spoken-plus-paused time of one reply, in seconds "
+        f"({MIN_BUDGET_SECONDS:g} to {MAX_BUDGET_SECONDS:g})",
     )
     chat.set_defaults(run=_chat)
 

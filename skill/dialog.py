@@ -109,6 +109,7 @@ class DialogState:
     offer: str | None = None  # OFFER_EXERCISE: its id; ASK_EXERCISE: "start" or "how_to"
     last_speech: str | None = None
     last_reprompt: str | None = None
+    last_question: str | None = None  # the question last asked, for asking it again
     safety_said: bool = False  # the safety line was said in this session (saved or not)
 
     def to_dict(self) -> dict[str, object]:
@@ -122,6 +123,7 @@ class DialogState:
             "offer": self.offer,
             "last_speech": self.last_speech,
             "last_reprompt": self.last_reprompt,
+            "last_question": self.last_question,
             "safety_said": self.safety_said,
         }
 
@@ -163,6 +165,7 @@ class DialogState:
             offer=_text("offer"),
             last_speech=_text("last_speech"),
             last_reprompt=_text("last_reprompt"),
+            last_question=_text("last_question"),
             safety_said=data.get("safety_said") is True,
         )
 
@@ -174,6 +177,7 @@ class Reply:
     speech: str
     reprompt: str | None
     end_session: bool
+    question: str | None = None  # the question the speech ends with, when it asks one
 
 
 # Effects: what the edge must write. The dialog has already applied them to the snapshot.
@@ -241,7 +245,9 @@ class _Turn:
     parts: list[str] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     reprompt: str | None = None
+    question: str | None = None
     end: bool = False
+    settled: bool = False  # a finished set was counted before this turn's event
 
     @property
     def s(self) -> Strings:
@@ -263,7 +269,8 @@ class _Turn:
 
     def ask(self, key: str, reprompt_key: str, mode: Mode, **fields: object) -> None:
         """End with a question; the reprompt repeats it in other words."""
-        self.say(key, None, **fields)
+        self.question = self.s.say(key, None, **fields)
+        self.parts.append(self.question)
         self.reprompt = self.s.say(reprompt_key, None, **fields)
         self.state = replace(self.state, mode=mode, offer=None)
         self.end = False
@@ -302,7 +309,12 @@ class _Turn:
 
     def outcome(self) -> Outcome:
         speech = " ".join(p for p in self.parts if p)
-        reply = Reply(speech, None if self.end else self.reprompt, self.end)
+        reply = Reply(
+            speech,
+            None if self.end else self.reprompt,
+            self.end,
+            None if self.end else self.question,
+        )
         if not self.end and reply.reprompt is None:  # every open question gets a reprompt
             reply = replace(reply, reprompt=speech)
         return Outcome(self.state, reply, tuple(self.effects), self.snapshot)
@@ -409,6 +421,7 @@ def _settle(turn: _Turn) -> None:
     assert current is not None
     following = _next_in_round(turn, after=current)
     _record_set(turn)
+    turn.settled = True
     if following is not None:
         turn.state = replace(turn.state, mode=Mode.OFFER_EXERCISE, offer=following)
 
@@ -847,6 +860,7 @@ def _on_help(turn: _Turn, event: Event) -> None:
         turn.say("dialog.help_confirm_reset")
         _reask(turn)
     elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL, Mode.OFFER_EXERCISE, Mode.OFFER_ROUND):
+        turn.say("dialog.help_menu")
         _reask(turn)
     else:
         turn.say("dialog.help_menu")
@@ -854,9 +868,15 @@ def _on_help(turn: _Turn, event: Event) -> None:
 
 
 def _reask(turn: _Turn) -> None:
-    """Ask the last question again (its reprompt), keeping the mode."""
-    if turn.state.last_reprompt:
+    """Say again what to answer (the reprompt) and ask the last question, keeping the mode."""
+    if turn.settled:
+        _follow_up(turn)  # the last question was about the set just counted: ask what is next
+    elif turn.state.last_reprompt:
         turn.ssml(turn.state.last_reprompt)
+        question = turn.state.last_question
+        if question and not turn.state.last_reprompt.rstrip().endswith("?"):
+            turn.ssml(question)
+        turn.question = question
         turn.reprompt = turn.state.last_reprompt
         turn.end = False
     else:
@@ -920,9 +940,10 @@ def _on_next(turn: _Turn, event: Event) -> None:
         _start_exercise(turn, turn.state.offer)
     elif mode is Mode.CONFIRM_RESET:
         _on_no(turn, event)
-    elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL):
-        _reask(turn)
     else:
+        # From the menu, or past a question ("which exercise?", "two or three?"): go on with
+        # today's routine rather than ask the question again.
+        turn.state = replace(turn.state, mode=Mode.MENU, offer=None)
         _on_start_routine(turn, event)
 
 
@@ -949,6 +970,15 @@ def _on_repeat(turn: _Turn, event: Event) -> None:
 
 def _on_start_over(turn: _Turn, event: Event) -> None:
     current = turn.state.exercise
+    position = turn.snapshot.profile.position
+    if current is not None and _at_last_segment(turn):
+        _record_set(turn)  # the set was done: it counts, and "start over" does it once more
+        if turn.today.count(current) >= turn.goal:
+            _follow_up(turn)
+            return
+    elif current is None and turn.state.mode is Mode.CONFIRM_RESUME and position is not None:
+        current = position.exercise_id  # not where it was left: from the top
+        turn.effect(SavePosition(None))
     if current is not None:
         turn.say("dialog.start_over_set", name=_name(turn, current))
         _narrate(turn, current, 0)
@@ -1066,11 +1096,9 @@ _SETTLED_BY_HANDLER = frozenset(
         EventKind.NO,
         EventKind.SKIP,
         EventKind.SESSION_ENDED,
-        # These stay inside the set: "repeat" replays its end (still to be counted), and
-        # "previous" and "start over" go back into it, to be counted when it ends again.
-        EventKind.REPEAT,
-        EventKind.PREVIOUS,
         EventKind.START_OVER,
+        # "Repeat" replays the set's end, which is still to be counted after it.
+        EventKind.REPEAT,
     }
 )
 
@@ -1084,7 +1112,12 @@ def remember(state: DialogState, reply: Reply) -> DialogState:
     """
     if reply.end_session:
         return state
-    return replace(state, last_speech=reply.speech, last_reprompt=reply.reprompt)
+    return replace(
+        state,
+        last_speech=reply.speech,
+        last_reprompt=reply.reprompt,
+        last_question=reply.question or state.last_question,
+    )
 
 
 def handle(state: DialogState, event: Event, ctx: Context) -> Outcome:

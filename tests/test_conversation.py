@@ -218,11 +218,31 @@ def test_repeat_replays_the_last_reply(console):
 
 def test_previous_and_start_over(console):
     console.say("open leg exercises")
-    console.say("start toe grips")
+    console.say("start pencil pick up")
     second = said(console.say("next"))
-    assert said(console.say("previous")).startswith("Toe grips. Set 1 of 3 today.")
+    assert said(console.say("previous")).startswith("Pencil pick up. Set 1 of 3 today.")
     assert said(console.say("next")) == second
-    assert said(console.say("start over")).startswith("Starting toe grips again from the top.")
+    assert said(console.say("start over")).startswith("Starting pencil pick up again from the top.")
+
+
+def test_going_back_after_a_finished_set_still_counts_it(console):
+    console.say("open leg exercises")
+    console.say("start toe grips")
+    assert "That's toe grips finished." in said(console.say("next"))
+    back = said(console.say("previous"))
+    assert back.startswith("Saved: toe grips, set 1 of 3 today.")
+    assert back.rstrip().endswith("Want to start tiptoe walking now?")
+    console.end_session("USER_INITIATED")
+    assert sets_left(said(console.say("open leg exercises"))) == 14
+
+
+def test_start_over_after_a_finished_set_counts_it_and_does_it_again(console):
+    console.say("open leg exercises")
+    console.say("start toe grips")
+    console.say("next")
+    again = said(console.say("start over"))
+    assert again.startswith("Saved: toe grips, set 1 of 3 today. Starting toe grips again")
+    assert "Set 2 of 3 today." in again
 
 
 def test_skip_moves_on_without_counting(console, sqlite_path):

@@ -21,7 +21,14 @@ from skill.coaching import plan_set
 from skill.content import EXERCISE_IDS
 from skill.dialog import EventKind, Mode
 from skill.locales import strings_for
-from skill.ssml import MAX_BREAK_SECONDS, MAX_SPEECH_CHARS, break_seconds, speak, spoken_seconds
+from skill.ssml import (
+    MAX_BREAK_SECONDS,
+    MAX_SPEECH_CHARS,
+    break_seconds,
+    speak,
+    spoken_seconds,
+    to_plain_text,
+)
 
 MAX_RESPONSE_BYTES = 24 * 1024
 BUDGET = 90.0
@@ -112,6 +119,72 @@ def _problems(step, strings) -> list[str]:
             found.append(f"{exercise_id} went backwards")
     if step.event.kind in (EventKind.STOP, EventKind.SESSION_ENDED) and not reply.end_session:
         found.append("stop did not end the session")
+    found += _conversation_problems(step, strings)
+    return found
+
+
+# "Repeat" replays the end of a finished set: it is still to be counted afterwards.
+_INSIDE_THE_SET = (EventKind.REPEAT,)
+# Events that may leave a set under way: moving on, stopping (the place is kept), or choosing
+# another exercise.
+_LEAVES_THE_SET = (
+    EventKind.NEXT,
+    EventKind.YES,
+    EventKind.RESUME,
+    EventKind.START_ROUTINE,
+    EventKind.SKIP,
+    EventKind.STOP,
+    EventKind.PAUSE,
+    EventKind.NO,
+    EventKind.SESSION_ENDED,
+    EventKind.PREVIOUS,
+    EventKind.START_OVER,
+)
+
+
+def _last_segment(state, snapshot, strings) -> int:
+    goal = snapshot.profile.goal
+    set_number = min(goal, snapshot.today.count(state.exercise) + 1)
+    return len(plan_set(state.exercise, strings, BUDGET, set_number, goal)) - 1
+
+
+def _conversation_problems(step, strings) -> list[str]:
+    """The no-set-lost invariants, on one transition."""
+    found = []
+    state, event, outcome = step.state, step.event, step.outcome
+    reply = outcome.reply
+    before, after = step.snapshot.today, outcome.snapshot.today
+    text = to_plain_text(reply.speech).strip()
+    if not reply.end_session and not text.endswith("?"):
+        found.append("an open reply that asks nothing")
+    if event.kind is EventKind.REPEAT and state.last_speech and reply.speech != state.last_speech:
+        found.append("repeat said something else")
+    exercise = state.exercise
+    if exercise is None:
+        return found
+    goal = step.snapshot.profile.goal
+    finished = state.segment >= _last_segment(state, step.snapshot, strings)
+    declined = event.kind is EventKind.NO and (state.last_speech or "").endswith(
+        strings.say("dialog.ask_finish_round")
+    )
+    if finished and declined:
+        if after.count(exercise) != before.count(exercise):
+            found.append("a declined set was counted")
+    elif finished and event.kind in _INSIDE_THE_SET:
+        if outcome.state.exercise != exercise:
+            found.append(f"{event.kind.value} left a finished set uncounted")
+    elif finished:
+        expected = min(goal, before.count(exercise) + 1)
+        if after.count(exercise) != max(expected, before.count(exercise)):
+            found.append(f"a finished set was not counted after {event.kind.value}")
+    elif (
+        event.kind not in _LEAVES_THE_SET
+        and not (
+            event.kind in (EventKind.START_EXERCISE, EventKind.CHOOSE_EXERCISE) and event.exercise
+        )
+        and (outcome.state.exercise, outcome.state.segment) != (exercise, state.segment)
+    ):
+        found.append(f"{event.kind.value} lost the place in a set under way")
     return found
 
 

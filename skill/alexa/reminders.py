@@ -122,24 +122,24 @@ class _ReminderTurn:
         """Say ``speech_keys`` then carry on where the session was (its last question)."""
         state = DialogState.from_dict(self.attributes.get(STATE_KEY))
         parts = [self.strings.say(key, **fields) for key in speech_keys]
-        if state.last_reprompt:
-            question = reprompt = state.last_reprompt
+        if state.last_question and state.last_reprompt:
+            question, reprompt = state.last_question, state.last_reprompt
         else:
             question = self.strings.say("dialog.ask_anything_else")
             reprompt = self.strings.say("dialog.reprompt_anything_else")
-        return self._ask(" ".join([*parts, question]), reprompt)
+        return self._ask(" ".join([*parts, question]), reprompt, question)
 
-    def _ask(self, speech: str, reprompt: str) -> Response:
+    def _ask(self, speech: str, reprompt: str, question: str) -> Response:
         """Answer and keep the session open; "repeat" will replay this answer."""
         state = DialogState.from_dict(self.attributes.get(STATE_KEY))
-        self.attributes[STATE_KEY] = remember(state, Reply(speech, reprompt, False)).to_dict()
+        reply = Reply(speech, reprompt, False, question)
+        self.attributes[STATE_KEY] = remember(state, reply).to_dict()
         self.handler_input.attributes_manager.session_attributes = self.attributes
         return self.handler_input.response_builder.speak(speech).ask(reprompt).response
 
     def ask_time(self) -> Response:
-        return self._ask(
-            self.strings.say("reminder.ask_time"), self.strings.say("reminder.reprompt_time")
-        )
+        question = self.strings.say("reminder.ask_time")
+        return self._ask(question, self.strings.say("reminder.reprompt_time"), question)
 
     def ask_permission(self, hour: int, minute: int) -> Response:
         """Let Alexa ask for the reminders permission; the time rides in the token."""

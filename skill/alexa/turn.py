@@ -244,7 +244,10 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
     if speech != outcome.reply.speech:
         reply = outcome.reply
         final = dialog.Reply(
-            re.sub(r" {2,}", " ", speech).strip(), reply.reprompt, reply.end_session
+            re.sub(r" {2,}", " ", speech).strip(),
+            reply.reprompt,
+            reply.end_session,
+            reply.question,
         )
         # "Repeat" replays what was said, not the words dropped because saving failed.
         state = (
