@@ -7,9 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from alexa_api import API_TOKEN, DEVICE_ID
 
 from skill.config import Config
 from skill.console import Console, Resolver
+from skill.content import EXERCISE_IDS
 from skill.entry import make_handler
 from skill.exceptions import StoreUnavailable
 from skill.locales import strings_for
@@ -38,6 +40,10 @@ class FlakyStore(SqliteStore):
     def _maybe_fail(self, operation: str) -> None:
         if operation in self.failing:
             raise StoreUnavailable(f"{operation} failed (test)")
+
+    def load(self, *args, **kwargs):
+        self._maybe_fail("load")
+        return super().load(*args, **kwargs)
 
     def add_set(self, *args, **kwargs):
         self._maybe_fail("add_set")
@@ -159,3 +165,92 @@ def test_notices_are_said_once_per_session_during_an_outage(console, store):
     assert sum(SAFETY in r for r in replies) == 1, [r[:80] for r in replies]
     assert sum(r.startswith(WRITE_NOTICE) for r in replies) <= 1
     assert sum(WRITE_NOTICE in r for r in replies) == 1
+
+
+# -- what is stored catches up with what was done --------------------------------------------
+
+
+def seed_all_but(store: SqliteStore, *left: str, goal: int = 3) -> None:
+    for exercise_id in EXERCISE_IDS:
+        for _ in range(goal - left.count(exercise_id)):
+            store.add_set(USER, TODAY, exercise_id, goal)
+    store.update_profile(USER, safety_heard=True)
+
+
+def test_a_streak_that_failed_to_save_is_recorded_by_the_next_session(console, store):
+    seed_all_but(store, "pencil_pickup")
+    store.failing.add("record_goal_met")
+    console.say("open leg exercises")
+    finish_set(console, "start pencil pick up")
+    said(console.say("next"))  # counts the last set; recording the streak fails
+    assert done(store)["pencil_pickup"] == 3
+    assert store.load(USER, TODAY).profile.last_met_day is None
+    store.failing.clear()
+    console.say("open leg exercises")
+    profile = store.load(USER, TODAY).profile
+    assert (profile.last_met_day, profile.streak) == (TODAY, 1)
+
+
+def test_a_goal_finished_on_two_devices_at_once_is_recorded(store):
+    seed_all_but(store, "toe_grips", "pencil_pickup")
+    kitchen, bedroom = (
+        Console(
+            make_handler(Config(), store),
+            Resolver.for_locale("en-US"),
+            user_id=USER,
+            clock=lambda: NOW,
+        )
+        for _ in range(2)
+    )
+    kitchen.say("open leg exercises")
+    bedroom.say("open leg exercises")  # both read the day with two sets to go
+    finish_set(kitchen, "start toe grips")
+    finish_set(bedroom, "start pencil pick up")
+    kitchen.say("stop")
+    bedroom.say("stop")
+    assert done(store) == {e: 3 for e in EXERCISE_IDS}
+    bedroom.say("open leg exercises")
+    assert store.load(USER, TODAY).profile.last_met_day == TODAY
+
+
+def reminder_console(store, api) -> Console:
+    console = Console(
+        make_handler(Config(), store),
+        Resolver.for_locale("en-US"),
+        user_id=USER,
+        clock=lambda: NOW,
+        api_endpoint=api.endpoint,
+        api_token=API_TOKEN,
+    )
+    console.device_id = DEVICE_ID
+    return console
+
+
+def remind_at(console: Console, time_value: str, new_session: bool = False) -> dict:
+    """SetReminderIntent with an AMAZON.TIME value (the console resolves no times)."""
+    slot = {"name": "time", "confirmationStatus": "NONE", "value": time_value}
+    intent = {"name": "SetReminderIntent", "confirmationStatus": "NONE", "slots": {"time": slot}}
+    request = {"type": "IntentRequest", "dialogState": "COMPLETED", "intent": intent}
+    return console.send(request, new_session=new_session)
+
+
+def test_a_reminder_whose_token_cannot_be_kept_is_taken_back(store, alexa_api):
+    console = reminder_console(store, alexa_api)
+    console.say("open leg exercises")
+    store.failing.add("update_profile")
+    reply = said(remind_at(console, "08:00"))
+    assert STRINGS.text("reminder.failed") in reply
+    assert any(r.method == "POST" for r in alexa_api.requests)
+    assert alexa_api.reminders == {}  # nothing rings that "stop my reminder" could not stop
+
+
+def test_no_second_reminder_when_the_old_one_cannot_be_read(store, alexa_api):
+    console = reminder_console(store, alexa_api)
+    console.say("open leg exercises")
+    remind_at(console, "08:00")
+    (first,) = alexa_api.reminders
+    console.say("stop")
+    store.failing.add("load")
+    reply = said(remind_at(console, "09:00", new_session=True))  # a one-shot request
+    assert STRINGS.text("reminder.failed") in reply
+    assert list(alexa_api.reminders) == [first]
