@@ -16,7 +16,9 @@ from ..dialog import Event, EventKind
 from ..exceptions import StoreError
 from ..locales import strings_for
 from ..store.base import Store
+from .envelope import request_type, user_id_of
 from .interceptors import strings_of
+from .reminders import PermissionAnswerHandler, ReminderIntentHandler
 from .screen import howto_card, summary_card, supports_apl
 from .services import ApiAccess, fetch_time_zone
 from .turn import TurnInput, run_turn
@@ -65,22 +67,6 @@ INTENT_EVENTS: dict[str, EventKind] = {
 }
 
 
-def _request_type(handler_input: HandlerInput) -> str:
-    request = handler_input.request_envelope.request  # None: the hosts answer such envelopes
-    return (request.object_type if request is not None else None) or ""
-
-
-def user_id_of(handler_input: HandlerInput) -> str:
-    """Whose data a request is about (``anonymous`` when Alexa sent no user)."""
-    envelope = handler_input.request_envelope
-    if envelope.session is not None and envelope.session.user is not None:
-        return envelope.session.user.user_id or "anonymous"
-    system = envelope.context.system if envelope.context is not None else None
-    if system is not None and system.user is not None:
-        return system.user.user_id or "anonymous"
-    return "anonymous"
-
-
 def _slot(handler_input: HandlerInput, name: str) -> Slot | None:
     intent = getattr(handler_input.request_envelope.request, "intent", None)
     slots: dict[str, Slot] = getattr(intent, "slots", None) or {}
@@ -114,12 +100,12 @@ def _number_slot(handler_input: HandlerInput, name: str) -> int | None:
 
 def event_from_request(handler_input: HandlerInput) -> Event:
     """Turn a LaunchRequest, IntentRequest or SessionEndedRequest into a dialog event."""
-    request_type = _request_type(handler_input)
-    if request_type == "LaunchRequest":
+    kind = request_type(handler_input)
+    if kind == "LaunchRequest":
         return Event(EventKind.LAUNCH)
-    if request_type == "SessionEndedRequest":
+    if kind == "SessionEndedRequest":
         return Event(EventKind.SESSION_ENDED)
-    if request_type == _USER_EVENT:
+    if kind == _USER_EVENT:
         from ..apl import user_event_action
 
         action = user_event_action(
@@ -147,15 +133,15 @@ class DialogRequestHandler(AbstractRequestHandler):
         self.budget_seconds = budget_seconds
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        request_type = _request_type(handler_input)
+        kind = request_type(handler_input)
         request = handler_input.request_envelope.request
-        if request_type == "IntentRequest":
+        if kind == "IntentRequest":
             return getattr(request, "intent", None) is not None
-        if request_type == _USER_EVENT:  # a button on the screen; anything else is ignored
+        if kind == _USER_EVENT:  # a button on the screen; anything else is ignored
             from ..apl import user_event_action
 
             return user_event_action(getattr(request, "arguments", None)) is not None
-        return request_type in ("LaunchRequest", "SessionEndedRequest")
+        return kind in ("LaunchRequest", "SessionEndedRequest")
 
     def handle(self, handler_input: HandlerInput) -> Response | None:
         envelope = handler_input.request_envelope
@@ -222,7 +208,7 @@ class SkillDisabledHandler(AbstractRequestHandler):
         self.store = store
 
     def can_handle(self, handler_input: HandlerInput) -> bool:
-        return _request_type(handler_input) == "AlexaSkillEvent.SkillDisabled"
+        return request_type(handler_input) == "AlexaSkillEvent.SkillDisabled"
 
     def handle(self, handler_input: HandlerInput) -> Response | None:
         try:
@@ -249,7 +235,7 @@ class ErrorHandler(AbstractExceptionHandler):
     """Last resort: the user hears a plain apology, never a stack trace or silence."""
 
     def can_handle(self, handler_input: HandlerInput, exception: Exception) -> bool:
-        return _request_type(handler_input) not in ("AlexaSkillEvent.SkillDisabled",)
+        return request_type(handler_input) not in ("AlexaSkillEvent.SkillDisabled",)
 
     def handle(self, handler_input: HandlerInput, exception: Exception) -> Response | None:
         log.error("unhandled error: %s", type(exception).__name__, exc_info=exception)
@@ -258,7 +244,7 @@ class ErrorHandler(AbstractExceptionHandler):
         strings = strings_for(getattr(request, "locale", None))
         text = strings.say("dialog.error")
         builder = handler_input.response_builder.speak(text)
-        if _request_type(handler_input) != "SessionEndedRequest":
+        if request_type(handler_input) != "SessionEndedRequest":
             builder.ask(text)
         return builder.response
 
@@ -267,8 +253,6 @@ def build_handlers(
     store: Store, timezone_name: str, budget_seconds: float
 ) -> list[AbstractRequestHandler]:
     """Every request handler, in the order the SDK should try them."""
-    from .reminders import PermissionAnswerHandler, ReminderIntentHandler
-
     return [
         SkillDisabledHandler(store),
         ReminderIntentHandler(store, timezone_name),

@@ -23,6 +23,7 @@ from ..exceptions import StoreError
 from ..locales import Strings
 from ..progress import Profile, local_day, parse_zone
 from ..store.base import Store
+from .envelope import user_id_of
 from .interceptors import strings_of
 from .services import (
     REMINDERS_PERMISSION,
@@ -66,12 +67,6 @@ def _spoken_time(strings: Strings, hour: int, minute: int) -> str:
     return f"{hour}:{minute:02d}"
 
 
-def _user_id(handler_input: HandlerInput) -> str:
-    from .handlers import user_id_of  # the one definition of whose data this is
-
-    return user_id_of(handler_input)
-
-
 class _ReminderTurn:
     """One reminder request: reads what it needs, answers, and keeps the session as it was."""
 
@@ -83,7 +78,7 @@ class _ReminderTurn:
         self.strings = strings_of(handler_input)
         self.access = ApiAccess.from_envelope(self.envelope)
         self.attributes = dict(handler_input.attributes_manager.session_attributes or {})
-        self.user_id = _user_id(handler_input)
+        self.user_id = user_id_of(handler_input)
         stamp = getattr(self.envelope.request, "timestamp", None)
         self.now = stamp if isinstance(stamp, datetime) else utc_now()
         self._loaded: Profile | None = None
