@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, cast
 
 from ask_sdk_core.exceptions import SerializationException
@@ -18,7 +18,7 @@ from .alexa import build_skill_builder
 from .config import Config
 from .store import Store, open_store
 
-__all__ = ["make_handler"]
+__all__ = ["make_handler", "session_ended_as_known"]
 
 log = logging.getLogger(__name__)
 
@@ -26,6 +26,36 @@ log = logging.getLogger(__name__)
 # malformed field): an empty response, as for any request type the skill does not use, rather
 # than an exception that Lambda reports as a function error.
 _NOT_UNDERSTOOD: dict[str, Any] = {"version": "1.0", "response": {}}
+
+
+# The fields of a SessionEndedRequest that every version of the ASK model reads.
+_SESSION_ENDED_FIELDS = ("type", "requestId", "timestamp", "locale")
+
+
+def session_ended_as_known(event: Mapping[str, Any]) -> dict[str, Any] | None:
+    """A SessionEndedRequest without the fields an older ASK model cannot read, else ``None``.
+
+    Alexa may add session-end reasons and error types the installed ``ask_sdk_model`` does not
+    know (``SessionEndedReason`` and ``SessionEndedErrorType`` are closed enums there, so such a
+    request fails to deserialise). The session ended all the same, and the skill must learn of
+    it: the reason and error are dropped, the rest of the envelope is kept.
+
+    Parameters
+    ----------
+    event:
+        The request envelope as Alexa sent it (parsed JSON).
+
+    Returns
+    -------
+    dict or None
+        A copy with ``request`` cut to its type, id, timestamp and locale; ``None`` when the
+        event is not a SessionEndedRequest.
+    """
+    request = event.get("request")
+    if not isinstance(request, Mapping) or request.get("type") != "SessionEndedRequest":
+        return None
+    kept = {k: request[k] for k in _SESSION_ENDED_FIELDS if k in request}
+    return {**event, "request": kept}
 
 
 def make_handler(
@@ -43,8 +73,14 @@ def make_handler(
         try:
             envelope = serializer.deserialize(payload=json.dumps(event), obj_type=RequestEnvelope)
         except SerializationException as exc:
-            log.warning("request not understood: %s", type(exc).__name__)  # never the body
-            return dict(_NOT_UNDERSTOOD)
+            ended = session_ended_as_known(event)
+            if ended is None:
+                log.warning("request not understood: %s", type(exc).__name__)  # never the body
+                return dict(_NOT_UNDERSTOOD)
+            # A session that ended for a reason (or error type) newer than the ASK model still
+            # ended: the skill keeps the place or counts the finished set all the same.
+            log.info("session ended with a reason the ASK model does not know")
+            envelope = serializer.deserialize(payload=json.dumps(ended), obj_type=RequestEnvelope)
         if envelope is None or envelope.request is None:
             log.warning("request not understood: no request")
             return dict(_NOT_UNDERSTOOD)

@@ -41,7 +41,7 @@ import json  # noqa: E402
 import logging  # noqa: E402
 import re  # noqa: E402
 from collections.abc import Iterable  # noqa: E402
-from typing import Protocol, cast  # noqa: E402
+from typing import Any, Protocol, cast  # noqa: E402
 
 from ask_sdk_core.skill import CustomSkill  # noqa: E402
 from ask_sdk_model import RequestEnvelope  # noqa: E402
@@ -63,12 +63,14 @@ from werkzeug.exceptions import (  # noqa: E402
 
 from .alexa import build_skill  # noqa: E402
 from .config import Config  # noqa: E402
+from .entry import session_ended_as_known  # noqa: E402
 from .exceptions import ConfigError  # noqa: E402
 from .store import Store, open_store  # noqa: E402
 from .webverify import (  # noqa: E402
     AlexaSignatureVerifier,
     AlexaTimestampVerifier,
     SkillIdVerifier,
+    VerificationException,
     is_signature_verifier,
 )
 
@@ -151,8 +153,12 @@ def _error(status: int, message: str, headers: Iterable[tuple[str, str]] = ()) -
     return response
 
 
-def _check_transport(skill: CustomSkill) -> None:
-    """4xx unless the request is a plausible Alexa envelope (before any verifier or handler)."""
+def _check_transport(skill: CustomSkill) -> dict[str, Any] | None:
+    """4xx unless the request is a plausible Alexa envelope (before any verifier or handler).
+
+    Returns the envelope to run instead when it is a SessionEndedRequest whose reason or error
+    the ASK model cannot read (:func:`skill.entry.session_ended_as_known`), else ``None``.
+    """
     if request.mimetype != "application/json":
         raise UnsupportedMediaType("Content-Type must be application/json")
     charset = request.mimetype_params.get("charset")
@@ -175,7 +181,32 @@ def _check_transport(skill: CustomSkill) -> None:
     try:  # the adapter deserialises again; a failure there would be a 500
         skill.serializer.deserialize(payload=text, obj_type=RequestEnvelope)
     except Exception:
-        raise BadRequest("The body is not an Alexa request envelope") from None
+        ended = session_ended_as_known(envelope)
+        if ended is None:
+            raise BadRequest("The body is not an Alexa request envelope") from None
+        return ended
+    return None
+
+
+def _session_ended(
+    skill: CustomSkill, verifiers: list[AbstractVerifier], ended: dict[str, Any]
+) -> Response:
+    """Run a SessionEndedRequest the ASK model could not read as sent, as the adapter would:
+    every verifier on the body as signed, then the skill on the readable envelope."""
+    envelope = skill.serializer.deserialize(payload=json.dumps(ended), obj_type=RequestEnvelope)
+    text = request.get_data(as_text=True)
+    try:
+        for verifier in verifiers:
+            verifier.verify(
+                # Werkzeug's headers, as flask-ask-sdk passes them (the SDK types a dict).
+                headers=cast(dict[str, Any], request.headers),
+                serialized_request_env=text,
+                deserialized_request_env=envelope,
+            )
+    except VerificationException:
+        raise BadRequest("Incoming request failed verification") from None
+    response = skill.invoke(request_envelope=envelope, context=None)
+    return jsonify(skill.serializer.serialize(response))
 
 
 def create_app(
@@ -241,7 +272,9 @@ def create_app(
         # Alexa posts to exactly the endpoint's path, so anything else is not found.
         if request.environ.get("PATH_INFO", "/") != "/":
             raise NotFound()
-        _check_transport(skill)
+        ended = _check_transport(skill)
+        if ended is not None:
+            return _session_ended(skill, chain, ended)
         # flask_ask_sdk ships no types; dispatch_request answers jsonify(...), a Response.
         return cast(Response, adapter.dispatch_request())
 

@@ -6,6 +6,7 @@ not). After every turn the store is read back and checked against what the user 
 
 - every "Saved: X, set N of G today." is exactly what the store holds for X;
 - "You have N sets left today" is what the store says is left;
+- "Your streak is N days" and "that's today's goal met" are what the profile holds;
 - a set whose last rep was narrated ("That's X finished.") is in the store after the next turn,
   unless that turn was "repeat" (it stays owed) or "no" to "Shall I mark this one done?"
   (then it is never counted);
@@ -29,6 +30,7 @@ from skill.console import Console, Resolver
 from skill.content import EXERCISE_IDS
 from skill.entry import make_handler
 from skill.locales import strings_for
+from skill.progress import current_streak
 from skill.ssml import to_plain_text
 from skill.store.sqlite import SqliteStore
 
@@ -39,6 +41,8 @@ NAMES = {STRINGS.exercise_name(e): e for e in EXERCISE_IDS}
 SAVED = re.compile(r"Saved: (?P<name>[a-z ]+?), set (?P<n>\d+) of (?P<goal>\d+) today\.")
 FINISHED = re.compile(r"That's (?P<name>[a-z ]+?) finished\.")
 LEFT = re.compile(r"You have (?P<n>\w+) sets? left today")
+STREAK = re.compile(r"Your streak is (?P<n>\w+) days?\.")
+GOAL_MET = ("That's today's goal met", "You've finished all")
 MARK_DONE = STRINGS.text("dialog.ask_finish_round")
 RESET_DONE = STRINGS.text("dialog.reset_done")
 RESOLVER = Resolver.for_locale("en-US")
@@ -87,10 +91,20 @@ class Conversation(RuleBasedStateMachine):
 
     store_factory: object = None  # set by the test functions below
 
-    @initialize()
-    def start(self) -> None:
+    @initialize(
+        done=st.fixed_dictionaries({e: st.sampled_from([0, 0, 1, 2, 3]) for e in EXERCISE_IDS}),
+        heard_safety=st.booleans(),
+    )
+    def start(self, done: dict[str, int], heard_safety: bool) -> None:
+        """A day already under way (up to one set from the goal), so the goal and the streak
+        are reached within a conversation."""
         self.store = self.store_factory()
         self.user = f"amzn1.ask.account.MACHINE{uuid.uuid4().hex.upper()}"
+        for exercise_id, count in done.items():
+            for _ in range(count):
+                self.store.add_set(self.user, TODAY, exercise_id, 3)
+        if heard_safety:
+            self.store.update_profile(self.user, safety_heard=True)
         handler = make_handler(Config(), self.store)
         self.console = Console(handler, RESOLVER, user_id=self.user, clock=lambda: NOW)
         self.counts = self.stored()
@@ -116,6 +130,12 @@ class Conversation(RuleBasedStateMachine):
         for match in SAVED.finditer(text):
             exercise_id = NAMES[match["name"]]
             assert now.get(exercise_id, 0) == int(match["n"]), f"{match[0]} vs {now}\n{where}"
+        profile = self.store.load(self.user, TODAY).profile
+        for match in STREAK.finditer(text):
+            streak = current_streak(profile, TODAY)
+            assert _words_number(match["n"]) == streak, f"{match[0]} vs {streak}\n{where}"
+        if any(claim in text for claim in GOAL_MET):
+            assert profile.last_met_day == TODAY, f"goal met, not recorded\n{where}"
         for match in LEFT.finditer(text):
             left = sum(max(0, goal - now.get(e, 0)) for e in EXERCISE_IDS)
             assert _words_number(match["n"]) == left, f"{match[0]} vs {now}\n{where}"

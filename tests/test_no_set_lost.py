@@ -254,3 +254,11 @@ def test_no_second_reminder_when_the_old_one_cannot_be_read(store, alexa_api):
     reply = said(remind_at(console, "09:00", new_session=True))  # a one-shot request
     assert STRINGS.text("reminder.failed") in reply
     assert list(alexa_api.reminders) == [first]
+
+
+@pytest.mark.parametrize("reason", ["EXCEEDED_MAX_REPROMPTS", "ERROR", "A_REASON_NOT_YET_KNOWN"])
+def test_a_session_ending_for_any_reason_counts_the_finished_set(console, store, reason):
+    console.say("open leg exercises")
+    finish_set(console, "start toe grips")
+    console.end_session(reason)
+    assert done(store) == {"toe_grips": 1}

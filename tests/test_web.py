@@ -237,6 +237,30 @@ def test_legacy_sha1_signature_header_alone_is_not_accepted(client, pki, invocat
     assert_failed_verification(post(client, body, headers), invocations)
 
 
+# --- session ends the ASK model does not know yet -------------------------------------------------
+
+NEW_ENDING = {"reason": "SOMETHING_NEW", "error": {"type": "A_NEW_ERROR", "message": "gone"}}
+
+
+def test_a_session_ended_for_a_reason_newer_than_the_model_still_reaches_the_skill(
+    client, pki, invocations
+):
+    body = dumps(envelope("SessionEndedRequest", **NEW_ENDING))
+    response = post(client, body, signed_headers(body, pki.leaf_key))
+    assert response.status_code == 200
+    assert invocations == ["SessionEndedRequest"]
+
+
+def test_such_an_ending_is_verified_like_any_request(client, pki, invocations):
+    body = dumps(envelope("SessionEndedRequest", **NEW_ENDING))
+    headers = signed_headers(body.replace(b"gone", b"went"), pki.leaf_key)  # another body
+    assert_failed_verification(post(client, body, headers), invocations)
+    stale = dumps(envelope("SessionEndedRequest", offset=-600, **NEW_ENDING))
+    assert_failed_verification(
+        post(client, stale, signed_headers(stale, pki.leaf_key)), invocations
+    )
+
+
 # --- timestamp and skill ID ---------------------------------------------------------------------
 
 
