@@ -1,0 +1,180 @@
+"""Handlers that answer a question: how to do an exercise, what is left, progress, the week, the
+list of exercises, help."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date, timedelta
+
+from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES, get_exercise
+from ..ssml import escape
+from .routine import _ask_which, _on_start_exercise, _unknown_exercise
+from .state import Event, Mode
+from .turn import (
+    _follow_up,
+    _in_set,
+    _menu_question,
+    _name,
+    _reask,
+    _say_streak,
+    _say_streaks,
+    _sets_phrase,
+    _Turn,
+)
+
+
+def howto_reps_key(exercise_id: str) -> str:
+    """The how-to line on how many reps to do (its field: ``reps``); the home card uses it too."""
+    exercise = get_exercise(exercise_id)
+    if not exercise.sides:
+        return "dialog.howto_reps_plain"
+    return "dialog.howto_reps_per_side" if exercise.reps > 1 else "dialog.howto_once_per_side"
+
+
+def _on_how_to(turn: _Turn, event: Event) -> None:
+    exercise_id = event.exercise
+    if exercise_id is None and not event.heard and turn.state.exercise is not None:
+        exercise_id = turn.state.exercise  # "how do I do this one?"
+    if exercise_id is None:
+        if event.heard:
+            _unknown_exercise(turn, event, "how_to")
+        else:
+            _ask_which(turn, "how_to")
+        return
+    exercise = get_exercise(exercise_id)
+    turn.say("dialog.howto_intro", name=_name(turn, exercise_id))
+    for step in turn.s.exercise(exercise_id, "steps"):
+        turn.ssml(escape(step))
+    turn.say(howto_reps_key(exercise_id), reps=exercise.reps)
+    items = turn.s.join([turn.s.text(f"equipment.{k}") for k in exercise.equipment])
+    turn.say("coach.you_need", items=items)
+    turn.ssml(escape(turn.s.exercise(exercise_id, "why")))
+    turn.say(
+        "dialog.howto_rounds", low=min(ROUNDS_PER_DAY_CHOICES), high=max(ROUNDS_PER_DAY_CHOICES)
+    )
+    if turn.state.exercise is not None or turn.today.count(exercise_id) >= turn.goal:
+        _follow_up(turn)
+        return
+    turn.ask(
+        "dialog.ask_start_this",
+        "dialog.reprompt_start_this",
+        Mode.OFFER_EXERCISE,
+        name=_name(turn, exercise_id),
+    )
+    turn.state = replace(turn.state, offer=exercise_id)
+
+
+def _on_choose_exercise(turn: _Turn, event: Event) -> None:
+    purpose = turn.state.offer if turn.state.mode is Mode.ASK_EXERCISE else "how_to"
+    if purpose == "start":
+        _on_start_exercise(turn, event)
+    else:
+        _on_how_to(turn, event)
+
+
+def _on_remaining(turn: _Turn, event: Event) -> None:
+    remaining = turn.today.remaining(turn.goal)
+    if not remaining:
+        turn.say("dialog.remaining_none")
+        _follow_up(turn)
+        return
+    turn.say("dialog.remaining_total", sets=_sets_phrase(turn, sum(remaining.values())))
+    groups: dict[int, list[str]] = {}
+    for exercise_id, left in remaining.items():
+        groups.setdefault(left, []).append(_name(turn, exercise_id))
+    phrases = []
+    for left in sorted(groups, reverse=True):
+        names = groups[left]
+        if len(names) == 1:
+            phrases.append(turn.s.text("dialog.remaining_item", count=left, name=names[0]))
+        else:
+            phrases.append(
+                turn.s.text("dialog.remaining_group", count=left, names=turn.s.join(names))
+            )
+    turn.ssml(escape(turn.s.text("dialog.remaining_group_join").join(phrases)) + ".")
+    _follow_up(turn)
+
+
+def _on_progress(turn: _Turn, event: Event) -> None:
+    total = turn.goal * len(EXERCISE_IDS)
+    turn.say("dialog.progress_today", done=min(total, turn.today.total()), total=total)
+    _say_streaks(turn)
+    if event.history is not None:
+        days = {d.day: d for d in event.history}
+        days[turn.today.day] = turn.today
+        week = {turn.today.day - timedelta(days=i) for i in range(7)}
+        met = sum(
+            1 for day, progress in days.items() if day in week and progress.goal_met(turn.goal)
+        )
+        if met:
+            turn.say("dialog.progress_week", count=met)
+        else:
+            turn.say("dialog.progress_week_none")
+    _follow_up(turn)
+
+
+def _day_name(turn: _Turn, day: date) -> str:
+    """ "today", "yesterday" or the weekday's name: the last seven days need nothing more."""
+    if day == turn.today.day:
+        return turn.s.text("day_today")
+    if day == turn.today.day - timedelta(days=1):
+        return turn.s.text("day_yesterday")
+    weekdays: list[str] = turn.s.raw("weekdays")
+    return weekdays[day.weekday()]
+
+
+def _on_week(turn: _Turn, event: Event) -> None:
+    """The last seven days: days exercised, sets in all, days the goal was met, streaks."""
+    if event.history is None:  # the history could not be read: today's figures still help
+        _on_progress(turn, event)
+        return
+    days = {d.day: d for d in event.history}
+    days[turn.today.day] = turn.today
+    week = [turn.today.day - timedelta(days=i) for i in range(6, -1, -1)]
+    done = {day: days[day].total() for day in week if day in days and days[day].total()}
+    if not done:
+        turn.say("dialog.week_empty")
+        _follow_up(turn)
+        return
+    turn.say("dialog.week_active", count=len(done), sets=_sets_phrase(turn, sum(done.values())))
+    met = [day for day in week if day in done and days[day].goal_met(turn.goal)]
+    if met:
+        turn.say("dialog.week_met", days=turn.s.join([_day_name(turn, d) for d in met]))
+    else:
+        turn.say("dialog.week_met_none")
+    _say_streak(turn)
+    best = turn.snapshot.profile.best_streak
+    if best:  # the week view always gives the best streak, even when it is the current one
+        turn.say("dialog.best_streak", count=best)
+    _follow_up(turn)
+
+
+def _on_list(turn: _Turn, event: Event) -> None:
+    names = turn.s.join([turn.s.exercise_name(e) for e in EXERCISE_IDS])
+    turn.say("dialog.list_exercises", names=names)
+    if turn.state.exercise is not None:
+        _follow_up(turn)
+    else:
+        turn.ask("dialog.ask_list_follow", "dialog.reprompt_list_follow", Mode.MENU)
+
+
+def _on_help(turn: _Turn, event: Event) -> None:
+    mode = turn.state.mode
+    if _in_set(turn) and turn.state.exercise is not None:
+        turn.say("dialog.help_in_set", name=_name(turn, turn.state.exercise))
+        _follow_up(turn)
+    elif mode is Mode.CONFIRM_RESUME and turn.snapshot.profile.position:
+        turn.say(
+            "dialog.help_confirm_resume",
+            name=_name(turn, turn.snapshot.profile.position.exercise_id),
+        )
+        _reask(turn)
+    elif mode is Mode.CONFIRM_RESET:
+        turn.say("dialog.help_confirm_reset")
+        _reask(turn)
+    elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL, Mode.OFFER_EXERCISE, Mode.OFFER_ROUND):
+        turn.say("dialog.help_menu")
+        _reask(turn)
+    else:
+        turn.say("dialog.help_menu")
+        _menu_question(turn)

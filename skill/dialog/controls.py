@@ -1,0 +1,191 @@
+"""Handlers that steer the conversation: next, previous, repeat, pause, stop, yes, no, the
+fallback, the goal, resetting the day, and the end of a session."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES
+from .effects import RecordGoalMet, ResetDay, SavePosition, SetGoal
+from .routine import _advance, _on_start_routine, _resume_position, _start_exercise
+from .state import Event, Mode
+from .turn import (
+    _asked_to_mark_done,
+    _at_last_segment,
+    _follow_up,
+    _in_set,
+    _keep_place,
+    _menu_question,
+    _name,
+    _narrate,
+    _reask,
+    _record_set,
+    _say_streak,
+    _sets_phrase,
+    _Turn,
+)
+
+
+def _on_set_goal(turn: _Turn, event: Event) -> None:
+    if event.number not in ROUNDS_PER_DAY_CHOICES:
+        if event.number is not None:
+            turn.say("dialog.goal_invalid")
+        turn.ask("dialog.ask_goal", "dialog.reprompt_goal", Mode.ASK_GOAL)
+        return
+    goal = int(event.number)
+    was_met = turn.today.goal_met(turn.goal)
+    if goal != turn.goal:
+        turn.effect(SetGoal(goal))
+    turn.say("dialog.goal_set", count=goal)
+    if not was_met and turn.today.goal_met(goal):
+        turn.effect(RecordGoalMet(turn.today.day))
+        turn.say("dialog.goal_met_today", goal=goal)
+        _say_streak(turn)
+    if turn.state.mode is Mode.ASK_GOAL:
+        turn.state = replace(turn.state, mode=Mode.MENU)
+    _follow_up(turn)
+
+
+def _on_reset_today(turn: _Turn, event: Event) -> None:
+    done = turn.today.total()
+    if not done:
+        turn.say("dialog.reset_nothing")
+        _follow_up(turn)
+        return
+    turn.ask(
+        "dialog.ask_reset",
+        "dialog.reprompt_reset",
+        Mode.CONFIRM_RESET,
+        sets=_sets_phrase(turn, done),
+    )
+
+
+def _on_fallback(turn: _Turn, event: Event) -> None:
+    turn.say("dialog.fallback")
+    _reask(turn)
+
+
+def _leave(turn: _Turn, paused: bool) -> None:
+    """Stop or pause: count a finished set, keep the place in an unfinished one, say goodbye."""
+    current = turn.state.exercise
+    if current is not None:
+        if _at_last_segment(turn):
+            _record_set(turn)
+            turn.say("dialog.goodbye")
+        else:
+            _keep_place(turn, turn.state.segment)
+            turn.say(
+                "dialog.paused" if paused else "dialog.goodbye_kept_place",
+                name=_name(turn, current),
+            )
+        turn.finish()
+        return
+    if paused:
+        turn.say("dialog.nothing_to_pause")
+        _follow_up(turn)
+        return
+    turn.say("dialog.goodbye")
+    turn.finish()
+
+
+def _on_stop(turn: _Turn, event: Event) -> None:
+    _leave(turn, paused=False)
+
+
+def _on_pause(turn: _Turn, event: Event) -> None:
+    _leave(turn, paused=True)
+
+
+def _on_next(turn: _Turn, event: Event) -> None:
+    mode = turn.state.mode
+    if _in_set(turn):
+        _advance(turn)
+    elif mode is Mode.CONFIRM_RESUME and turn.snapshot.profile.position:
+        _resume_position(turn)
+    elif mode is Mode.OFFER_EXERCISE and turn.state.offer in EXERCISE_IDS:
+        _start_exercise(turn, turn.state.offer)
+    elif mode is Mode.CONFIRM_RESET:
+        _on_no(turn, event)
+    else:
+        # From the menu, or past a question ("which exercise?", "two or three?"): go on with
+        # today's routine rather than ask the question again.
+        turn.state = replace(turn.state, mode=Mode.MENU, offer=None)
+        _on_start_routine(turn, event)
+
+
+def _on_previous(turn: _Turn, event: Event) -> None:
+    current = turn.state.exercise
+    if current is None:
+        turn.say("dialog.not_in_set_previous")
+        _follow_up(turn)
+        return
+    if turn.state.segment == 0:
+        turn.say("dialog.nothing_before", name=_name(turn, current))
+    _narrate(turn, current, turn.state.segment - 1)
+
+
+def _on_repeat(turn: _Turn, event: Event) -> None:
+    if turn.state.last_speech:
+        turn.ssml(turn.state.last_speech)
+        turn.reprompt = turn.state.last_reprompt
+        turn.end = False
+        return
+    turn.say("dialog.nothing_to_repeat")
+    _follow_up(turn)
+
+
+def _on_yes(turn: _Turn, event: Event) -> None:
+    mode = turn.state.mode
+    if mode is Mode.CONFIRM_RESET:
+        turn.effect(ResetDay(turn.today.day))
+        turn.say("dialog.reset_done")
+        turn.state = replace(turn.state, mode=Mode.MENU)
+        _follow_up(turn)
+    elif mode is Mode.OFFER_ROUND:
+        _on_start_routine(turn, event)
+    elif mode is Mode.MENU and turn.today.goal_met(turn.goal):
+        turn.say("dialog.help_menu")
+        _menu_question(turn)
+    else:
+        _on_next(turn, event)
+
+
+def _on_no(turn: _Turn, event: Event) -> None:
+    mode = turn.state.mode
+    current = turn.state.exercise
+    if current is not None and _asked_to_mark_done(turn):
+        # "No" to "shall I mark this one done?": the one answer that leaves a set out.
+        turn.state = replace(turn.state, exercise=None, segment=0)
+        turn.say("dialog.set_not_counted", name=_name(turn, current))
+        turn.ask(
+            "dialog.ask_start_this",
+            "dialog.reprompt_start_this",
+            Mode.OFFER_EXERCISE,
+            name=_name(turn, current),
+        )
+        turn.state = replace(turn.state, offer=current)
+    elif current is not None and mode in (Mode.IN_SET, Mode.OFFER_EXERCISE, Mode.MENU):
+        _leave(turn, paused=False)
+    elif mode is Mode.CONFIRM_RESUME:
+        turn.effect(SavePosition(None))
+        turn.say("dialog.no_resume_fresh")
+        _menu_question(turn)
+    elif mode is Mode.CONFIRM_RESET:
+        turn.say("dialog.reset_cancelled")
+        turn.state = replace(turn.state, mode=Mode.MENU)
+        _follow_up(turn)
+    elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL, Mode.OFFER_EXERCISE):
+        turn.state = replace(turn.state, mode=Mode.MENU, offer=None)
+        _follow_up(turn)
+    else:
+        turn.say("dialog.goodbye")
+        turn.finish()
+
+
+def _on_session_ended(turn: _Turn, event: Event) -> None:
+    if turn.state.exercise is not None:
+        if _at_last_segment(turn):
+            _record_set(turn)  # the last rep was narrated: the set counts, however it ended
+        else:
+            _keep_place(turn, turn.state.segment)
+    turn.finish()

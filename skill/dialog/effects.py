@@ -1,0 +1,46 @@
+"""The effects a turn asks the edge to write to the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from ..progress import Position
+
+
+# Effects: what the edge must write. The dialog has already applied them to the snapshot.
+@dataclass(frozen=True)
+class AddSet:
+    exercise_id: str
+    day: date
+    ack: str = ""  # the words that tell the user it was saved (replaced if saving fails)
+    # Words true only once this set is saved ("that's round 1 done"): dropped if saving fails.
+    contingent: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class SavePosition:
+    position: Position | None
+
+
+@dataclass(frozen=True)
+class SetGoal:
+    goal: int
+
+
+@dataclass(frozen=True)
+class ResetDay:
+    day: date
+
+
+@dataclass(frozen=True)
+class MarkSafetyHeard:
+    pass
+
+
+@dataclass(frozen=True)
+class RecordGoalMet:
+    day: date
+
+
+Effect = AddSet | SavePosition | SetGoal | ResetDay | MarkSafetyHeard | RecordGoalMet

@@ -1,0 +1,314 @@
+"""The reply a handler builds (:class:`_Turn`) and the building blocks the handlers share."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from ..coaching import Segment, plan_set
+from ..content import EXERCISE_IDS, get_exercise
+from ..locales import Strings
+from ..progress import DayProgress, Position, Snapshot, current_streak, next_streak
+from ..ssml import escape
+from .effects import (
+    AddSet,
+    Effect,
+    MarkSafetyHeard,
+    RecordGoalMet,
+    ResetDay,
+    SavePosition,
+    SetGoal,
+)
+from .state import Context, DialogState, Mode, Outcome, Reply
+
+
+@dataclass
+class _Turn:
+    """Accumulates one reply while a handler runs."""
+
+    state: DialogState
+    ctx: Context
+    snapshot: Snapshot
+    parts: list[str] = field(default_factory=list)
+    effects: list[Effect] = field(default_factory=list)
+    reprompt: str | None = None
+    question: str | None = None
+    end: bool = False
+    settled: bool = False  # a finished set was counted before this turn's event
+
+    @property
+    def s(self) -> Strings:
+        return self.ctx.strings
+
+    @property
+    def today(self) -> DayProgress:
+        return self.snapshot.today
+
+    @property
+    def goal(self) -> int:
+        return self.snapshot.profile.goal
+
+    def say(self, key: str, count: int | None = None, **fields: object) -> None:
+        self.parts.append(self.s.say(key, count, **fields))
+
+    def ssml(self, fragment: str) -> None:
+        self.parts.append(fragment)
+
+    def ask(self, key: str, reprompt_key: str, mode: Mode, **fields: object) -> None:
+        """End with a question; the reprompt repeats it in other words."""
+        self.question = self.s.say(key, None, **fields)
+        self.parts.append(self.question)
+        self.reprompt = self.s.say(reprompt_key, None, **fields)
+        self.state = replace(self.state, mode=mode, offer=None)
+        self.end = False
+
+    def say_if_saved(self, key: str, count: int | None = None, **fields: object) -> None:
+        """Say something that holds only if the set recorded this turn is saved."""
+        text = self.s.say(key, count, **fields)
+        self.parts.append(text)
+        for i in range(len(self.effects) - 1, -1, -1):
+            effect = self.effects[i]
+            if isinstance(effect, AddSet):
+                self.effects[i] = replace(effect, contingent=(*effect.contingent, text))
+                break
+
+    def finish(self) -> None:
+        self.reprompt = None
+        self.end = True
+
+    def effect(self, effect: Effect) -> None:
+        self.effects.append(effect)
+        profile, today = self.snapshot.profile, self.snapshot.today
+        if isinstance(effect, AddSet):
+            today = today.with_set(effect.exercise_id)
+        elif isinstance(effect, SavePosition):
+            profile = replace(profile, position=effect.position)
+        elif isinstance(effect, SetGoal):
+            profile = replace(profile, goal=effect.goal)
+        elif isinstance(effect, ResetDay):
+            today = DayProgress(today.day, {})
+        elif isinstance(effect, MarkSafetyHeard):
+            profile = replace(profile, safety_heard=True)
+        elif isinstance(effect, RecordGoalMet):
+            streak, best = next_streak(profile, effect.day)
+            profile = replace(profile, streak=streak, best_streak=best, last_met_day=effect.day)
+        self.snapshot = Snapshot(profile, today)
+
+    def outcome(self) -> Outcome:
+        speech = " ".join(p for p in self.parts if p)
+        reply = Reply(
+            speech,
+            None if self.end else self.reprompt,
+            self.end,
+            None if self.end else self.question,
+        )
+        if not self.end and reply.reprompt is None:  # every open question gets a reprompt
+            reply = replace(reply, reprompt=speech)
+        return Outcome(self.state, reply, tuple(self.effects), self.snapshot)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building blocks
+
+
+def _name(turn: _Turn, exercise_id: str) -> str:
+    return turn.s.exercise_name(exercise_id)
+
+
+def _segments(turn: _Turn, exercise_id: str) -> tuple[Segment, ...]:
+    set_number = min(turn.goal, turn.today.count(exercise_id) + 1)
+    return plan_set(exercise_id, turn.s, turn.ctx.budget_seconds, set_number, turn.goal)
+
+
+def _safety_once(turn: _Turn) -> None:
+    """The safety line, to a user who has not heard it, at most once a session (even when
+    saving that it was heard fails)."""
+    if not turn.snapshot.profile.safety_heard and not turn.state.safety_said:
+        turn.say("dialog.safety")
+        turn.state = replace(turn.state, safety_said=True)
+        turn.effect(MarkSafetyHeard())
+
+
+def _next_in_round(turn: _Turn, after: str | None = None) -> str | None:
+    """The next exercise of the round: not yet done this round, not met, not skipped."""
+    for exercise_id in EXERCISE_IDS:
+        count = turn.today.count(exercise_id)
+        if (
+            exercise_id != after
+            and count < turn.state.round
+            and count < turn.goal
+            and exercise_id not in turn.state.skipped
+        ):
+            return exercise_id
+    return None
+
+
+def _encouragement(turn: _Turn, exercise_id: str) -> str:
+    # Varies by exercise and set, but stays deterministic so replies can be tested.
+    words = turn.s.raw("coach.encouragement")
+    seed = EXERCISE_IDS.index(exercise_id) + turn.today.count(exercise_id)
+    return escape(words[seed % len(words)])
+
+
+def _narrate(turn: _Turn, exercise_id: str, segment_index: int) -> None:
+    """Speak one segment of a set and ask to go on."""
+    segments = _segments(turn, exercise_id)
+    segment_index = max(0, min(segment_index, len(segments) - 1))
+    if segment_index == 0:
+        _safety_once(turn)
+    segment = segments[segment_index]
+    turn.ssml(segment.ssml)
+    turn.state = replace(turn.state, exercise=exercise_id, segment=segment_index)
+    if segment_index < len(segments) - 1:
+        total = get_exercise(exercise_id).total_reps
+        turn.say("coach.segment_done", done=segment.last_rep, total=total)
+        turn.ask("dialog.ask_next_part", "dialog.reprompt_next_part", Mode.IN_SET)
+        return
+    turn.ssml(_encouragement(turn, exercise_id))
+    turn.say("coach.set_done", name=_name(turn, exercise_id))
+    following = _next_in_round(turn, after=exercise_id)
+    if following:
+        turn.ask(
+            "dialog.ask_next_exercise",
+            "dialog.reprompt_next_exercise",
+            Mode.IN_SET,
+            name=_name(turn, following),
+        )
+    else:
+        turn.ask("dialog.ask_finish_round", "dialog.reprompt_finish_round", Mode.IN_SET)
+
+
+def _in_set(turn: _Turn) -> bool:
+    """A set is under way (or finished and not yet counted), whatever the last question was."""
+    return turn.state.exercise is not None
+
+
+def _at_last_segment(turn: _Turn) -> bool:
+    exercise_id = turn.state.exercise
+    return exercise_id is not None and turn.state.segment >= len(_segments(turn, exercise_id)) - 1
+
+
+def _asked_to_mark_done(turn: _Turn) -> bool:
+    """The set's last rep was narrated and the question was "shall I mark this one done?"."""
+    current = turn.state.exercise
+    return (
+        current is not None
+        and _at_last_segment(turn)
+        and _next_in_round(turn, after=current) is None
+    )
+
+
+def _settle(turn: _Turn) -> None:
+    """Count the set whose last rep was narrated, before answering something else.
+
+    What comes next is then the offer the user heard: the next exercise of the round
+    ("ready for toe grips?"), or, at the end of the round, the menu.
+    """
+    current = turn.state.exercise
+    assert current is not None
+    following = _next_in_round(turn, after=current)
+    _record_set(turn)
+    turn.settled = True
+    if following is not None:
+        turn.state = replace(turn.state, mode=Mode.OFFER_EXERCISE, offer=following)
+
+
+def _record_set(turn: _Turn) -> None:
+    """Count the set just finished (the user has moved on) and clear its resume position."""
+    exercise_id = turn.state.exercise
+    assert exercise_id is not None
+    position = turn.snapshot.profile.position
+    turn.state = replace(turn.state, exercise=None, segment=0, mode=Mode.MENU)
+    if turn.today.count(exercise_id) >= turn.goal:
+        turn.say("dialog.set_already_full", name=_name(turn, exercise_id), goal=turn.goal)
+        return
+    was_met = turn.today.goal_met(turn.goal)
+    ack = turn.s.say(
+        "dialog.saved_set",
+        name=_name(turn, exercise_id),
+        set_number=turn.today.count(exercise_id) + 1,
+        goal=turn.goal,
+    )
+    turn.effect(AddSet(exercise_id, turn.today.day, ack))
+    turn.ssml(ack)
+    if position is not None and position.exercise_id == exercise_id:
+        turn.effect(SavePosition(None))
+    if not was_met and turn.today.goal_met(turn.goal):
+        turn.effect(RecordGoalMet(turn.today.day))
+
+
+def _say_streak(turn: _Turn) -> None:
+    streak = current_streak(turn.snapshot.profile, turn.today.day)
+    if streak:
+        turn.say("dialog.streak", count=streak)
+
+
+def _say_streaks(turn: _Turn) -> None:
+    """The current streak, and the best one when it is longer."""
+    _say_streak(turn)
+    best = turn.snapshot.profile.best_streak
+    if best > current_streak(turn.snapshot.profile, turn.today.day):
+        turn.say("dialog.best_streak", count=best)
+
+
+def _menu_question(turn: _Turn) -> None:
+    """The question asked whenever nothing is running: start the round, or what else."""
+    if turn.today.goal_met(turn.goal):
+        turn.ask("dialog.ask_anything_else", "dialog.reprompt_anything_else", Mode.MENU)
+    else:
+        round_ = turn.today.current_round(turn.goal)
+        turn.ask("dialog.ask_start_round", "dialog.reprompt_start_round", Mode.MENU, round=round_)
+
+
+def _follow_up(turn: _Turn) -> None:
+    """After an aside (how-to, what's left ...): back to the set in progress, the exercise
+    offered, or the menu."""
+    offered = turn.state.offer
+    if (
+        turn.state.exercise is None
+        and turn.state.mode is Mode.OFFER_EXERCISE
+        and offered in EXERCISE_IDS
+        and turn.today.count(offered) < turn.goal
+    ):
+        turn.ask(
+            "dialog.ask_start_this",
+            "dialog.reprompt_start_this",
+            Mode.OFFER_EXERCISE,
+            name=_name(turn, offered),
+        )
+        turn.state = replace(turn.state, offer=offered)
+        return
+    if turn.state.exercise is not None:
+        turn.ask(
+            "dialog.ask_back_to_routine",
+            "dialog.reprompt_back_to_routine",
+            Mode.IN_SET,
+            name=_name(turn, turn.state.exercise),
+        )
+    else:
+        _menu_question(turn)
+
+
+def _sets_phrase(turn: _Turn, n: int) -> str:
+    return turn.s.text("dialog.sets", count=n)
+
+
+def _keep_place(turn: _Turn, segment: int) -> None:
+    exercise_id = turn.state.exercise
+    assert exercise_id is not None
+    turn.effect(SavePosition(Position(exercise_id, segment)))
+
+
+def _reask(turn: _Turn) -> None:
+    """Say again what to answer (the reprompt) and ask the last question, keeping the mode."""
+    if turn.settled:
+        _follow_up(turn)  # the last question was about the set just counted: ask what is next
+    elif turn.state.last_reprompt:
+        turn.ssml(turn.state.last_reprompt)
+        question = turn.state.last_question
+        if question and not turn.state.last_reprompt.rstrip().endswith("?"):
+            turn.ssml(question)
+        turn.question = question
+        turn.reprompt = turn.state.last_reprompt
+        turn.end = False
+    else:
+        _follow_up(turn)
