@@ -7,7 +7,6 @@ when the user's local day changes) and carried in the session attributes in betw
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -28,6 +27,7 @@ from ..dialog import (
     ResetDay,
     SavePosition,
     SetGoal,
+    WriteResult,
 )
 from ..exceptions import StoreError
 from ..locales import Strings
@@ -206,9 +206,9 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
         event = Event(event.kind, history=history)
     outcome = dialog.handle(state, event, Context(snapshot, turn.strings, turn.budget_seconds))
     stamp_ms = int(now.timestamp() * 1000)
-    speech = outcome.reply.speech
+    results: dict[int, WriteResult] = {}
     write_failed = refused = False
-    for effect in outcome.effects:
+    for index, effect in enumerate(outcome.effects):
         if (read_failed or write_failed) and isinstance(effect, _NEEDS_PROFILE):
             continue  # a streak follows a saved set; profile changes need a profile we read
         try:
@@ -216,21 +216,14 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
         except StoreError as exc:
             log.warning("store write failed: %s (%s)", type(exc).__name__, type(effect).__name__)
             write_failed = True
-            if isinstance(effect, AddSet):
-                for words in (effect.ack, *effect.contingent):
-                    if words:
-                        speech = speech.replace(words, "")
+            results[index] = WriteResult.FAILED
             continue
         if not applied and isinstance(effect, AddSet):
             # Another device finished this exercise's last set for today first.
             refused = True
-            name = turn.strings.exercise_name(effect.exercise_id)
-            speech = speech.replace(
-                effect.ack,
-                turn.strings.say(
-                    "dialog.set_already_full", name=name, goal=outcome.snapshot.profile.goal
-                ),
-            )
+            results[index] = WriteResult.REFUSED
+    # The reply as it is true now: acknowledgements of sets that were not written are left out.
+    speech = dialog.render(outcome.messages, turn.strings, results)
     if write_failed or read_failed:
         # Said once a session: after that, the dropped "saved" words are the only sign.
         kind = "write" if write_failed else "read"
@@ -243,12 +236,7 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
             attributes[NOTICES_KEY] = [*said, kind]
     if speech != outcome.reply.speech:
         reply = outcome.reply
-        final = dialog.Reply(
-            re.sub(r" {2,}", " ", speech).strip(),
-            reply.reprompt,
-            reply.end_session,
-            reply.question,
-        )
+        final = dialog.Reply(speech, reply.reprompt, reply.end_session, reply.question)
         # "Repeat" replays what was said, not the words dropped because saving failed.
         state = (
             outcome.state

@@ -8,6 +8,7 @@ every reachable state in milliseconds.
 The package, by concern (each module imports only those above it; this one imports them all):
 
 - ``effects``: what the edge must write (:data:`Effect`);
+- ``messages``: what a reply says, rendered once the edge knows what was written (:func:`render`);
 - ``state``: the events, the session's :class:`DialogState`, :class:`Reply`, :class:`Context`
   and :class:`Outcome`;
 - ``turn``: ``_Turn``, which accumulates one reply, and the building blocks the handlers share;
@@ -55,6 +56,7 @@ from .effects import (
     SavePosition,
     SetGoal,
 )
+from .messages import WriteResult, render
 from .routine import (
     _on_launch,
     _on_resume,
@@ -91,9 +93,11 @@ __all__ = [
     "ResetDay",
     "SavePosition",
     "SetGoal",
+    "WriteResult",
     "handle",
     "howto_reps_key",
     "remember",
+    "render",
 ]
 
 

@@ -13,9 +13,6 @@ from ..progress import Position
 class AddSet:
     exercise_id: str
     day: date
-    ack: str = ""  # the words that tell the user it was saved (replaced if saving fails)
-    # Words true only once this set is saved ("that's round 1 done"): dropped if saving fails.
-    contingent: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from ..content import EXERCISE_IDS
 from ..locales import Strings
 from ..progress import DayProgress, Snapshot
 from .effects import Effect
+from .messages import Message
 
 DEFAULT_BUDGET_SECONDS = 90.0
 
@@ -166,3 +167,5 @@ class Outcome:
     reply: Reply
     effects: tuple[Effect, ...]
     snapshot: Snapshot
+    # The reply as messages: the edge renders them again once it knows what was written.
+    messages: tuple[Message, ...] = ()

@@ -18,6 +18,7 @@ from .effects import (
     SavePosition,
     SetGoal,
 )
+from .messages import IfSaved, Message, SavedAck, Say, Ssml, render
 from .state import Context, DialogState, Mode, Outcome, Reply
 
 
@@ -28,7 +29,7 @@ class _Turn:
     state: DialogState
     ctx: Context
     snapshot: Snapshot
-    parts: list[str] = field(default_factory=list)
+    parts: list[Message] = field(default_factory=list)
     effects: list[Effect] = field(default_factory=list)
     reprompt: str | None = None
     question: str | None = None
@@ -48,28 +49,24 @@ class _Turn:
         return self.snapshot.profile.goal
 
     def say(self, key: str, count: int | None = None, **fields: object) -> None:
-        self.parts.append(self.s.say(key, count, **fields))
+        self.parts.append(Say(key, count, tuple(fields.items())))
 
     def ssml(self, fragment: str) -> None:
-        self.parts.append(fragment)
+        self.parts.append(Ssml(fragment))
 
     def ask(self, key: str, reprompt_key: str, mode: Mode, **fields: object) -> None:
         """End with a question; the reprompt repeats it in other words."""
         self.question = self.s.say(key, None, **fields)
-        self.parts.append(self.question)
+        self.parts.append(Ssml(self.question))
         self.reprompt = self.s.say(reprompt_key, None, **fields)
         self.state = replace(self.state, mode=mode, offer=None)
         self.end = False
 
     def say_if_saved(self, key: str, count: int | None = None, **fields: object) -> None:
         """Say something that holds only if the set recorded this turn is saved."""
-        text = self.s.say(key, count, **fields)
-        self.parts.append(text)
-        for i in range(len(self.effects) - 1, -1, -1):
-            effect = self.effects[i]
-            if isinstance(effect, AddSet):
-                self.effects[i] = replace(effect, contingent=(*effect.contingent, text))
-                break
+        message = Say(key, count, tuple(fields.items()))
+        added = [i for i, e in enumerate(self.effects) if isinstance(e, AddSet)]
+        self.parts.append(IfSaved(added[-1], message) if added else message)
 
     def finish(self) -> None:
         self.reprompt = None
@@ -94,7 +91,7 @@ class _Turn:
         self.snapshot = Snapshot(profile, today)
 
     def outcome(self) -> Outcome:
-        speech = " ".join(p for p in self.parts if p)
+        speech = render(self.parts, self.s)
         reply = Reply(
             speech,
             None if self.end else self.reprompt,
@@ -103,7 +100,7 @@ class _Turn:
         )
         if not self.end and reply.reprompt is None:  # every open question gets a reprompt
             reply = replace(reply, reprompt=speech)
-        return Outcome(self.state, reply, tuple(self.effects), self.snapshot)
+        return Outcome(self.state, reply, tuple(self.effects), self.snapshot, tuple(self.parts))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -222,14 +219,11 @@ def _record_set(turn: _Turn) -> None:
         turn.say("dialog.set_already_full", name=_name(turn, exercise_id), goal=turn.goal)
         return
     was_met = turn.today.goal_met(turn.goal)
-    ack = turn.s.say(
-        "dialog.saved_set",
-        name=_name(turn, exercise_id),
-        set_number=turn.today.count(exercise_id) + 1,
-        goal=turn.goal,
+    set_number = turn.today.count(exercise_id) + 1
+    turn.effect(AddSet(exercise_id, turn.today.day))
+    turn.parts.append(
+        SavedAck(len(turn.effects) - 1, _name(turn, exercise_id), set_number, turn.goal)
     )
-    turn.effect(AddSet(exercise_id, turn.today.day, ack))
-    turn.ssml(ack)
     if position is not None and position.exercise_id == exercise_id:
         turn.effect(SavePosition(None))
     if not was_met and turn.today.goal_met(turn.goal):
