@@ -182,6 +182,10 @@ def _conversation_problems(step, strings) -> list[str]:
         and not (
             event.kind in (EventKind.START_EXERCISE, EventKind.CHOOSE_EXERCISE) and event.exercise
         )
+        and not (  # a goal lowered to what is done already: the set could no longer count
+            event.kind is EventKind.SET_GOAL
+            and before.count(exercise) >= outcome.snapshot.profile.goal
+        )
         and (outcome.state.exercise, outcome.state.segment) != (exercise, state.segment)
     ):
         found.append(f"{event.kind.value} lost the place in a set under way")

@@ -262,3 +262,32 @@ def test_a_session_ending_for_any_reason_counts_the_finished_set(console, store,
     finish_set(console, "start toe grips")
     console.end_session(reason)
     assert done(store) == {"toe_grips": 1}
+
+
+# -- from the second new-user pass -------------------------------------------------------------
+
+
+def test_an_aside_at_the_resume_question_still_offers_to_resume(console, store):
+    console.say("open leg exercises")
+    console.say("start pencil pick up")
+    console.say("pause")
+    console.say("open leg exercises")
+    aside = said(console.say("what's left for today"))
+    assert aside.rstrip().endswith("Shall I pick up where you left off?")
+
+
+def test_a_goal_lowered_mid_set_ends_the_set_that_could_no_longer_count(console, store):
+    seed_all_but(store, "toe_grips")  # toe grips: 2 of 3 done
+    console.say("open leg exercises")
+    console.say("start toe grips")
+    reply = said(console.say("set my goal to two"))
+    assert "You've already done toe grips 2 times today" in reply
+    assert "Ready to carry on with toe grips?" not in reply
+    assert store.load(USER, TODAY).profile.goal == 2
+
+
+def test_no_to_an_offer_says_goodbye_instead_of_offering_it_again(console):
+    console.say("open leg exercises")
+    console.say("how do I do ankle circles")
+    response = console.say("no")
+    assert response["response"]["shouldEndSession"] is True

@@ -43,6 +43,11 @@ def _on_set_goal(turn: _Turn, event: Event) -> None:
         _say_streak(turn)
     if turn.state.mode is Mode.ASK_GOAL:
         turn.state = replace(turn.state, mode=Mode.MENU)
+    current = turn.state.exercise
+    if current is not None and turn.today.count(current) >= goal:
+        # The set under way could no longer count: say so rather than carry on with it.
+        turn.say("dialog.exercise_goal_met", name=_name(turn, current), goal=goal)
+        turn.state = replace(turn.state, exercise=None, segment=0, mode=Mode.MENU)
     _follow_up(turn)
 
 
@@ -174,10 +179,14 @@ def _on_no(turn: _Turn, event: Event) -> None:
         turn.say("dialog.reset_cancelled")
         turn.state = replace(turn.state, mode=Mode.MENU)
         _follow_up(turn)
-    elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL, Mode.OFFER_EXERCISE):
+    elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL) or (
+        mode is Mode.OFFER_EXERCISE and current is not None
+    ):
         turn.state = replace(turn.state, mode=Mode.MENU, offer=None)
         _follow_up(turn)
     else:
+        # "No" to "Want to start X now?" or "Shall we start round N?": like "no" to "Ready for
+        # X?", the user is done for now (the menu would only offer the same again).
         turn.say("dialog.goodbye")
         turn.finish()
 

@@ -271,12 +271,21 @@ def _follow_up(turn: _Turn) -> None:
         )
         turn.state = replace(turn.state, offer=offered)
         return
+    position = turn.snapshot.profile.position
     if turn.state.exercise is not None:
         turn.ask(
             "dialog.ask_back_to_routine",
             "dialog.reprompt_back_to_routine",
             Mode.IN_SET,
             name=_name(turn, turn.state.exercise),
+        )
+    elif turn.state.mode is Mode.CONFIRM_RESUME and position is not None:
+        # Still the question asked at launch: pick up where the user left off?
+        turn.ask(
+            "dialog.ask_resume",
+            "dialog.reprompt_resume",
+            Mode.CONFIRM_RESUME,
+            name=_name(turn, position.exercise_id),
         )
     else:
         _menu_question(turn)
