@@ -35,17 +35,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .console import Resolution, Resolver, default_model_dir, normalize
+from .console import Resolution, Resolver, default_model_dir
+from .utterances import normalize
 
 __all__ = [
     "FALLBACK",
     "STATE_CHANGING_INTENTS",
     "Annotation",
+    "Capture",
     "Outcome",
     "Report",
     "annotated_locales",
     "annotation_dir",
     "built_files",
+    "carrier_captures",
     "dumps_annotation_set",
     "evaluate",
     "format_report",
@@ -331,6 +334,56 @@ class Report:
         return {k: v for k, v in self.confusions().items() if k[1] in STATE_CHANGING_INTENTS}
 
 
+@dataclass(frozen=True)
+class Capture:
+    """A carrier phrase of one intent that matches a phrase annotated for another."""
+
+    utterance: str
+    expected: str
+    intent: str
+    sample: str
+    known: bool  # the carrier's slot values are all known: a confident match, whatever wins
+
+
+def carrier_captures(resolver: Resolver, annotations: Iterable[Annotation]) -> list[Capture]:
+    """The carriers (samples with a slot) of other intents that capture annotated phrases.
+
+    A carrier captures a phrase annotated for another intent when it matches it with slot
+    values the model knows (a real ambiguity in the model, whichever match wins), or when it
+    matches with unknown words and ranks at or above the best match of the annotated intent.
+
+    Parameters
+    ----------
+    resolver : Resolver
+        The locale's resolver.
+    annotations : iterable of Annotation
+        The phrases and the intents they are meant for.
+
+    Returns
+    -------
+    list of Capture
+        Empty when every carrier keeps to its own intent's phrases.
+    """
+    found = []
+    for annotation in annotations:
+        matches = resolver.matches(annotation.utterance)
+        own = next((i for i, m in enumerate(matches) if m.intent == annotation.intent), None)
+        for index, match in enumerate(matches):
+            if match.intent == annotation.intent or not match.slots:
+                continue
+            if match.known or own is None or index < own:
+                found.append(
+                    Capture(
+                        annotation.utterance,
+                        annotation.intent,
+                        match.intent,
+                        match.sample,
+                        match.known,
+                    )
+                )
+    return found
+
+
 def _reached(resolution: Resolution | None) -> str:
     if resolution is None:
         return FALLBACK
@@ -347,16 +400,6 @@ def _status(slot: Mapping[str, Any]) -> tuple[str | None, str | None]:
     return None, None
 
 
-def _value_id(resolver: Resolver, intent: str, slot: str, words: str) -> str | None:
-    """The id a custom slot value resolves to, or ``None`` (unknown words or a built-in type)."""
-    slot_type = resolver.slot_types.get((intent, slot))
-    key = normalize(words)
-    for synonym, value_id, _name in resolver.values.get(slot_type or "", []):
-        if synonym == key:
-            return value_id
-    return None
-
-
 def _slot_errors(resolver: Resolver, annotation: Annotation, resolution: Resolution) -> list[str]:
     errors = []
     for name, expected in annotation.slots.items():
@@ -365,13 +408,17 @@ def _slot_errors(resolver: Resolver, annotation: Annotation, resolution: Resolut
         if got is None:
             errors.append(f"{name}: expected '{expected}', got nothing")
             continue
-        if normalize(str(got)) == normalize(expected):
-            continue
         code, got_id = _status(slot or {})
-        want_id = _value_id(resolver, annotation.intent, name, expected)
-        if want_id is not None and code == "ER_SUCCESS_MATCH" and got_id == want_id:
-            continue  # the words differ ("the band one" or "band one"), the value is the same
+        want_id = resolver.value_id(annotation.intent, name, expected)
+        if want_id is not None:
+            if code == "ER_SUCCESS_MATCH" and got_id == want_id:
+                continue  # the words may differ ("the band one", "band one"), the value does not
+        elif resolver.canonical(str(got)) == resolver.canonical(expected):
+            continue
         errors.append(f"{name}: expected '{expected}', got '{got}' ({code or 'no resolution'})")
+    for name, slot in resolution.slots.items():
+        if name not in annotation.slots and slot.get("value") is not None:
+            errors.append(f"{name}: expected nothing, got '{slot['value']}'")
     return errors
 
 

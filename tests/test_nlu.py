@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from skill.console import Resolver, normalize, normalize_sample
+from skill.console import Console, Elicitation, Resolver, normalize, normalize_sample
 from skill.locales import strings_for
 from skill.nlu import (
     FALLBACK,
@@ -31,6 +31,7 @@ from skill.nlu import (
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"
 ENGLISH = ["en-AU", "en-CA", "en-GB", "en-IN", "en-US"]
+LOCALES = sorted(p.stem for p in MODELS_DIR.glob("*.json"))
 # The built-ins people use in a session, each with everyday phrasings in the set.
 BUILTINS_IN_THE_SET = [
     "AMAZON.NextIntent",
@@ -129,6 +130,59 @@ def test_most_of_a_set_is_not_in_the_model_word_for_word(locale):
     annotations = source_annotations(locale)
     verbatim = [a.utterance for a in annotations if _verbatim(a, phrases)]
     assert len(verbatim) < 0.5 * len(annotations), f"{len(verbatim)} of {len(annotations)}"
+
+
+# --- what no model may hold ---------------------------------------------------------------------
+
+
+# Words that carry no intent: a sample made of a slot and only these captures anything said
+# around a value ("{exercise} please" takes "slower please", "stop please", "next please").
+FILLERS = {
+    "en": {"the", "a", "an", "please", "um", "uh", "now", "then", "ok", "okay", "so", "just"}
+    | {"one", "well", "yes", "and"},
+    "de": {"das", "den", "die", "der", "bitte", "jetzt", "dann", "lieber", "also", "ok", "okay"}
+    | {"mal", "noch", "ja", "und"},
+    "es": {"el", "la", "los", "las", "por", "favor", "mejor", "pues", "vale", "ok", "bueno"}
+    | {"ahora", "luego", "sí", "y"},
+    "fr": {"le", "la", "les", "l'", "s'il", "te", "plaît", "plutôt", "alors", "ok", "bon"}
+    | {"maintenant", "oui", "et"},
+    "it": {"il", "lo", "la", "le", "gli", "l'", "per", "favore", "meglio", "allora", "ok"}
+    | {"adesso", "ora", "poi", "sì", "e"},
+}
+# Generic questions that must not be an exercise carrier ("what is left for today").
+GENERIC_CARRIERS = {
+    "en": {"what is {exercise}", "what are {exercise}", "what's {exercise}"},
+    "de": {"was ist {exercise}", "was sind {exercise}"},
+    "es": {"qué es {exercise}", "qué son {exercise}"},
+    "fr": {"c'est quoi {exercise}", "qu'est-ce que {exercise}"},
+    "it": {"cos'è {exercise}", "cosa sono {exercise}"},
+}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_sample_is_a_bare_slot_or_a_slot_with_only_filler_words(locale):
+    """All twelve models. Such phrases are slot samples, answered through Dialog.ElicitSlot."""
+    language = locale.split("-")[0]
+    found = []
+    for intent in _model(locale)["intents"]:
+        for sample in intent.get("samples", []):
+            if "{" not in sample:
+                continue
+            words = re.sub(r"\{\w+\}", " ", sample).split()
+            if all(w in FILLERS[language] for w in words) or sample in GENERIC_CARRIERS[language]:
+                found.append(f"{intent['name']}: '{sample}'")
+    assert not found
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_no_two_intents_share_a_phrase_once_fillers_are_dropped(locale):
+    resolver = Resolver.for_locale(locale)
+    owner: dict[str, str] = {}
+    clashes = []
+    for pattern in resolver.patterns:
+        if owner.setdefault(pattern.text, pattern.intent) != pattern.intent:
+            clashes.append(f"'{pattern.text}': {owner[pattern.text]} and {pattern.intent}")
+    assert not clashes
 
 
 # --- the source format --------------------------------------------------------------------------
@@ -257,3 +311,113 @@ def test_the_command_line_builds_checks_and_evaluates(tmp_path, capsys):
     capsys.readouterr()
     assert main([*args, "eval", "--min-accuracy", "0.98"]) == 0
     assert "xx-XX: 1 utterances, accuracy 100.0%" in capsys.readouterr().out
+
+
+# --- Dialog.ElicitSlot: a bare value answers the slot the skill asked for -----------------------
+
+WHICH_ONE = Elicitation("ChooseExerciseIntent", "exercise")
+HOW_MANY = Elicitation("SetGoalIntent", "rounds")
+
+
+def _exercise_id(slot: dict) -> str | None:
+    authority = slot["resolutions"]["resolutionsPerAuthority"][0]
+    values = authority.get("values") or [{}]
+    return values[0].get("value", {}).get("id")
+
+
+def test_a_bare_value_is_the_fallback_unless_the_skill_asked_for_it():
+    resolver = Resolver.for_locale("en-US")
+    assert resolver.resolve("ankle circles").intent == FALLBACK
+    assert resolver.resolve("two").intent == FALLBACK
+    found = resolver.resolve("the band one", WHICH_ONE)
+    assert (found.intent, found.elicited) == ("ChooseExerciseIntent", True)
+    assert _exercise_id(found.slots["exercise"]) == "band_foot_pulls"
+    assert _exercise_id(resolver.resolve("um the pencil one please", WHICH_ONE).slots["exercise"])
+    goal = resolver.resolve("two", HOW_MANY)
+    assert (goal.intent, goal.slots["rounds"]["value"]) == ("SetGoalIntent", "2")
+    assert resolver.resolve("three please", HOW_MANY).slots["rounds"]["value"] == "3"
+
+
+def test_while_a_slot_is_asked_for_other_intents_still_win_when_they_match():
+    resolver = Resolver.for_locale("en-US")
+    assert resolver.resolve("stop", WHICH_ONE).intent == "AMAZON.StopIntent"
+    assert resolver.resolve("help", WHICH_ONE).intent == "AMAZON.HelpIntent"
+    jacks = resolver.resolve("start jumping jacks", WHICH_ONE)
+    assert jacks.intent == "StartExerciseIntent" and not jacks.elicited
+    # Words that match nothing fill the slot asked for, as Alexa does; the skill says it does
+    # not know that exercise and asks again.
+    hurts = resolver.resolve("purple monkey", WHICH_ONE)
+    assert (hurts.intent, hurts.slots["exercise"]["value"]) == (
+        "ChooseExerciseIntent",
+        "purple monkey",
+    )
+    assert _exercise_id(hurts.slots["exercise"]) is None
+    assert resolver.resolve("purple monkey", HOW_MANY).intent == FALLBACK  # not a number
+
+
+class ScriptedSkill:
+    """A handler that records each request and answers with the next scripted response."""
+
+    def __init__(self, *responses: dict):
+        self.responses = list(responses)
+        self.requests: list[dict] = []
+
+    def __call__(self, envelope: dict, context) -> dict:
+        self.requests.append(envelope["request"])
+        return self.responses.pop(0)
+
+
+def _open(directives: list[dict] | None = None, end: bool = False) -> dict:
+    body: dict = {"outputSpeech": {"type": "SSML", "ssml": "<speak>Which one?</speak>"}}
+    body["shouldEndSession"] = end
+    if directives is not None:
+        body["directives"] = directives
+    return {"version": "1.0", "response": body}
+
+
+def _elicit(intent: str, slot: str, slots: dict | None = None) -> dict:
+    return {
+        "type": "Dialog.ElicitSlot",
+        "slotToElicit": slot,
+        "updatedIntent": {"name": intent, "confirmationStatus": "NONE", "slots": slots or {}},
+    }
+
+
+def test_the_console_answers_an_elicit_slot_directive_with_that_intent_and_slot():
+    kept = {"exercise": {"name": "exercise", "confirmationStatus": "NONE"}}
+    skill = ScriptedSkill(
+        _open([_elicit("StartExerciseIntent", "exercise", kept)]), _open(), _open()
+    )
+    console = Console(skill, Resolver.for_locale("en-US"), user_id="amzn1.ask.account.X")
+    console.say("start jumping jacks")
+    console.say("the band one")
+    request = skill.requests[-1]
+    assert request["dialogState"] == "IN_PROGRESS"
+    assert request["intent"]["name"] == "StartExerciseIntent"
+    assert _exercise_id(request["intent"]["slots"]["exercise"]) == "band_foot_pulls"
+    console.say("the band one")  # that response asked nothing: a bare name is the fallback
+    assert skill.requests[-1]["intent"]["name"] == FALLBACK
+    assert skill.requests[-1]["dialogState"] == "COMPLETED"
+
+
+def test_an_elicitation_keeps_the_intents_other_slots_and_ends_with_the_session():
+    other = {"exercise": {"name": "exercise", "value": "toe grips", "confirmationStatus": "NONE"}}
+    skill = ScriptedSkill(_open([_elicit("SetGoalIntent", "rounds", other)], end=True), _open())
+    console = Console(skill, Resolver.for_locale("en-US"), user_id="amzn1.ask.account.X")
+    console.say("help")
+    assert console.elicitation() is None  # the session ended: nothing is asked any more
+    console.say("two")
+    assert skill.requests[-1]["intent"]["name"] == FALLBACK
+    skill.responses = [_open([_elicit("SetGoalIntent", "rounds", other)]), _open()]
+    console.say("help")
+    console.say("two")
+    slots = skill.requests[-1]["intent"]["slots"]
+    assert slots["rounds"]["value"] == "2" and slots["exercise"]["value"] == "toe grips"
+
+
+def test_a_response_with_another_dialog_directive_is_taken_at_its_word():
+    skill = ScriptedSkill(_open([{"type": "Dialog.Delegate"}]), _open())
+    console = Console(skill, Resolver.for_locale("en-US"), user_id="amzn1.ask.account.X")
+    console.say("help")
+    console.session["attributes"] = {"dialog": {"mode": "ask_exercise"}}
+    assert console.elicitation() is None
