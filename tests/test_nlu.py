@@ -12,13 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from skill.config import Config
 from skill.console import Console, Elicitation, Resolver, normalize, normalize_sample
-from skill.locales import strings_for
+from skill.entry import make_handler
 from skill.nlu import (
     FALLBACK,
     Annotation,
     annotated_locales,
     built_files,
+    carrier_captures,
     dumps_annotation_set,
     evaluate,
     format_report,
@@ -119,20 +121,35 @@ def _verbatim(annotation: Annotation, phrases: list[str]) -> bool:
     return False
 
 
+# --- the English models against their sets ------------------------------------------------------
+
+
 @pytest.mark.parametrize("locale", ENGLISH)
-def test_most_of_a_set_is_not_in_the_model_word_for_word(locale):
-    """People's phrasings, not the model's own samples read back."""
-    model = _model(locale)
-    phrases = [s for i in model["intents"] for s in i.get("samples", [])]
-    phrases += [
-        p for ps in strings_for(locale).raw("console_builtin_utterances").values() for p in ps
+def test_each_english_model_reaches_98_percent_and_never_a_wrong_state_change(locale):
+    report = evaluate(Resolver.for_locale(locale), source_annotations(locale), locale)
+    assert report.accuracy >= 0.98, format_report(report, all_intents=False)
+    assert report.state_changing_confusions() == {}, format_report(report, all_intents=False)
+
+
+@pytest.mark.parametrize("locale", ENGLISH)
+def test_no_carrier_of_one_intent_captures_a_phrase_of_another(locale):
+    captures = carrier_captures(Resolver.for_locale(locale), source_annotations(locale))
+    assert not captures, "\n".join(
+        f"'{c.utterance}' ({c.expected}) caught by {c.intent} '{c.sample}'" for c in captures
+    )
+
+
+@pytest.mark.parametrize("locale", ENGLISH)
+def test_every_annotated_exercise_is_a_name_the_model_knows(locale):
+    resolver = Resolver.for_locale(locale)
+    unknown = [
+        f"{a.intent}: '{a.utterance}'"
+        for a in source_annotations(locale)
+        for name, value in a.slots.items()
+        if resolver.slot_types[(a.intent, name)] == "ExerciseName"
+        and resolver.value_id(a.intent, name, value) is None
     ]
-    annotations = source_annotations(locale)
-    verbatim = [a.utterance for a in annotations if _verbatim(a, phrases)]
-    assert len(verbatim) < 0.5 * len(annotations), f"{len(verbatim)} of {len(annotations)}"
-
-
-# --- what no model may hold ---------------------------------------------------------------------
+    assert not unknown
 
 
 # Words that carry no intent: a sample made of a slot and only these captures anything said
@@ -329,7 +346,7 @@ def test_a_bare_value_is_the_fallback_unless_the_skill_asked_for_it():
     resolver = Resolver.for_locale("en-US")
     assert resolver.resolve("ankle circles").intent == FALLBACK
     assert resolver.resolve("two").intent == FALLBACK
-    found = resolver.resolve("the band one", WHICH_ONE)
+    found = resolver.resolve("the band exercise", WHICH_ONE)
     assert (found.intent, found.elicited) == ("ChooseExerciseIntent", True)
     assert _exercise_id(found.slots["exercise"]) == "band_foot_pulls"
     assert _exercise_id(resolver.resolve("um the pencil one please", WHICH_ONE).slots["exercise"])
@@ -341,7 +358,7 @@ def test_a_bare_value_is_the_fallback_unless_the_skill_asked_for_it():
 def test_while_a_slot_is_asked_for_other_intents_still_win_when_they_match():
     resolver = Resolver.for_locale("en-US")
     assert resolver.resolve("stop", WHICH_ONE).intent == "AMAZON.StopIntent"
-    assert resolver.resolve("help", WHICH_ONE).intent == "AMAZON.HelpIntent"
+    assert resolver.resolve("hang on", WHICH_ONE).intent == "AMAZON.PauseIntent"
     jacks = resolver.resolve("start jumping jacks", WHICH_ONE)
     assert jacks.intent == "StartExerciseIntent" and not jacks.elicited
     # Words that match nothing fill the slot asked for, as Alexa does; the skill says it does
@@ -421,3 +438,86 @@ def test_a_response_with_another_dialog_directive_is_taken_at_its_word():
     console.say("help")
     console.session["attributes"] = {"dialog": {"mode": "ask_exercise"}}
     assert console.elicitation() is None
+
+
+# --- the phrases of the issue, through the console and the skill --------------------------------
+
+
+@pytest.fixture
+def chat(tmp_path):
+    """A console on the real skill that records the intent each utterance reached."""
+    from skill.store.sqlite import SqliteStore
+
+    handler = make_handler(Config(default_timezone="UTC"), SqliteStore(tmp_path / "p.sqlite3"))
+    requests: list[dict] = []
+
+    def recording(envelope, context):
+        requests.append(envelope["request"])
+        return handler(envelope, context)
+
+    console = Console(recording, Resolver.for_locale("en-US"), user_id="amzn1.ask.account.NLU")
+    console.requests = requests
+    return console
+
+
+def _said(response: dict) -> str:
+    from skill.ssml import to_plain_text
+
+    return to_plain_text(Console.speech_of(response))
+
+
+@pytest.mark.parametrize(
+    "utterance, intent, says",
+    [
+        ("what is left for today", "RemainingIntent", "sets left today"),
+        ("how many sets are left", "RemainingIntent", "sets left today"),
+        ("what have I got left", "RemainingIntent", "sets left today"),
+        ("am I done for today", "RemainingIntent", "sets left today"),
+        ("set my goal to two rounds", "SetGoalIntent", "Your daily goal is now 2 rounds"),
+        ("what's next", "AMAZON.NextIntent", "Toe grips"),
+        ("next exercise", "AMAZON.NextIntent", "Toe grips"),
+        ("i finished", "AMAZON.NextIntent", "Toe grips"),
+        ("next please", "AMAZON.NextIntent", "Toe grips"),
+        ("i need a break", "AMAZON.PauseIntent", ""),
+        ("hang on", "AMAZON.PauseIntent", ""),
+        ("stop please", "AMAZON.StopIntent", ""),
+        ("remind me every morning", "SetReminderIntent", ""),
+        # No intent for these yet: the fallback, never an exercise name.
+        ("it hurts", FALLBACK, "Sorry"),
+        ("how long do I hold it", FALLBACK, "Sorry"),
+        ("slower please", FALLBACK, "Sorry"),
+        ("how many reps are left", FALLBACK, "Sorry"),
+        ("which rep am I on", FALLBACK, "Sorry"),
+    ],
+)
+def test_the_issues_phrases_reach_their_intent(chat, utterance, intent, says):
+    chat.say("open leg exercises")
+    response = chat.say(utterance)
+    assert chat.requests[-1]["intent"]["name"] == intent
+    assert says in _said(response)
+    assert "an exercise called" not in _said(response)
+
+
+def test_the_issues_phrases_mid_set_keep_the_set(chat):
+    chat.say("open leg exercises")
+    chat.say("start tiptoe walking")
+    for utterance in ["it hurts", "how long do I hold it", "slower please", "which rep am I on"]:
+        text = _said(chat.say(utterance))
+        assert chat.requests[-1]["intent"]["name"] == FALLBACK
+        assert text.startswith("Sorry") and text.rstrip().endswith("?"), text
+    assert _said(chat.say("next")).startswith("Rep 2.")
+    assert chat.requests[-1]["intent"]["name"] == "AMAZON.NextIntent"
+
+
+def test_the_band_exercise_answers_which_one(chat):
+    chat.say("open leg exercises")
+    assert "Which one would you like?" in _said(chat.say("start jumping jacks"))
+    assert _said(chat.say("the band exercise")).startswith("Band foot pulls. Set 1 of 3")
+    assert chat.requests[-1]["intent"]["name"] == "ChooseExerciseIntent"
+    assert chat.requests[-1]["dialogState"] == "IN_PROGRESS"
+
+
+def test_a_bare_exercise_name_at_the_menu_is_not_understood(chat):
+    """Not asked for, a name alone is the fallback (no bare '{exercise}' sample any more)."""
+    chat.say("open leg exercises")
+    assert _said(chat.say("ankle circles")).startswith("Sorry, I didn't get that.")
