@@ -15,6 +15,7 @@ import pytest
 from skill.config import Config
 from skill.console import Console, Elicitation, Resolver, normalize, normalize_sample
 from skill.entry import make_handler
+from skill.locales import strings_for
 from skill.nlu import (
     FALLBACK,
     Annotation,
@@ -119,6 +120,23 @@ def _verbatim(annotation: Annotation, phrases: list[str]) -> bool:
         if filled == said:
             return True
     return False
+
+
+@pytest.mark.parametrize("locale", ENGLISH)
+def test_a_set_is_not_the_model_read_back(locale):
+    """People's phrasings, not the model's samples: when the English set was first written, 88%
+    of it was in no model word for word. The models were then fixed by adding what it showed
+    missing, so many of its phrasings are samples now; at least a third must still reach their
+    intent only through what the resolver forgives (fillers, politeness, contractions, an
+    article) or through slot values and synonyms the model never lists in that carrier."""
+    model = _model(locale)
+    phrases = [s for i in model["intents"] for s in i.get("samples", [])]
+    phrases += [
+        p for ps in strings_for(locale).raw("console_builtin_utterances").values() for p in ps
+    ]
+    annotations = source_annotations(locale)
+    verbatim = [a.utterance for a in annotations if _verbatim(a, phrases)]
+    assert len(verbatim) < (2 / 3) * len(annotations), f"{len(verbatim)} of {len(annotations)}"
 
 
 # --- the English models against their sets ------------------------------------------------------
