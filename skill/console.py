@@ -206,7 +206,20 @@ class Resolver:
 
     @classmethod
     def for_locale(cls, locale: str, model_dir: Path | None = None) -> Resolver:
-        """The resolver of one locale's model in ``model_dir`` (``interaction_model/``)."""
+        """The resolver of one locale's model, with that locale's console phrases.
+
+        Parameters
+        ----------
+        locale : str
+            Such as ``"en-GB"``; its language picks the fillers :meth:`canonical` drops.
+        model_dir : Path, optional
+            The skill package directory (``interaction_model/`` by default).
+
+        Returns
+        -------
+        Resolver
+            Built from ``interactionModels/custom/<locale>.json``.
+        """
         model_dir = model_dir or default_model_dir()
         path = model_dir / "interactionModels" / "custom" / f"{locale}.json"
         model = json.loads(path.read_text(encoding="utf-8"))
@@ -220,7 +233,18 @@ class Resolver:
         )
 
     def canonical(self, text: str) -> str:
-        """``text`` in the form the resolver matches (see :func:`skill.utterances.canonical`)."""
+        """Text in the form the resolver matches.
+
+        Parameters
+        ----------
+        text : str
+            An utterance or a slot value.
+
+        Returns
+        -------
+        str
+            :func:`skill.utterances.canonical` in the model's language.
+        """
         return canonical(text, self.language)
 
     def _compile(self, intent: str, sample: str) -> _Pattern:

@@ -322,7 +322,13 @@ class Report:
         return table
 
     def confusions(self) -> dict[tuple[str, str], list[str]]:
-        """``(expected, reached) -> utterances`` for every test case that reached another intent."""
+        """The test cases that reached another intent than the one annotated.
+
+        Returns
+        -------
+        dict of (str, str) to list of str
+            ``(expected, reached) -> utterances``, the most frequent confusion first.
+        """
         found: dict[tuple[str, str], list[str]] = defaultdict(list)
         for o in self.outcomes:
             if not o.intent_ok:
@@ -330,7 +336,14 @@ class Report:
         return dict(sorted(found.items(), key=lambda item: (-len(item[1]), item[0])))
 
     def state_changing_confusions(self) -> dict[tuple[str, str], list[str]]:
-        """The confusions that land on a state-changing intent (see ``STATE_CHANGING_INTENTS``)."""
+        """The confusions that land on an intent that changes progress or position.
+
+        Returns
+        -------
+        dict of (str, str) to list of str
+            As :meth:`confusions`, keeping those whose reached intent is in
+            ``STATE_CHANGING_INTENTS``.
+        """
         return {k: v for k, v in self.confusions().items() if k[1] in STATE_CHANGING_INTENTS}
 
 

@@ -535,6 +535,12 @@ def test_the_band_exercise_answers_which_one(chat):
     assert chat.requests[-1]["dialogState"] == "IN_PROGRESS"
 
 
+def test_what_is_questions_are_no_longer_exercise_names_in_german_either():
+    resolver = Resolver.for_locale("de-DE")
+    for said in ["was ist heute noch übrig", "was ist das"]:
+        assert resolver.resolve(said).intent != "HowToIntent", said
+
+
 def test_a_bare_exercise_name_at_the_menu_is_not_understood(chat):
     """Not asked for, a name alone is the fallback (no bare '{exercise}' sample any more)."""
     chat.say("open leg exercises")
