@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test test-moved-clock package bench fuzz lint clean
+.PHONY: chat test test-moved-clock package bench fuzz lint nlu-eval clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -45,6 +45,11 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
+
+## nlu-eval: the NLU annotation sets (interaction_model/nlu/) through the models: accuracy,
+## precision and recall per intent, confusions; fails under 98% or on a state-changing confusion
+nlu-eval: $(STAMP)
+	$(BIN)/python -m skill.nlu eval --min-accuracy 0.98
 
 clean:
 	rm -rf $(VENV) build .tools .pytest_cache .aws-sam

@@ -66,6 +66,8 @@ EXCLUDED_SKILL_MODULES = frozenset(
         "console.py",
         "__main__.py",
         "audio.py",  # terminal console (leg-skill chat)
+        "utterances.py",  # the console's resolver
+        "nlu.py",  # annotation sets and their evaluator (python -m skill.nlu)
     }
 )
 SKILL_DATA_SUFFIXES = (".py", ".json")  # code, and locales/*.json (every spoken sentence)

@@ -144,7 +144,36 @@ def test_custom_intent_exists_with_its_slots(intents, name):
 @pytest.mark.parametrize("name", sorted(BUILTIN_INTENTS))
 def test_builtin_intent_exists(intents, name):
     assert name in intents, f"missing intent {name}"
-    assert intents[name].get("samples", []) == []
+    # A built-in may be extended with everyday phrasings ("hang on"); the fallback never is.
+    samples = intents[name].get("samples", [])
+    assert samples == [] if name == "AMAZON.FallbackIntent" else len(samples) == len(set(samples))
+    assert not any(SLOT_REF.search(sample) for sample in samples), name
+
+
+# The slots the skill asks for on their own ("Which one would you like?", "Two or three?"). Their
+# bare values are slot samples, answered through Dialog.ElicitSlot, never intent samples.
+ELICITED = {"ChooseExerciseIntent": "exercise", "SetGoalIntent": "rounds"}
+
+
+def test_the_dialog_model_covers_the_elicited_slots(model, intents):
+    interaction = _load(MODELS_DIR / "en-US.json")["interactionModel"]
+    dialog, prompts = interaction["dialog"], interaction["prompts"]
+    assert dialog["delegationStrategy"] == "SKILL_RESPONSE"  # the skill keeps the conversation
+    prompt_ids = {p["id"] for p in prompts}
+    assert all(p["variations"] and all(v["value"] for v in p["variations"]) for p in prompts)
+    assert {i["name"]: [s["name"] for s in i["slots"]] for i in dialog["intents"]} == {
+        name: [slot] for name, slot in ELICITED.items()
+    }
+    for dialog_intent in dialog["intents"]:
+        declared = {s["name"]: s for s in intents[dialog_intent["name"]]["slots"]}
+        for slot in dialog_intent["slots"]:
+            assert slot["type"] == declared[slot["name"]]["type"]
+            assert slot["prompts"]["elicitation"] in prompt_ids
+            samples = declared[slot["name"]]["samples"]
+            assert "{" + slot["name"] + "}" in samples  # the bare value answers the question
+            for sample in samples:
+                assert SLOT_REF.findall(sample) == [slot["name"]], sample
+                assert SAMPLE_CHARS.match(sample), sample
 
 
 def test_every_slot_in_a_sample_is_declared_with_its_type(intents):

@@ -1,0 +1,310 @@
+"""Pure: what the console's resolver does to words before matching them, as an NLU would.
+
+People say "um, what's left please" where the model lists "what's left"; Alexa's NLU shrugs off
+the filler, the politeness and the contraction. :func:`canonical` brings an utterance and every
+sample to one form (lower case, contractions spelt out, fillers dropped) so that the resolver
+matches them the same way. :func:`spoken_number` and :func:`spoken_time` read the values of
+``AMAZON.NUMBER`` and ``AMAZON.TIME`` slots as Alexa reports them ("2", "07:30", "MO").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+__all__ = ["canonical", "canonical_sample", "normalize", "spoken_number", "spoken_time"]
+
+_SLOT = re.compile(r"(\{\w+\})")
+
+
+def normalize(text: str) -> str:
+    """Lower case, apostrophes kept, other punctuation dropped, spaces collapsed.
+
+    Parameters
+    ----------
+    text : str
+        Anything typed or heard.
+
+    Returns
+    -------
+    str
+        Words separated by single spaces.
+    """
+    text = text.lower().replace("\u2019", "'")
+    text = re.sub(r"[^\w' ]+", " ", text)
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    """A language's words that carry no meaning for the NLU, and its contractions."""
+
+    anywhere: tuple[tuple[str, ...], ...] = ()
+    leading: tuple[tuple[str, ...], ...] = ()
+    trailing: tuple[tuple[str, ...], ...] = ()
+    contractions: tuple[tuple[str, str], ...] = ()
+
+
+def _words(*phrases: str) -> tuple[tuple[str, ...], ...]:
+    # Longest first, so "thank you" goes before "you" could ever be looked at.
+    return tuple(sorted((tuple(p.split()) for p in phrases), key=len, reverse=True))
+
+
+_ENGLISH = _Phrasing(
+    anywhere=_words("um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "mm", "please")
+    + _words("just", "kindly"),
+    leading=_words("alexa", "ok", "okay", "so", "well", "oh", "hey", "now", "right")
+    + _words("can you", "could you", "would you", "will you"),
+    trailing=_words("thanks", "thank you", "for me", "to me", "then", "now", "right now"),
+    contractions=(
+        ("what's", "what is"),
+        ("whats", "what is"),
+        ("that's", "that is"),
+        ("it's", "it is"),
+        ("there's", "there is"),
+        ("here's", "here is"),
+        ("how's", "how is"),
+        ("where's", "where is"),
+        ("who's", "who is"),
+        ("let's", "let us"),
+        ("i'm", "i am"),
+        ("i've", "i have"),
+        ("i'd", "i would"),
+        ("i'll", "i will"),
+        ("you're", "you are"),
+        ("we're", "we are"),
+        ("we've", "we have"),
+        ("we'll", "we will"),
+        ("they're", "they are"),
+        ("isn't", "is not"),
+        ("aren't", "are not"),
+        ("don't", "do not"),
+        ("doesn't", "does not"),
+        ("didn't", "did not"),
+        ("can't", "can not"),
+        ("cannot", "can not"),
+        ("won't", "will not"),
+        ("haven't", "have not"),
+        ("hasn't", "has not"),
+        ("wasn't", "was not"),
+        ("shouldn't", "should not"),
+        ("wouldn't", "would not"),
+        ("couldn't", "could not"),
+        ("what've", "what have"),
+        ("wanna", "want to"),
+        ("gonna", "going to"),
+        ("gotta", "got to"),
+        ("lemme", "let me"),
+        ("gimme", "give me"),
+    ),
+)
+# Other languages: only what cannot change a sample's meaning (hesitations, a closing "please").
+_PHRASINGS = {
+    "en": _ENGLISH,
+    "de": _Phrasing(
+        anywhere=_words("äh", "ähm", "öhm"),
+        leading=_words("alexa", "ok", "okay"),
+        trailing=_words("bitte"),
+    ),
+    "es": _Phrasing(
+        anywhere=_words("eh", "em", "ehm"),
+        leading=_words("alexa", "ok", "okay"),
+        trailing=_words("por favor"),
+    ),
+    "fr": _Phrasing(
+        anywhere=_words("euh", "heu"),
+        leading=_words("alexa", "ok", "okay"),
+        trailing=_words("s'il te plaît", "s'il vous plaît"),
+    ),
+    "it": _Phrasing(
+        anywhere=_words("ehm", "uhm"),
+        leading=_words("alexa", "ok", "okay"),
+        trailing=_words("per favore", "per piacere"),
+    ),
+}
+
+
+def _starts(tokens: list[str], at: int, words: tuple[str, ...]) -> bool:
+    return tuple(tokens[at : at + len(words)]) == words
+
+
+def _canonical_tokens(tokens: list[str], language: str) -> list[str]:
+    phrasing = _PHRASINGS.get(language, _Phrasing())
+    expanded: list[str] = []
+    contractions = dict(phrasing.contractions)
+    for token in tokens:
+        expanded += contractions.get(token, token).split()
+    kept: list[str] = []
+    at = 0
+    while at < len(expanded):
+        filler = next((w for w in phrasing.anywhere if _starts(expanded, at, w)), None)
+        if filler and len(expanded) > len(filler):  # "please" alone stays "please"
+            at += len(filler)
+            continue
+        kept.append(expanded[at])
+        at += 1
+    changed = True
+    while changed:
+        changed = False
+        for words in phrasing.leading:
+            if _starts(kept, 0, words) and len(kept) > len(words):
+                kept, changed = kept[len(words) :], True
+        for words in phrasing.trailing:
+            if tuple(kept[-len(words) :]) == words and len(kept) > len(words):
+                kept, changed = kept[: -len(words)], True
+    return kept
+
+
+def canonical(text: str, language: str = "en") -> str:
+    """One form for everything that means the same to an NLU.
+
+    Parameters
+    ----------
+    text : str
+        An utterance, or a slot value.
+    language : str
+        ``"en"``, ``"de"`` ...; an unknown language is only normalized.
+
+    Returns
+    -------
+    str
+        Normalized words with contractions spelt out ("what's" -> "what is") and fillers
+        dropped: hesitations and "please" anywhere, "okay", "so", "can you" ... in front, "thanks",
+        "then", "now" ... at the end. Never empty unless ``text`` is.
+    """
+    return " ".join(_canonical_tokens(normalize(text).split(), language))
+
+
+def canonical_sample(sample: str, language: str = "en") -> str:
+    """:func:`canonical` for a sample utterance, keeping its ``{slot}`` references.
+
+    Parameters
+    ----------
+    sample : str
+        A sample such as ``"{exercise} please"``.
+    language : str
+        As for :func:`canonical`.
+
+    Returns
+    -------
+    str
+        ``"{exercise}"`` for that example.
+    """
+    tokens: list[str] = []
+    for piece in _SLOT.split(sample):
+        tokens += [piece] if _SLOT.fullmatch(piece) else normalize(piece).split()
+    return " ".join(_canonical_tokens(tokens, language))
+
+
+_UNITS = [
+    "zero",
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+]
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_NUMBERS = {word: n for n, word in enumerate(_UNITS)}
+
+
+def spoken_number(words: str) -> int | None:
+    """A whole number from digits or English words up to fifty-nine ("twenty one", "21").
+
+    Parameters
+    ----------
+    words : str
+        Normalized words.
+
+    Returns
+    -------
+    int or None
+        ``None`` when the words are not one number.
+    """
+    if words.isdigit():
+        return int(words)
+    tokens = words.replace("-", " ").split()
+    if len(tokens) == 1 and tokens[0] in _NUMBERS:
+        return _NUMBERS[tokens[0]]
+    if tokens and tokens[0] in _TENS:
+        if len(tokens) == 1:
+            return _TENS[tokens[0]]
+        if len(tokens) == 2 and tokens[1] in _UNITS[1:10]:
+            return _TENS[tokens[0]] + _UNITS.index(tokens[1])
+    return None
+
+
+_PARTS_OF_DAY = {"morning": "MO", "afternoon": "AF", "evening": "EV", "night": "NI"}
+_AFTER_NOON = {"pm", "p m", "in the afternoon", "in the evening", "at night", "tonight"}
+_BEFORE_NOON = {"am", "a m", "in the morning"}
+_PART_WORDS = sorted(
+    [*_AFTER_NOON, *_BEFORE_NOON, "o'clock"], key=lambda words: len(words), reverse=True
+)
+
+
+def _minute(words: str | None) -> int | None:
+    if words is None:
+        return 0
+    if words.startswith("oh "):
+        n = spoken_number(words[3:])
+        return n if n is not None and n < 10 else None
+    n = spoken_number(words)
+    return n if n is not None and n < 60 else None
+
+
+def spoken_time(words: str) -> str | None:
+    """An ``AMAZON.TIME`` value from English words: "08:00", "19:30", or "MO", "AF", "EV", "NI".
+
+    Parameters
+    ----------
+    words : str
+        Normalized words: "8 am", "seven thirty pm", "eight in the morning", "noon",
+        "quarter past seven", "morning" ("8:30" arrives as "8 30").
+
+    Returns
+    -------
+    str or None
+        ``None`` when the words are not a time of day.
+    """
+    words = words.removeprefix("the ")
+    if words in _PARTS_OF_DAY:
+        return _PARTS_OF_DAY[words]
+    if words in ("noon", "midday", "twelve noon"):
+        return "12:00"
+    if words == "midnight":
+        return "00:00"
+    relative = re.fullmatch(r"(half|quarter) (past|to) (\w+)", words)
+    if relative:
+        hour = spoken_number(relative.group(3))
+        if hour is None or not 1 <= hour <= 12:
+            return None
+        minutes = 30 if relative.group(1) == "half" else 15
+        if relative.group(2) == "to":
+            hour, minutes = (hour - 1) % 12 or 12, 60 - minutes
+        return f"{hour:02d}:{minutes:02d}"
+    part = next((p for p in _PART_WORDS if words.endswith(" " + p)), None)
+    if part is not None:
+        words = words[: -len(part) - 1]
+    hour_words, _, minute_words = words.partition(" ")
+    hour, minute = spoken_number(hour_words), _minute(minute_words or None)
+    if hour is None or minute is None or hour > 23:
+        return None
+    if part in _AFTER_NOON or part in _BEFORE_NOON:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if part in _AFTER_NOON else 0)
+    return f"{hour:02d}:{minute:02d}"

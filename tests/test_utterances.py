@@ -1,0 +1,83 @@
+"""skill/utterances.py: the one form utterances and samples are matched in, and slot values."""
+
+from __future__ import annotations
+
+import pytest
+
+from skill.utterances import canonical, canonical_sample, normalize, spoken_number, spoken_time
+
+
+@pytest.mark.parametrize(
+    "said, form",
+    [
+        ("Um, what's left please?", "what is left"),
+        ("what is left", "what is left"),
+        ("Okay so can you start ankle circles for me", "start ankle circles"),
+        ("Alexa, next please", "next"),
+        ("i'm done", "i am done"),
+        ("I'd like to do toe grips now", "i would like to do toe grips"),
+        ("no thank you", "no"),
+        ("right, let's get cracking", "let us get cracking"),
+        ("kindly start my exercises", "start my exercises"),
+        # Never empty: a filler said alone is what was said.
+        ("okay", "okay"),
+        ("please", "please"),
+        ("now", "now"),
+    ],
+)
+def test_english_fillers_and_contractions(said, form):
+    assert canonical(said) == form
+
+
+def test_other_languages_drop_only_hesitations_and_a_closing_please():
+    assert canonical("Äh, starte Fußkreisen bitte", "de") == "starte fußkreisen"
+    assert canonical("wie bitte", "de") == "wie"
+    assert canonical("empieza mi rutina por favor", "es") == "empieza mi rutina"
+    assert canonical("euh commence s'il te plaît", "fr") == "commence"
+    assert canonical("inizia per favore", "it") == "inizia"
+    assert canonical("what's left please", "xx") == normalize("what's left please")
+
+
+def test_samples_keep_their_slots():
+    assert canonical_sample("{exercise} please") == "{exercise}"
+    assert canonical_sample("can you start {exercise} now") == "start {exercise}"
+    assert canonical_sample("what's {exercise}") == "what is {exercise}"
+
+
+@pytest.mark.parametrize(
+    "words, number",
+    [("2", 2), ("two", 2), ("twelve", 12), ("twenty one", 21), ("forty", 40), ("a", None)],
+)
+def test_spoken_numbers(words, number):
+    assert spoken_number(words) == number
+    assert spoken_number("two rounds") is None
+
+
+@pytest.mark.parametrize(
+    "words, value",
+    [
+        ("8 am", "08:00"),
+        ("8 pm", "20:00"),
+        ("seven thirty pm", "19:30"),
+        ("6 30 am", "06:30"),
+        ("eight in the morning", "08:00"),
+        ("nine at night", "21:00"),
+        ("7 oh five am", "07:05"),
+        ("quarter past seven", "07:15"),
+        ("quarter to eight", "07:45"),
+        ("half past six", "06:30"),
+        ("noon", "12:00"),
+        ("midnight", "00:00"),
+        ("twelve am", "00:00"),
+        ("21 00", "21:00"),
+        ("morning", "MO"),
+        ("the evening", "EV"),
+        ("afternoon", "AF"),
+        ("night", "NI"),
+        ("at home", None),
+        ("thirteen pm", None),
+        ("8 sixty", None),
+    ],
+)
+def test_spoken_times_as_alexa_reports_them(words, value):
+    assert spoken_time(words) == value
