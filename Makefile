@@ -46,7 +46,7 @@ lint: $(STAMP)
 	$(BIN)/mypy
 	$(BIN)/cfn-lint template.yaml
 
-## nlu-eval: the NLU annotation sets (interaction_model/nlu/) through the models: accuracy,
+## nlu-eval: the NLU annotation sets (nlu/) through the models: accuracy,
 ## precision and recall per intent, confusions; fails under 98% or on a state-changing confusion
 nlu-eval: $(STAMP)
 	$(BIN)/python -m skill.nlu eval --min-accuracy 0.98

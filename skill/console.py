@@ -449,22 +449,6 @@ def _status(slot: Json) -> str | None:
     return None
 
 
-# A stand-in until the skill sends Dialog.ElicitSlot itself with "which one would you like?" and
-# "two or three rounds?" (interaction_model/nlu/README.md says what it must send): the dialog
-# state the skill keeps in the session says which of the two it asked. A response that carries
-# any Dialog directive is taken at its word. Delete this with that change to the skill.
-_DIALOG_STATE_KEY = "dialog"
-_ELICITED_BY_MODE = {
-    "ask_exercise": ("ChooseExerciseIntent", "exercise"),
-    "ask_goal": ("SetGoalIntent", "rounds"),
-}
-
-
-def _dialog_directives(response: Json) -> list[Json]:
-    directives = (response.get("response") or {}).get("directives") or []
-    return [d for d in directives if str(d.get("type", "")).startswith("Dialog.")]
-
-
 # What the Lambda entry point is (skill.entry.make_handler): event and context in, response out.
 Handler = Callable[[Json, Any], Json]
 
@@ -563,20 +547,11 @@ class Console:
         Returns
         -------
         Elicitation or None
-            From the response's ``Dialog.ElicitSlot`` directive; failing one, from the question
-            the skill's dialog state says it asked (see ``_ELICITED_BY_MODE``).
+            From the response's ``Dialog.ElicitSlot`` directive, as Alexa reads it.
         """
         if self.session is None or self.last_response is None:
             return None
-        found = Elicitation.from_response(self.last_response)
-        if found is not None or _dialog_directives(self.last_response):
-            return found
-        state = self.session.get("attributes", {}).get(_DIALOG_STATE_KEY)
-        mode = state.get("mode") if isinstance(state, dict) else None
-        if mode in _ELICITED_BY_MODE:
-            intent, slot = _ELICITED_BY_MODE[mode]
-            return Elicitation(intent, slot)
-        return None
+        return Elicitation.from_response(self.last_response)
 
     def say(self, utterance: str) -> Json:
         """Send what the user said; return the skill's response envelope."""

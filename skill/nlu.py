@@ -1,7 +1,7 @@
 """NLU annotation sets for the interaction models, and a local evaluator over the resolver.
 
 An annotation set lists utterances as people say them, each with the intent it must reach and the
-slot values it must fill. ``interaction_model/nlu/<locale>.json`` holds each locale's set in the
+slot values it must fill. ``nlu/<locale>.json`` holds each locale's set in the
 format of Alexa's NLU Annotation Set API (``POST /v1/skills/{skillId}/nluAnnotationSets/{id}/
 annotations``, https://developer.amazon.com/docs/smapi/nlu-annotation-api-reference.html; the
 fields are those of the ASK SMAPI model's ``nlu.evaluations`` ``TestCase``)::
@@ -10,7 +10,7 @@ fields are those of the ASK SMAPI model's ``nlu.evaluations`` ``TestCase``)::
                "expected": [{"intent": {"name": "StartExerciseIntent",
                                         "slots": {"exercise": {"value": "ankle circles"}}}}]}]}
 
-Those files are built from one source per language, ``interaction_model/nlu/source/<lang>.txt``,
+Those files are built from one source per language, ``nlu/source/<lang>.txt``,
 plus a regional file per locale with that locale's own phrasings (the format has no "include",
 so every locale gets its own file); ``tests/test_nlu.py`` checks that the built files are current.
 
@@ -97,8 +97,9 @@ class Annotation:
 
 
 def annotation_dir(model_dir: Path | None = None) -> Path:
-    """``interaction_model/nlu``: the built annotation sets, and their sources in ``source/``."""
-    return (model_dir or default_model_dir()) / "nlu"
+    """``nlu/`` beside ``interaction_model/``: the built annotation sets, and their sources in
+    ``source/``. Outside the skill package, which the ASK CLI uploads as it is."""
+    return (model_dir or default_model_dir()).parent / "nlu"
 
 
 def parse_source(text: str, origin: str = "<source>") -> list[Annotation]:
@@ -262,7 +263,7 @@ def built_files(model_dir: Path | None = None) -> dict[Path, str]:
     Returns
     -------
     dict of Path to str
-        ``interaction_model/nlu/<locale>.json`` and its text.
+        ``nlu/<locale>.json`` and its text.
     """
     target = annotation_dir(model_dir)
     return {
@@ -568,7 +569,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     run.add_argument("--set", type=Path, help="an annotation set file instead of the built one")
     run.add_argument("--brief", action="store_true", help="list only intents below 100%%")
     run.add_argument("--min-accuracy", type=float, default=0.0, help="exit 1 below this (0-1)")
-    commands.add_parser("build", help="write interaction_model/nlu/<locale>.json from the sources")
+    commands.add_parser("build", help="write nlu/<locale>.json from the sources")
     commands.add_parser("check", help="exit 1 if a built annotation set is stale")
     args = parser.parse_args(argv)
     if args.command == "eval":

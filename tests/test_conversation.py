@@ -386,3 +386,21 @@ def test_lets_go_at_the_end_of_a_set_saves_it_and_moves_on(console):
     console.say("start ankle circles")  # one segment: the set is narrated in full
     moved_on = said(console.say("let's go"))
     assert moved_on.startswith("Saved: ankle circles, set 1 of 3 today. Toe grips.")
+
+
+def test_which_exercise_asks_alexa_to_elicit_the_slot_and_a_bare_name_answers_it(console):
+    console.say("open leg exercises")
+    response = console.say("start jumping jacks")
+    (directive,) = response["response"]["directives"]
+    assert directive["type"] == "Dialog.ElicitSlot"
+    assert directive["slotToElicit"] == "exercise"
+    assert directive["updatedIntent"]["name"] == "ChooseExerciseIntent"
+    assert response["response"]["shouldEndSession"] is False
+    answer = said(console.say("ankle circles"))
+    assert answer.startswith("Ankle circles. Set 1 of 3 today.")
+
+
+def test_a_bare_exercise_name_that_answers_no_question_is_not_taken_as_one(console):
+    console.say("open leg exercises")
+    assert "directives" not in console.say("what's left for today")["response"]
+    assert "Set 1 of 3" not in said(console.say("ankle circles"))

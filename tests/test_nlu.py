@@ -1,4 +1,4 @@
-"""The NLU annotation sets (interaction_model/nlu/) and the evaluator that runs them.
+"""The NLU annotation sets (nlu/) and the evaluator that runs them.
 
 The sets are in the format of Alexa's NLU Annotation Set API, built from one source per language
 plus regional extras; the evaluator runs them through the console's resolver.
@@ -73,7 +73,7 @@ def test_the_built_sets_are_what_the_sources_build():
 
 @pytest.mark.parametrize("locale", ENGLISH)
 def test_a_set_is_in_the_annotation_api_format(locale):
-    path = ROOT / "interaction_model" / "nlu" / f"{locale}.json"
+    path = ROOT / "nlu" / f"{locale}.json"
     data = json.loads(path.read_text(encoding="utf-8"))
     assert set(data) == {"data"}
     for case in data["data"]:
@@ -337,8 +337,8 @@ def test_the_command_line_builds_checks_and_evaluates(tmp_path, capsys):
     model_dir = tmp_path / "interaction_model"
     (model_dir / "interactionModels" / "custom").mkdir(parents=True)
     (model_dir / "interactionModels" / "custom" / "xx-XX.json").write_text(json.dumps(TINY_MODEL))
-    (model_dir / "nlu" / "source").mkdir(parents=True)
-    (model_dir / "nlu" / "source" / "xx.txt").write_text("[RemainingIntent]\nwhat's left\n")
+    (tmp_path / "nlu" / "source").mkdir(parents=True)
+    (tmp_path / "nlu" / "source" / "xx.txt").write_text("[RemainingIntent]\nwhat's left\n")
     args = ["--model-dir", str(model_dir)]
     assert main([*args, "check"]) == 1
     assert main([*args, "build"]) == 0
