@@ -78,7 +78,10 @@ def _leave(turn: _Turn, paused: bool) -> None:
             _record_set(turn)
             turn.say("dialog.goodbye")
         else:
-            _keep_place(turn, turn.state.segment)
+            # The part just narrated was heard in full (its question came after it): the place
+            # kept is the part after it, so no rep is done twice. Walking away keeps the part
+            # itself (see _on_session_ended): nobody said it was done.
+            _keep_place(turn, turn.state.segment + 1)
             turn.say(
                 "dialog.paused" if paused else "dialog.goodbye_kept_place",
                 name=_name(turn, current),
