@@ -396,7 +396,7 @@ class Resolver:
             slot["value"] = str(number if number is not None else int(raw))
             return slot
         if slot_type == "AMAZON.TIME":
-            value = spoken_time(raw) if self.language == "en" else None
+            value = spoken_time(raw, self.language)
             if value is None:
                 return None
             slot["value"] = value
