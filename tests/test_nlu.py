@@ -373,6 +373,25 @@ def test_a_bare_value_is_the_fallback_unless_the_skill_asked_for_it():
     assert resolver.resolve("three please", HOW_MANY).slots["rounds"]["value"] == "3"
 
 
+@pytest.mark.parametrize(
+    ("locale", "utterance", "exercise"),
+    [
+        ("fr-FR", "je prends les cercles de cheville", "ankle_circles"),
+        ("fr-CA", "va pour l'exercice cinq", "pencil_pickup"),
+        ("it-IT", "scelgo le rotazioni della caviglia", "ankle_circles"),
+        ("it-IT", "prendo l'esercizio cinque", "pencil_pickup"),
+        ("es-MX", "me quedo con los círculos", "ankle_circles"),
+        ("de-DE", "ich nehme das bandziehen", "band_foot_pulls"),
+    ],
+)
+def test_a_value_with_its_article_is_still_the_value_in_every_language(locale, utterance, exercise):
+    found = Resolver.for_locale(locale).resolve(utterance)
+    assert (found.intent, _exercise_id(found.slots["exercise"])) == (
+        "ChooseExerciseIntent",
+        exercise,
+    )
+
+
 def test_while_a_slot_is_asked_for_other_intents_still_win_when_they_match():
     resolver = Resolver.for_locale("en-US")
     assert resolver.resolve("stop", WHICH_ONE).intent == "AMAZON.StopIntent"
