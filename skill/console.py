@@ -366,8 +366,15 @@ class Resolver:
     def _value(self, slot_type: str, raw: str) -> tuple[str, str] | None:
         # Entity resolution forgives an article: "i want the {exercise}" with "pencil one"
         # resolves through the synonym "the pencil one", and "the toe grips" through "toe grips".
+        # So does it in other languages: "les cercles de cheville", "l'esercizio tre".
         article = "the "
         forms = [raw, raw.removeprefix(article) if raw.startswith(article) else article + raw]
+        if self.language != "en":
+            head, _, rest = raw.partition(" ")
+            if head in _ARTICLES.get(self.language, ()) and rest:
+                forms.append(rest)
+            elif raw.startswith("l'"):
+                forms.append(raw[2:])
         for form in forms:
             for synonym, value_id, value_name in self.values.get(slot_type, []):
                 if form == synonym:
@@ -396,7 +403,7 @@ class Resolver:
             slot["value"] = str(number if number is not None else int(raw))
             return slot
         if slot_type == "AMAZON.TIME":
-            value = spoken_time(raw) if self.language == "en" else None
+            value = spoken_time(raw, self.language)
             if value is None:
                 return None
             slot["value"] = value
@@ -423,6 +430,15 @@ class Resolver:
             ]
         }
         return slot
+
+
+# Definite articles a value may come with, beyond English "the" ("l'" is read apart).
+_ARTICLES = {
+    "de": ("der", "die", "das", "den", "dem"),
+    "es": ("el", "la", "los", "las"),
+    "fr": ("le", "la", "les"),
+    "it": ("il", "lo", "la", "i", "gli", "le"),
+}
 
 
 def _rank(tier: int, pattern: _Pattern) -> tuple[int, int, int, int]:

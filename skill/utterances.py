@@ -266,8 +266,12 @@ def _minute(words: str | None) -> int | None:
     return n if n is not None and n < 60 else None
 
 
-def spoken_time(words: str) -> str | None:
+def spoken_time(words: str, language: str = "en") -> str | None:
     """An ``AMAZON.TIME`` value from English words: "08:00", "19:30", or "MO", "AF", "EV", "NI".
+
+    Other languages arrive as Alexa transcribes them, in digits: "8 uhr", "20 uhr 30",
+    "8 heures", "20h30", "las 8 de la tarde" is "8 de la tarde" here, "8 30" (see
+    :func:`_digit_time`).
 
     Parameters
     ----------
@@ -280,6 +284,8 @@ def spoken_time(words: str) -> str | None:
     str or None
         ``None`` when the words are not a time of day.
     """
+    if language != "en":
+        return _digit_time(words, language)
     words = words.removeprefix("the ")
     if words in _PARTS_OF_DAY:
         return _PARTS_OF_DAY[words]
@@ -307,4 +313,38 @@ def spoken_time(words: str) -> str | None:
         if not 1 <= hour <= 12:
             return None
         hour = hour % 12 + (12 if part in _AFTER_NOON else 0)
+    return f"{hour:02d}:{minute:02d}"
+
+
+# Words around a time given in digits, per language: the hour word, and parts of the day that
+# say before or after noon ("8 uhr abends", "8 heures du soir", "8 de la tarde", "8 di sera").
+_HOUR_WORDS = {"de": ("uhr",), "fr": ("heures", "heure", "h"), "es": ("en punto",), "it": ()}
+_DIGIT_PARTS = {
+    "de": {"morgens": False, "früh": False, "am morgen": False, "vormittags": False}
+    | {"abends": True, "am abend": True, "nachmittags": True, "am nachmittag": True},
+    "fr": {"du matin": False, "du soir": True, "de l'après midi": True, "de l'après-midi": True},
+    "es": {"de la mañana": False, "de la tarde": True, "de la noche": True},
+    "it": {"di mattina": False, "del mattino": False, "di sera": True, "della sera": True}
+    | {"del pomeriggio": True, "di pomeriggio": True},
+}
+
+
+def _digit_time(words: str, language: str) -> str | None:
+    """``hh:mm`` from a time in digits with the language's hour word and part of the day."""
+    after_noon = None
+    for part, later in _DIGIT_PARTS.get(language, {}).items():
+        if words.endswith(" " + part):
+            words, after_noon = words[: -len(part) - 1], later
+            break
+    tokens = re.sub(r"^(\d{1,2})h(\d{2})?$", r"\1 \2", words).split()
+    tokens = [t for t in tokens if t not in _HOUR_WORDS.get(language, ())]
+    if not tokens or len(tokens) > 2 or not all(t.isdigit() for t in tokens):
+        return None
+    hour, minute = int(tokens[0]), int(tokens[1]) if len(tokens) == 2 else 0
+    if hour > 23 or minute > 59:
+        return None
+    if after_noon is not None:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if after_noon else 0)
     return f"{hour:02d}:{minute:02d}"

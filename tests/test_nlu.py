@@ -58,8 +58,8 @@ def _model(locale: str) -> dict:
 # --- the sets: format, coverage, freshness ------------------------------------------------------
 
 
-def test_every_english_locale_has_an_annotation_set():
-    assert set(ENGLISH) <= set(annotated_locales())
+def test_every_locale_has_an_annotation_set():
+    assert set(LOCALES) == set(annotated_locales())
 
 
 def test_the_built_sets_are_what_the_sources_build():
@@ -71,7 +71,7 @@ def test_the_built_sets_are_what_the_sources_build():
     assert not stale, f"run python -m skill.nlu build: {stale}"
 
 
-@pytest.mark.parametrize("locale", ENGLISH)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_a_set_is_in_the_annotation_api_format(locale):
     path = ROOT / "nlu" / f"{locale}.json"
     data = json.loads(path.read_text(encoding="utf-8"))
@@ -88,8 +88,10 @@ def test_a_set_is_in_the_annotation_api_format(locale):
     assert load_annotation_set(path) == source_annotations(locale)
 
 
-@pytest.mark.parametrize("locale", ENGLISH)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_each_intent_has_enough_phrasings_and_every_name_is_the_models(locale):
+    # English has 25 phrasings or more for each custom intent; the other languages 15 or more.
+    least = 25 if locale in ENGLISH else 15
     model = _model(locale)
     intents = {i["name"]: i for i in model["intents"]}
     annotations = source_annotations(locale)
@@ -105,7 +107,7 @@ def test_each_intent_has_enough_phrasings_and_every_name_is_the_models(locale):
                 assert re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d|MO|AF|EV|NI", value), a.utterance
         count[a.intent] = count.get(a.intent, 0) + 1
     custom = [name for name in intents if not name.startswith("AMAZON.")]
-    assert {name: count.get(name, 0) for name in custom if count.get(name, 0) < 25} == {}
+    assert {name: count.get(name, 0) for name in custom if count.get(name, 0) < least} == {}
     assert {n: count.get(n, 0) for n in BUILTINS_IN_THE_SET if count.get(n, 0) < 7} == {}
     assert count.get(FALLBACK, 0) >= 25
 
@@ -122,6 +124,8 @@ def _verbatim(annotation: Annotation, phrases: list[str]) -> bool:
     return False
 
 
+# English only: the other languages' models were fixed by adding what their sets showed missing
+# before any further phrasings were written, so most of those sets are samples now (see README).
 @pytest.mark.parametrize("locale", ENGLISH)
 def test_a_set_is_not_the_model_read_back(locale):
     """People's phrasings, not the model's samples: when the English set was first written, 88%
@@ -139,17 +143,17 @@ def test_a_set_is_not_the_model_read_back(locale):
     assert len(verbatim) < (2 / 3) * len(annotations), f"{len(verbatim)} of {len(annotations)}"
 
 
-# --- the English models against their sets ------------------------------------------------------
+# --- the models against their sets --------------------------------------------------------------
 
 
-@pytest.mark.parametrize("locale", ENGLISH)
-def test_each_english_model_reaches_98_percent_and_never_a_wrong_state_change(locale):
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_model_reaches_98_percent_and_never_a_wrong_state_change(locale):
     report = evaluate(Resolver.for_locale(locale), source_annotations(locale), locale)
     assert report.accuracy >= 0.98, format_report(report, all_intents=False)
     assert report.state_changing_confusions() == {}, format_report(report, all_intents=False)
 
 
-@pytest.mark.parametrize("locale", ENGLISH)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_no_carrier_of_one_intent_captures_a_phrase_of_another(locale):
     captures = carrier_captures(Resolver.for_locale(locale), source_annotations(locale))
     assert not captures, "\n".join(
@@ -157,7 +161,7 @@ def test_no_carrier_of_one_intent_captures_a_phrase_of_another(locale):
     )
 
 
-@pytest.mark.parametrize("locale", ENGLISH)
+@pytest.mark.parametrize("locale", LOCALES)
 def test_every_annotated_exercise_is_a_name_the_model_knows(locale):
     resolver = Resolver.for_locale(locale)
     unknown = [
@@ -371,6 +375,25 @@ def test_a_bare_value_is_the_fallback_unless_the_skill_asked_for_it():
     goal = resolver.resolve("two", HOW_MANY)
     assert (goal.intent, goal.slots["rounds"]["value"]) == ("SetGoalIntent", "2")
     assert resolver.resolve("three please", HOW_MANY).slots["rounds"]["value"] == "3"
+
+
+@pytest.mark.parametrize(
+    ("locale", "utterance", "exercise"),
+    [
+        ("fr-FR", "je prends les cercles de cheville", "ankle_circles"),
+        ("fr-CA", "va pour l'exercice cinq", "pencil_pickup"),
+        ("it-IT", "scelgo le rotazioni della caviglia", "ankle_circles"),
+        ("it-IT", "prendo l'esercizio cinque", "pencil_pickup"),
+        ("es-MX", "me quedo con los círculos", "ankle_circles"),
+        ("de-DE", "ich nehme das bandziehen", "band_foot_pulls"),
+    ],
+)
+def test_a_value_with_its_article_is_still_the_value_in_every_language(locale, utterance, exercise):
+    found = Resolver.for_locale(locale).resolve(utterance)
+    assert (found.intent, _exercise_id(found.slots["exercise"])) == (
+        "ChooseExerciseIntent",
+        exercise,
+    )
 
 
 def test_while_a_slot_is_asked_for_other_intents_still_win_when_they_match():

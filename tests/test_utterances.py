@@ -81,3 +81,25 @@ def test_spoken_numbers(words, number):
 )
 def test_spoken_times_as_alexa_reports_them(words, value):
     assert spoken_time(words) == value
+
+
+@pytest.mark.parametrize(
+    ("words", "language", "value"),
+    [
+        ("8 uhr", "de", "08:00"),
+        ("20 uhr 30", "de", "20:30"),
+        ("7 uhr abends", "de", "19:00"),
+        ("8 heures", "fr", "08:00"),
+        ("20h30", "fr", "20:30"),
+        ("7 heures du soir", "fr", "19:00"),
+        ("8 de la tarde", "es", "20:00"),
+        ("9 30", "es", "09:30"),
+        ("8 di sera", "it", "20:00"),
+        ("7", "it", "07:00"),
+        ("acht uhr", "de", None),
+        ("25 uhr", "de", None),
+        ("13 di sera", "it", None),
+    ],
+)
+def test_other_languages_times_arrive_in_digits(words, language, value):
+    assert spoken_time(words, language) == value
