@@ -166,6 +166,29 @@ def test_without_a_time_the_skill_asks_for_one(alexa_api, tmp_path):
     assert "8:00 AM" in speech(reminder_intent(console, "MO"))  # "in the morning"
 
 
+@pytest.mark.parametrize(
+    ("answer", "heard"), [("eight", "8:00 AM"), ("eight in the morning", "8:00 AM")]
+)
+def test_the_time_question_takes_a_bare_time_as_its_answer(alexa_api, tmp_path, answer, heard):
+    """ "What time should I remind you?" elicits SetReminderIntent's time: "eight" answers it
+    (it used to set a goal of 8 rounds)."""
+    store = SqliteStore(tmp_path / "p.sqlite3")
+    console = make_console(store, Clock(LATE_EVENING_UTC), alexa_api)
+    console.say("open leg exercises")
+    response = console.say("remind me every day")
+    assert speech(response) == STRINGS.text("reminder.ask_time")
+    (directive,) = response["response"]["directives"]
+    assert directive["type"] == "Dialog.ElicitSlot"
+    assert (directive["updatedIntent"]["name"], directive["slotToElicit"]) == (
+        "SetReminderIntent",
+        "time",
+    )
+    reply = speech(console.say(answer))
+    assert f"I'll remind you every day at {heard}." in reply
+    assert len(alexa_api.reminders) == 1
+    assert store.load(USER, AUCKLAND_DAY).profile.goal == 3  # no goal of eight rounds
+
+
 def test_without_the_permission_alexa_is_asked_to_ask_then_the_answer_is_handled(
     alexa_api, tmp_path
 ):

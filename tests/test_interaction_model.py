@@ -152,7 +152,12 @@ def test_builtin_intent_exists(intents, name):
 
 # The slots the skill asks for on their own ("Which one would you like?", "Two or three?"). Their
 # bare values are slot samples, answered through Dialog.ElicitSlot, never intent samples.
-ELICITED = {"ChooseExerciseIntent": "exercise", "SetGoalIntent": "rounds"}
+# The slots the skill elicits: "which exercise?", "two or three?" (handlers) and the reminder time.
+ELICITED = {
+    "ChooseExerciseIntent": "exercise",
+    "SetGoalIntent": "rounds",
+    "SetReminderIntent": "time",
+}
 
 
 def test_the_dialog_model_covers_the_elicited_slots(model, intents):

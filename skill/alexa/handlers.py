@@ -16,6 +16,7 @@ from ..dialog import Event, EventKind, Mode
 from ..exceptions import StoreError
 from ..locales import strings_for
 from ..store.base import Store
+from .elicit import elicit_slot
 from .envelope import request_type, user_id_of
 from .interceptors import strings_of
 from .reminders import PermissionAnswerHandler, ReminderIntentHandler
@@ -24,7 +25,6 @@ from .services import ApiAccess, fetch_time_zone
 from .turn import TurnInput, run_turn
 
 if TYPE_CHECKING:  # imported when a reply needs them (see DialogRequestHandler.handle)
-    from ask_sdk_model.dialog import ElicitSlotDirective
     from ask_sdk_model.interfaces.alexa.presentation.apl import RenderDocumentDirective
 
 __all__ = ["BUTTON_EVENTS", "INTENT_EVENTS", "ErrorHandler", "build_handlers", "user_id_of"]
@@ -177,7 +177,7 @@ class DialogRequestHandler(AbstractRequestHandler):
             builder.ask(reply.reprompt or reply.speech)
             elicited = _ELICITED.get(outcome.state.mode)
             if elicited is not None and request_type(handler_input) == "IntentRequest":
-                builder.add_directive(_elicit_slot(*elicited))
+                builder.add_directive(elicit_slot(*elicited))
         if supports_apl(envelope):
             # Imported here: the screen module builds its document once, and only devices
             # with a screen need it (a cold start on an Echo Dot never pays for it).
@@ -194,29 +194,12 @@ class DialogRequestHandler(AbstractRequestHandler):
         return builder.response
 
 
-# Questions whose answer is a bare slot value ("ankle circles", "two"): the reply asks Alexa to
-# elicit that slot, so the answer arrives as that intent with the slot filled. The models give
-# those slots their own samples and a dialog model (interaction_model/); a Dialog directive is
-# refused on a LaunchRequest, and only an IntentRequest leads to these modes.
-# https://developer.amazon.com/en-US/docs/alexa/custom-skills/dialog-interface-reference.html
+# Questions whose answer is a bare slot value ("ankle circles", "two"): Alexa is asked to elicit
+# that slot (skill/alexa/elicit.py), so the answer arrives as that intent with the slot filled.
 _ELICITED: dict[Mode, tuple[str, str]] = {
     Mode.ASK_EXERCISE: ("ChooseExerciseIntent", "exercise"),
     Mode.ASK_GOAL: ("SetGoalIntent", "rounds"),
 }
-
-
-def _elicit_slot(intent_name: str, slot_name: str) -> ElicitSlotDirective:
-    """``Dialog.ElicitSlot`` for ``slot_name`` of ``intent_name`` (speech is the reply's own)."""
-    from ask_sdk_model import Intent, IntentConfirmationStatus, Slot, SlotConfirmationStatus
-    from ask_sdk_model.dialog import ElicitSlotDirective
-
-    slot = Slot(name=slot_name, confirmation_status=SlotConfirmationStatus.NONE)
-    intent = Intent(
-        name=intent_name,
-        confirmation_status=IntentConfirmationStatus.NONE,
-        slots={slot_name: slot},
-    )
-    return ElicitSlotDirective(slot_to_elicit=slot_name, updated_intent=intent)
 
 
 def _render_document(directive: dict[str, Any]) -> RenderDocumentDirective:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ask_sdk_core.dispatch_components import AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
-from ask_sdk_model import IntentRequest, Response
+from ask_sdk_model import Directive, IntentRequest, Response
 
 from ..clock import utc_now
 from ..dialog import DialogState, Reply, remember
@@ -23,6 +23,7 @@ from ..exceptions import StoreError
 from ..locales import Strings
 from ..progress import Profile, local_day, parse_zone
 from ..store.base import Store
+from .elicit import elicit_slot
 from .envelope import user_id_of
 from .interceptors import strings_of
 from .services import (
@@ -124,17 +125,26 @@ class _ReminderTurn:
             reprompt = self.strings.say("dialog.reprompt_anything_else")
         return self._ask(" ".join([*parts, question]), reprompt, question)
 
-    def _ask(self, speech: str, reprompt: str, question: str) -> Response:
+    def _ask(self, speech: str, reprompt: str, question: str, *directives: Directive) -> Response:
         """Answer and keep the session open; "repeat" will replay this answer."""
         state = DialogState.from_dict(self.attributes.get(STATE_KEY))
         reply = Reply(speech, reprompt, False, question)
         self.attributes[STATE_KEY] = remember(state, reply).to_dict()
         self.handler_input.attributes_manager.session_attributes = self.attributes
-        return self.handler_input.response_builder.speak(speech).ask(reprompt).response
+        builder = self.handler_input.response_builder.speak(speech).ask(reprompt)
+        for directive in directives:
+            builder.add_directive(directive)
+        return builder.response
 
     def ask_time(self) -> Response:
         question = self.strings.say("reminder.ask_time")
-        return self._ask(question, self.strings.say("reminder.reprompt_time"), question)
+        # The answer is a bare time ("eight in the morning"): it comes back as SetReminderIntent.
+        return self._ask(
+            question,
+            self.strings.say("reminder.reprompt_time"),
+            question,
+            elicit_slot("SetReminderIntent", "time"),
+        )
 
     def ask_permission(self, hour: int, minute: int) -> Response:
         """Let Alexa ask for the reminders permission; the time rides in the token."""
