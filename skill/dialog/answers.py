@@ -3,7 +3,6 @@ list of exercises, help."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES, get_exercise
@@ -15,6 +14,7 @@ from .turn import (
     _in_set,
     _menu_question,
     _name,
+    _offer_exercise,
     _reask,
     _say_streak,
     _say_streaks,
@@ -55,13 +55,7 @@ def _on_how_to(turn: _Turn, event: Event) -> None:
     if turn.state.exercise is not None or turn.today.count(exercise_id) >= turn.goal:
         _follow_up(turn)
         return
-    turn.ask(
-        "dialog.ask_start_this",
-        "dialog.reprompt_start_this",
-        Mode.OFFER_EXERCISE,
-        name=_name(turn, exercise_id),
-    )
-    turn.state = replace(turn.state, offer=exercise_id)
+    _offer_exercise(turn, exercise_id)
 
 
 def _on_choose_exercise(turn: _Turn, event: Event) -> None:

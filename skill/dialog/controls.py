@@ -18,6 +18,7 @@ from .turn import (
     _menu_question,
     _name,
     _narrate,
+    _offer_exercise,
     _reask,
     _record_set,
     _say_streak,
@@ -165,13 +166,7 @@ def _on_no(turn: _Turn, event: Event) -> None:
         # "No" to "shall I mark this one done?": the one answer that leaves a set out.
         turn.state = replace(turn.state, exercise=None, segment=0)
         turn.say("dialog.set_not_counted", name=_name(turn, current))
-        turn.ask(
-            "dialog.ask_start_this",
-            "dialog.reprompt_start_this",
-            Mode.OFFER_EXERCISE,
-            name=_name(turn, current),
-        )
-        turn.state = replace(turn.state, offer=current)
+        _offer_exercise(turn, current)
     elif current is not None and mode in (Mode.IN_SET, Mode.OFFER_EXERCISE, Mode.MENU):
         _leave(turn, paused=False)
     elif mode is Mode.CONFIRM_RESUME:

@@ -91,9 +91,9 @@ def _ask_which(turn: _Turn, purpose: str) -> None:
         "dialog.ask_which_exercise",
         "dialog.reprompt_which_exercise",
         Mode.ASK_EXERCISE,
+        offer=purpose,
         names=names,
     )
-    turn.state = replace(turn.state, offer=purpose)
 
 
 def _unknown_exercise(turn: _Turn, event: Event, purpose: str) -> None:

@@ -54,12 +54,21 @@ class _Turn:
     def ssml(self, fragment: str) -> None:
         self.parts.append(Ssml(fragment))
 
-    def ask(self, key: str, reprompt_key: str, mode: Mode, **fields: object) -> None:
-        """End with a question; the reprompt repeats it in other words."""
+    def ask(
+        self,
+        key: str,
+        reprompt_key: str,
+        mode: Mode,
+        *,
+        offer: str | None = None,
+        **fields: object,
+    ) -> None:
+        """End with a question; the reprompt repeats it in other words. ``offer`` is what the
+        question offers (an exercise id) or asks for ("start", "how_to"), kept for the answer."""
         self.question = self.s.say(key, None, **fields)
         self.parts.append(Ssml(self.question))
         self.reprompt = self.s.say(reprompt_key, None, **fields)
-        self.state = replace(self.state, mode=mode, offer=None)
+        self.state = replace(self.state, mode=mode, offer=offer)
         self.end = False
 
     def say_if_saved(self, key: str, count: int | None = None, **fields: object) -> None:
@@ -253,6 +262,17 @@ def _menu_question(turn: _Turn) -> None:
         turn.ask("dialog.ask_start_round", "dialog.reprompt_start_round", Mode.MENU, round=round_)
 
 
+def _offer_exercise(turn: _Turn, exercise_id: str) -> None:
+    """Ask "want to start {name} now?"; yes, next or resume then start it."""
+    turn.ask(
+        "dialog.ask_start_this",
+        "dialog.reprompt_start_this",
+        Mode.OFFER_EXERCISE,
+        offer=exercise_id,
+        name=_name(turn, exercise_id),
+    )
+
+
 def _follow_up(turn: _Turn) -> None:
     """After an aside (how-to, what's left ...): back to the set in progress, the exercise
     offered, or the menu."""
@@ -263,13 +283,7 @@ def _follow_up(turn: _Turn) -> None:
         and offered in EXERCISE_IDS
         and turn.today.count(offered) < turn.goal
     ):
-        turn.ask(
-            "dialog.ask_start_this",
-            "dialog.reprompt_start_this",
-            Mode.OFFER_EXERCISE,
-            name=_name(turn, offered),
-        )
-        turn.state = replace(turn.state, offer=offered)
+        _offer_exercise(turn, offered)
         return
     position = turn.snapshot.profile.position
     if turn.state.exercise is not None:
