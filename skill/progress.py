@@ -69,10 +69,22 @@ class Profile:
 
 @dataclass(frozen=True)
 class DayProgress:
-    """Sets done on one local day, per exercise id."""
+    """Sets done on one local day, per exercise id, and the exercises left out that day.
+
+    Attributes
+    ----------
+    day:
+        The user's local date.
+    done:
+        Sets done per exercise id (missing: none).
+    left_out:
+        Exercise ids the user chose to leave out for the rest of this day (after saying
+        something hurt). They are not "left" and do not hold the goal back; nothing says why.
+    """
 
     day: date
     done: Mapping[str, int] = field(default_factory=dict)
+    left_out: frozenset[str] = frozenset()
 
     def count(self, exercise_id: str) -> int:
         return int(self.done.get(exercise_id, 0))
@@ -80,25 +92,38 @@ class DayProgress:
     def total(self) -> int:
         return sum(self.count(e) for e in EXERCISE_IDS)
 
+    def active(self) -> tuple[str, ...]:
+        """The exercises of today's routine, in order: all five but those left out."""
+        return tuple(e for e in EXERCISE_IDS if e not in self.left_out)
+
     def remaining(self, goal: int) -> dict[str, int]:
-        """Sets left per exercise, in routine order, leaving out those that are complete."""
-        left = {e: goal - self.count(e) for e in EXERCISE_IDS}
+        """Sets left per exercise, in routine order, leaving out those that are complete or
+        left out for the day."""
+        left = {e: goal - self.count(e) for e in self.active()}
         return {e: n for e, n in left.items() if n > 0}
 
     def remaining_total(self, goal: int) -> int:
         return sum(self.remaining(goal).values())
 
     def goal_met(self, goal: int) -> bool:
-        return not self.remaining(goal)
+        """Every exercise not left out done ``goal`` times (never, with all five left out)."""
+        return bool(self.active()) and not self.remaining(goal)
 
     def current_round(self, goal: int) -> int:
-        """The round of the day in progress: one more than the fewest sets of any exercise."""
-        return min(goal, min(self.count(e) for e in EXERCISE_IDS) + 1)
+        """The round of the day in progress: one more than the fewest sets of any exercise
+        still in the routine (``goal`` when every exercise is left out)."""
+        active = self.active()
+        if not active:
+            return goal
+        return min(goal, min(self.count(e) for e in active) + 1)
 
     def with_set(self, exercise_id: str, count: int | None = None) -> DayProgress:
         done = dict(self.done)
         done[exercise_id] = count if count is not None else self.count(exercise_id) + 1
         return replace(self, done=done)
+
+    def with_left_out(self, exercise_id: str) -> DayProgress:
+        return replace(self, left_out=self.left_out | {exercise_id})
 
 
 @dataclass(frozen=True)

@@ -207,7 +207,7 @@ def test_how_to_outside_the_routine_offers_to_start(console):
     assert text.endswith("Want to start ankle circles now?")
     assert reprompt(response)
     started = said(console.say("yes"))
-    assert started.startswith("One thing before we begin: if anything hurts, stop and rest.")
+    assert started.startswith("One thing before we begin: if anything hurts, stop and tell me.")
     assert "Ankle circles. Set 1 of 3 today." in started
 
 

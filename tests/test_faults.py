@@ -197,6 +197,7 @@ STORE_METHODS = (
     "add_set",
     "update_profile",
     "record_goal_met",
+    "leave_out",
     "reset_day",
     "recent_days",
     "delete_user",
@@ -245,6 +246,9 @@ class FaultyStore(Store):
 
     def record_goal_met(self, *a, **k):
         return self._call("record_goal_met", *a, **k)
+
+    def leave_out(self, *a, **k):
+        return self._call("leave_out", *a, **k)
 
     def reset_day(self, *a, **k):
         return self._call("reset_day", *a, **k)

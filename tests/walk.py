@@ -10,7 +10,7 @@ from datetime import date, timedelta
 
 from skill.alexa.turn import snapshot_to_dict
 from skill.content import EXERCISE_IDS
-from skill.dialog import Context, DialogState, Event, EventKind, Outcome, handle
+from skill.dialog import Context, DialogState, Event, EventKind, Mode, Outcome, handle
 from skill.locales import Strings
 from skill.progress import DayProgress, Position, Profile, Snapshot
 
@@ -70,8 +70,13 @@ def starting_snapshots() -> dict[str, Snapshot]:
         ),
         DayProgress(DAY, {**{e: 2 for e in EXERCISE_IDS[:-1]}, EXERCISE_IDS[-1]: 1}),
     )
+    left_out = Snapshot(
+        Profile(safety_heard=True),
+        DayProgress(DAY, {"toe_grips": 1}, left_out=frozenset({"tiptoe_walking"})),
+    )
     return {
         "new user": new,
+        "an exercise left out": left_out,
         "paused mid-set": paused,
         "goal met": met,
         "last exercise of a round": last_of_round,
@@ -80,8 +85,10 @@ def starting_snapshots() -> dict[str, Snapshot]:
 
 
 def within_one_set(start: Snapshot) -> Callable[[Outcome], bool]:
-    """Prune outcomes more than one set away from ``start``, with another goal, or with more
-    than one exercise skipped: past that point the same code paths only repeat."""
+    """Prune outcomes more than one set away from ``start``, with another goal, with more than
+    one exercise skipped, with an exercise left out (a starting snapshot covers that), or with
+    a place kept mid-session (after "it hurts") once
+    its question is answered: past that point the same code paths only repeat."""
 
     def prune(outcome: Outcome) -> bool:
         today = outcome.snapshot.today
@@ -90,6 +97,11 @@ def within_one_set(start: Snapshot) -> Callable[[Outcome], bool]:
             moved > 1
             or outcome.snapshot.profile.goal != start.profile.goal
             or len(outcome.state.skipped) > 1
+            or today.left_out != start.today.left_out
+            or (
+                outcome.snapshot.profile.position not in (None, start.profile.position)
+                and outcome.state.mode is not Mode.CONFIRM_LEAVE_OUT
+            )
         )
 
     return prune

@@ -65,6 +65,11 @@ INTENT_EVENTS: dict[str, EventKind] = {
     "AMAZON.ResumeIntent": EventKind.RESUME,
     "AMAZON.YesIntent": EventKind.YES,
     "AMAZON.NoIntent": EventKind.NO,
+    "PainIntent": EventKind.PAIN,
+    "HoldLengthIntent": EventKind.HOLD_LENGTH,
+    "RepCountIntent": EventKind.REP_COUNT,
+    "WhichSideIntent": EventKind.WHICH_SIDE,
+    "FinishedIntent": EventKind.FINISHED,
 }
 
 

@@ -14,13 +14,14 @@ from typing import Any
 
 from .. import dialog
 from ..clock import utc_now
-from ..content import ROUNDS_PER_DAY_CHOICES
+from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES
 from ..dialog import (
     AddSet,
     Context,
     DialogState,
     Event,
     EventKind,
+    LeaveOut,
     MarkSafetyHeard,
     Outcome,
     RecordGoalMet,
@@ -84,6 +85,7 @@ def snapshot_to_dict(snapshot: Snapshot) -> dict[str, object]:
     return {
         "day": snapshot.today.day.isoformat(),
         "done": dict(snapshot.today.done),
+        "left_out": sorted(snapshot.today.left_out),
         "goal": p.goal,
         "safety": p.safety_heard,
         "position": p.position.to_dict() if p.position else None,
@@ -113,7 +115,8 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
             reminder_token=str(data["reminder"]) if data.get("reminder") else None,
         )
         done = {str(k): int(v) for k, v in dict(data["done"]).items()}
-        snapshot = Snapshot(profile, DayProgress(date.fromisoformat(data["day"]), done))
+        left_out = frozenset(e for e in data.get("left_out") or () if e in EXERCISE_IDS)
+        snapshot = Snapshot(profile, DayProgress(date.fromisoformat(data["day"]), done, left_out))
     except (KeyError, TypeError, ValueError, AttributeError):  # e.g. a position that is no dict
         return None
     # The store's check that a set never passes the goal uses the cached goal: a cache the skill
@@ -145,6 +148,8 @@ def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int, goa
         store.record_goal_met(user_id, effect.day)
     elif isinstance(effect, ResetDay):
         store.reset_day(user_id, effect.day)
+    elif isinstance(effect, LeaveOut):
+        store.leave_out(user_id, effect.day, effect.exercise_id)
     return True
 
 

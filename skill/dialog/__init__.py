@@ -13,7 +13,9 @@ The package, by concern (each module imports only those above it; this one impor
   and :class:`Outcome`;
 - ``turn``: ``_Turn``, which accumulates one reply, and the building blocks the handlers share;
 - ``routine``: starting, resuming, advancing, skipping, starting over, the end of a round;
-- ``answers``: how-to, what's left, progress, the week, the list, help;
+- ``answers``: how-to, what's left, progress, the week, the list, help, and the questions asked
+  mid-set (how long is the hold, which rep, which side);
+- ``care``: "it hurts": stop, rest, keep the place, leave the exercise out for today;
 - ``controls``: next, previous, repeat, pause, stop, yes, no, the fallback, the goal, reset, the
   end of a session;
 - here: the handler table, :func:`handle` (one turn) and :func:`remember`.
@@ -27,15 +29,19 @@ from dataclasses import replace
 from .answers import (
     _on_choose_exercise,
     _on_help,
+    _on_hold_length,
     _on_how_to,
     _on_list,
     _on_progress,
     _on_remaining,
+    _on_set_question,
     _on_week,
     howto_reps_key,
 )
+from .care import _on_pain
 from .controls import (
     _on_fallback,
+    _on_finished,
     _on_next,
     _on_no,
     _on_pause,
@@ -50,6 +56,7 @@ from .controls import (
 from .effects import (
     AddSet,
     Effect,
+    LeaveOut,
     MarkSafetyHeard,
     RecordGoalMet,
     ResetDay,
@@ -85,6 +92,7 @@ __all__ = [
     "Effect",
     "Event",
     "EventKind",
+    "LeaveOut",
     "MarkSafetyHeard",
     "Mode",
     "Outcome",
@@ -125,6 +133,11 @@ _HANDLERS: dict[EventKind, Callable[[_Turn, Event], None]] = {
     EventKind.RESUME: _on_resume,
     EventKind.YES: _on_yes,
     EventKind.NO: _on_no,
+    EventKind.PAIN: _on_pain,
+    EventKind.HOLD_LENGTH: _on_hold_length,
+    EventKind.REP_COUNT: _on_set_question,
+    EventKind.WHICH_SIDE: _on_set_question,
+    EventKind.FINISHED: _on_finished,
     EventKind.SESSION_ENDED: _on_session_ended,
 }
 
@@ -145,6 +158,8 @@ _SETTLED_BY_HANDLER = frozenset(
         EventKind.START_OVER,
         # "Repeat" replays the set's end, which is still to be counted after it.
         EventKind.REPEAT,
+        EventKind.PAIN,
+        EventKind.FINISHED,
     }
 )
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
-from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES, get_exercise
+from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES, HoldKind, get_exercise
 from ..ssml import escape
 from .routine import _ask_which, _on_start_exercise, _unknown_exercise
-from .state import Event, Mode
+from .state import Event, EventKind, Mode
 from .turn import (
     _follow_up,
     _in_set,
@@ -18,6 +18,7 @@ from .turn import (
     _reask,
     _say_streak,
     _say_streaks,
+    _segments,
     _sets_phrase,
     _Turn,
 )
@@ -52,7 +53,11 @@ def _on_how_to(turn: _Turn, event: Event) -> None:
     turn.say(
         "dialog.howto_rounds", low=min(ROUNDS_PER_DAY_CHOICES), high=max(ROUNDS_PER_DAY_CHOICES)
     )
-    if turn.state.exercise is not None or turn.today.count(exercise_id) >= turn.goal:
+    if (
+        turn.state.exercise is not None
+        or turn.today.count(exercise_id) >= turn.goal
+        or exercise_id in turn.today.left_out
+    ):
         _follow_up(turn)
         return
     _offer_exercise(turn, exercise_id)
@@ -166,9 +171,71 @@ def _on_help(turn: _Turn, event: Event) -> None:
     elif mode is Mode.CONFIRM_RESET:
         turn.say("dialog.help_confirm_reset")
         _reask(turn)
+    elif mode is Mode.CONFIRM_LEAVE_OUT:
+        turn.say("dialog.help_leave_out")
+        _reask(turn)
     elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL, Mode.OFFER_EXERCISE, Mode.OFFER_ROUND):
         turn.say("dialog.help_menu")
         _reask(turn)
     else:
         turn.say("dialog.help_menu")
         _menu_question(turn)
+
+
+# --- questions asked mid-set: one sentence, then back to the set ---------------------------
+
+
+def _asked_about(turn: _Turn) -> str | None:
+    """The exercise a question about "this one" means: the set under way, else the one just
+    offered (or asked about after "it hurts")."""
+    if turn.state.exercise is not None:
+        return turn.state.exercise
+    if turn.state.mode in (Mode.OFFER_EXERCISE, Mode.CONFIRM_LEAVE_OUT):
+        offered = turn.state.offer
+        return offered if offered in EXERCISE_IDS else None
+    return None
+
+
+def _no_set_running(turn: _Turn) -> None:
+    if not turn.settled:  # a set counted this turn was already acknowledged
+        turn.say("dialog.no_set_running")
+    _follow_up(turn)
+
+
+def _on_hold_length(turn: _Turn, event: Event) -> None:
+    exercise_id = _asked_about(turn)
+    if exercise_id is None:
+        turn.say("dialog.hold_which")
+        _follow_up(turn)
+        return
+    exercise = get_exercise(exercise_id)
+    fields = {"name": _name(turn, exercise_id), "rest": int(exercise.rest_seconds)}
+    if exercise.hold_kind is HoldKind.COUNT:
+        turn.say("dialog.hold_count", count=exercise.hold_amount, **fields)
+    else:
+        turn.say("dialog.hold_seconds", count=exercise.hold_amount, **fields)
+    _follow_up(turn)
+
+
+def _on_set_question(turn: _Turn, event: Event) -> None:
+    """ "Which rep am I on?" (REP_COUNT) or "which side?" (WHICH_SIDE), about the set under way:
+    reps narrated so far (over both sides), and the side of the next rep."""
+    exercise_id = turn.state.exercise
+    if exercise_id is None:
+        _no_set_running(turn)
+        return
+    segments = _segments(turn, exercise_id)
+    done = segments[min(turn.state.segment, len(segments) - 1)].last_rep
+    exercise = get_exercise(exercise_id)
+    name = _name(turn, exercise_id)
+    if event.kind is EventKind.REP_COUNT:
+        total = exercise.total_reps
+        turn.say("dialog.reps_status", count=total - done, done=done, total=total, name=name)
+    elif not exercise.sides:
+        turn.say("dialog.side_none", name=name)
+    else:
+        side_index = min(done // exercise.reps, len(exercise.sides) - 1)
+        side = turn.s.side(exercise_id, exercise.sides[side_index])
+        switching = done % exercise.reps == 0 and side_index > 0
+        turn.say("dialog.side_switch" if switching else "dialog.side_next", side=side)
+    _follow_up(turn)

@@ -6,8 +6,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES
+from .care import _on_leave_out_confirmed, _on_leave_out_declined
 from .effects import RecordGoalMet, ResetDay, SavePosition, SetGoal
-from .routine import _advance, _on_start_routine, _resume_position, _start_exercise
+from .routine import _advance, _on_skip, _on_start_routine, _resume_position, _start_exercise
 from .state import Event, Mode
 from .turn import (
     _asked_to_mark_done,
@@ -105,10 +106,23 @@ def _on_pause(turn: _Turn, event: Event) -> None:
     _leave(turn, paused=True)
 
 
+def _on_finished(turn: _Turn, event: Event) -> None:
+    """ "I'm done": during a set, the part (or the set) is done, so count it and go on;
+    otherwise the user is done for now."""
+    if _in_set(turn):
+        _advance(turn)
+    elif turn.state.mode is Mode.CONFIRM_LEAVE_OUT:
+        _on_leave_out_declined(turn)
+    else:
+        _leave(turn, paused=False)
+
+
 def _on_next(turn: _Turn, event: Event) -> None:
     mode = turn.state.mode
     if _in_set(turn):
         _advance(turn)
+    elif mode is Mode.CONFIRM_LEAVE_OUT:
+        _on_skip(turn, event)  # "next" past "leave it out for today?": on to the next one
     elif mode is Mode.CONFIRM_RESUME and turn.snapshot.profile.position:
         _resume_position(turn)
     elif mode is Mode.OFFER_EXERCISE and turn.state.offer in EXERCISE_IDS:
@@ -145,7 +159,9 @@ def _on_repeat(turn: _Turn, event: Event) -> None:
 
 def _on_yes(turn: _Turn, event: Event) -> None:
     mode = turn.state.mode
-    if mode is Mode.CONFIRM_RESET:
+    if mode is Mode.CONFIRM_LEAVE_OUT:
+        _on_leave_out_confirmed(turn)
+    elif mode is Mode.CONFIRM_RESET:
         turn.effect(ResetDay(turn.today.day))
         turn.say("dialog.reset_done")
         turn.state = replace(turn.state, mode=Mode.MENU)
@@ -169,6 +185,8 @@ def _on_no(turn: _Turn, event: Event) -> None:
         _offer_exercise(turn, current)
     elif current is not None and mode in (Mode.IN_SET, Mode.OFFER_EXERCISE, Mode.MENU):
         _leave(turn, paused=False)
+    elif mode is Mode.CONFIRM_LEAVE_OUT:
+        _on_leave_out_declined(turn)
     elif mode is Mode.CONFIRM_RESUME:
         turn.effect(SavePosition(None))
         turn.say("dialog.no_resume_fresh")

@@ -31,6 +31,14 @@ class ResetDay:
 
 
 @dataclass(frozen=True)
+class LeaveOut:
+    """Leave the exercise out of the routine for the rest of ``day`` (nothing says why)."""
+
+    exercise_id: str
+    day: date
+
+
+@dataclass(frozen=True)
 class MarkSafetyHeard:
     pass
 
@@ -40,4 +48,4 @@ class RecordGoalMet:
     day: date
 
 
-Effect = AddSet | SavePosition | SetGoal | ResetDay | MarkSafetyHeard | RecordGoalMet
+Effect = AddSet | SavePosition | SetGoal | ResetDay | LeaveOut | MarkSafetyHeard | RecordGoalMet

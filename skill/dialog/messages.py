@@ -64,7 +64,8 @@ class SavedAck:
 
 @dataclass(frozen=True)
 class IfSaved:
-    """Words that hold only once the :class:`AddSet` at index ``effect`` is written."""
+    """Words that hold only once the effect at index ``effect`` (an :class:`AddSet`, a
+    :class:`LeaveOut`) is written."""
 
     effect: int
     message: Say

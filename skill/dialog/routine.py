@@ -71,6 +71,10 @@ def _on_start_routine(turn: _Turn, event: Event) -> None:
         _say_streak(turn)
         turn.ask("dialog.ask_anything_else", "dialog.reprompt_anything_else", Mode.MENU)
         return
+    if not turn.today.active():
+        turn.say("dialog.all_left_out")
+        turn.finish()
+        return
     round_ = turn.today.current_round(turn.goal)
     turn.state = replace(turn.state, round=round_, skipped=(), exercise=None, segment=0)
     turn.say("coach.round_intro", round=round_, goal=turn.goal)
@@ -141,7 +145,7 @@ def _on_skip(turn: _Turn, event: Event) -> None:
             _after_round(turn)
             return
         current = following
-    elif current is None and turn.state.mode is Mode.OFFER_EXERCISE:
+    elif current is None and turn.state.mode in (Mode.OFFER_EXERCISE, Mode.CONFIRM_LEAVE_OUT):
         current = turn.state.offer if turn.state.offer in EXERCISE_IDS else None
     if current is None:
         turn.say("dialog.nothing_to_skip")

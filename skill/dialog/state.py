@@ -41,6 +41,11 @@ class EventKind(str, Enum):
     RESUME = "resume"
     YES = "yes"
     NO = "no"
+    PAIN = "pain"  # "it hurts": stop at once
+    HOLD_LENGTH = "hold_length"  # "how long do I hold it?"
+    REP_COUNT = "rep_count"  # "which rep am I on?", "how many are left?"
+    WHICH_SIDE = "which_side"
+    FINISHED = "finished"  # "I'm done": the set (or the session) is over
     SESSION_ENDED = "session_ended"
 
 
@@ -55,6 +60,7 @@ class Mode(str, Enum):
     OFFER_ROUND = "offer_round"  # "start round N now?"
     ASK_EXERCISE = "ask_exercise"  # "which exercise?"
     ASK_GOAL = "ask_goal"
+    CONFIRM_LEAVE_OUT = "confirm_leave_out"  # after "it hurts": leave it out for today?
 
 
 @dataclass(frozen=True)
@@ -78,7 +84,8 @@ class DialogState:
     round: int = 1
     day: str | None = None  # ISO date the round belongs to
     skipped: tuple[str, ...] = ()
-    offer: str | None = None  # OFFER_EXERCISE: its id; ASK_EXERCISE: "start" or "how_to"
+    # OFFER_EXERCISE, CONFIRM_LEAVE_OUT: the exercise's id; ASK_EXERCISE: "start" or "how_to"
+    offer: str | None = None
     last_speech: str | None = None
     last_reprompt: str | None = None
     last_question: str | None = None  # the question last asked, for asking it again

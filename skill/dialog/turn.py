@@ -12,6 +12,7 @@ from ..ssml import escape
 from .effects import (
     AddSet,
     Effect,
+    LeaveOut,
     MarkSafetyHeard,
     RecordGoalMet,
     ResetDay,
@@ -92,6 +93,8 @@ class _Turn:
             profile = replace(profile, goal=effect.goal)
         elif isinstance(effect, ResetDay):
             today = DayProgress(today.day, {})
+        elif isinstance(effect, LeaveOut):
+            today = today.with_left_out(effect.exercise_id)
         elif isinstance(effect, MarkSafetyHeard):
             profile = replace(profile, safety_heard=True)
         elif isinstance(effect, RecordGoalMet):
@@ -135,8 +138,9 @@ def _safety_once(turn: _Turn) -> None:
 
 
 def _next_in_round(turn: _Turn, after: str | None = None) -> str | None:
-    """The next exercise of the round: not yet done this round, not met, not skipped."""
-    for exercise_id in EXERCISE_IDS:
+    """The next exercise of the round: not yet done this round, not met, not skipped, not left
+    out for the day."""
+    for exercise_id in turn.today.active():
         count = turn.today.count(exercise_id)
         if (
             exercise_id != after
@@ -262,15 +266,20 @@ def _menu_question(turn: _Turn) -> None:
         turn.ask("dialog.ask_start_round", "dialog.reprompt_start_round", Mode.MENU, round=round_)
 
 
-def _offer_exercise(turn: _Turn, exercise_id: str) -> None:
-    """Ask "want to start {name} now?"; yes, next or resume then start it."""
+def _ask_about(turn: _Turn, exercise_id: str, question: str, mode: Mode) -> None:
+    """Ask ``dialog.ask_{question}`` about one exercise, keeping it as what was offered."""
     turn.ask(
-        "dialog.ask_start_this",
-        "dialog.reprompt_start_this",
-        Mode.OFFER_EXERCISE,
+        f"dialog.ask_{question}",
+        f"dialog.reprompt_{question}",
+        mode,
         offer=exercise_id,
         name=_name(turn, exercise_id),
     )
+
+
+def _offer_exercise(turn: _Turn, exercise_id: str) -> None:
+    """Ask "want to start {name} now?"; yes, next or resume then start it."""
+    _ask_about(turn, exercise_id, "start_this", Mode.OFFER_EXERCISE)
 
 
 def _follow_up(turn: _Turn) -> None:
@@ -286,7 +295,9 @@ def _follow_up(turn: _Turn) -> None:
         _offer_exercise(turn, offered)
         return
     position = turn.snapshot.profile.position
-    if turn.state.exercise is not None:
+    if turn.state.mode is Mode.CONFIRM_LEAVE_OUT and offered in EXERCISE_IDS:
+        _ask_leave_out(turn, offered)  # still the question asked after "it hurts"
+    elif turn.state.exercise is not None:
         turn.ask(
             "dialog.ask_back_to_routine",
             "dialog.reprompt_back_to_routine",
@@ -303,6 +314,11 @@ def _follow_up(turn: _Turn) -> None:
         )
     else:
         _menu_question(turn)
+
+
+def _ask_leave_out(turn: _Turn, exercise_id: str) -> None:
+    """Ask "shall I leave {name} out for the rest of today?"; yes leaves it out."""
+    _ask_about(turn, exercise_id, "leave_out", Mode.CONFIRM_LEAVE_OUT)
 
 
 def _sets_phrase(turn: _Turn, n: int) -> str:

@@ -121,8 +121,13 @@ class Store(ABC):
         """Extend the streak for a day whose goal was met (idempotent for that day)."""
 
     @abstractmethod
+    def leave_out(self, user_id: str, day: date, exercise_id: str) -> None:
+        """Leave ``exercise_id`` out of that day's routine (idempotent); kept with the day's sets
+        and forgotten with them. Raises ``ValueError`` for an id that is no exercise."""
+
+    @abstractmethod
     def reset_day(self, user_id: str, day: date) -> None:
-        """Forget that day's sets."""
+        """Forget that day's sets and what was left out of it."""
 
     @abstractmethod
     def recent_days(self, user_id: str, last_day: date, days: int = 7) -> list[DayProgress]:

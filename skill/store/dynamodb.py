@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any, TypeAlias
 
+from ..content import EXERCISE_IDS
 from ..exceptions import LegSkillError, StoreError, StoreUnavailable
 from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
 from .base import DAY_ITEM_TTL_DAYS, UNSET, Store, Unset, check_profile_text, day_key
@@ -54,7 +55,8 @@ _TTL_ATTRIBUTE = "expires_at"
 # The id of the last add_set applied to a day item: a retry of that same call (its answer lost
 # to a timeout after DynamoDB applied it) is recognised instead of counting the set twice.
 _LAST_WRITE_ATTRIBUTE = "last_write"
-_DAY_RESERVED = frozenset({"pk", "sk", _TTL_ATTRIBUTE, _LAST_WRITE_ATTRIBUTE})
+_LEFT_OUT_ATTRIBUTE = "left_out"  # a string set of exercise ids, on the day item
+_DAY_RESERVED = frozenset({"pk", "sk", _TTL_ATTRIBUTE, _LAST_WRITE_ATTRIBUTE, _LEFT_OUT_ATTRIBUTE})
 
 # Alexa waits 8 s for a response and the function times out at 7 s, so a call that keeps
 # failing must give up well before that and leave time for the skill to say "I couldn't save
@@ -216,9 +218,7 @@ class DynamoDbStore(Store):
         day_item_key = self._key(user_id, day_sk(day))
         items = self._batch_get([profile_key, day_item_key])
         by_sk = {item.get("sk", {}).get("S"): item for item in items}
-        return Snapshot(
-            _profile(by_sk.get(PROFILE_SK)), DayProgress(day, _counters(by_sk.get(day_sk(day))))
-        )
+        return Snapshot(_profile(by_sk.get(PROFILE_SK)), _day(day, by_sk.get(day_sk(day))))
 
     def _batch_get(self, keys: list[Item]) -> list[Item]:
         # Consistent reads: a set just saved on another device shows up in the next session.
@@ -420,8 +420,25 @@ class DynamoDbStore(Store):
         log.warning("dynamodb record_goal_met failed: contention")
         raise StoreUnavailable("dynamodb record_goal_met failed: too many concurrent updates")
 
+    def leave_out(self, user_id: str, day: date, exercise_id: str) -> None:
+        """Add the id to the day item's ``left_out`` string set: one ``UpdateItem`` (``ADD``,
+        idempotent, so a retried write changes nothing), which also sets the item's TTL."""
+        if exercise_id not in EXERCISE_IDS:
+            raise ValueError("not an exercise id")
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key=self._key(user_id, day_sk(day)),
+            UpdateExpression="ADD #out :ids SET #ttl = :ttl",
+            ExpressionAttributeNames={"#out": _LEFT_OUT_ATTRIBUTE, "#ttl": _TTL_ATTRIBUTE},
+            ExpressionAttributeValues={
+                ":ids": {"SS": [exercise_id]},
+                ":ttl": _n(expires_at(day)),
+            },
+        )
+
     def reset_day(self, user_id: str, day: date) -> None:
-        """Forget the day's sets: one ``DeleteItem``."""
+        """Forget the day's sets and what was left out: one ``DeleteItem``."""
         self._call("delete_item", TableName=self.table_name, Key=self._key(user_id, day_sk(day)))
 
     def recent_days(self, user_id: str, last_day: date, days: int = 7) -> list[DayProgress]:
@@ -438,10 +455,9 @@ class DynamoDbStore(Store):
             "#sk BETWEEN :first AND :last",
             {":first": {"S": day_sk(first)}, ":last": {"S": day_sk(last_day)}},
         ):
-            done = _counters(item)
-            if done:
+            if _counters(item):
                 sk = _str_of(item.get("sk"), "sk")
-                result.append(DayProgress(_date_of(sk[len(DAY_SK_PREFIX) :]), done))
+                result.append(_day(_date_of(sk[len(DAY_SK_PREFIX) :]), item))
         return result
 
     def _query(
@@ -541,6 +557,13 @@ def _date_of(text: str) -> date:
         return date.fromisoformat(text)
     except ValueError as exc:
         raise StoreError("malformed date in DynamoDB item") from exc
+
+
+def _day(day: date, item: Mapping[str, Any] | None) -> DayProgress:
+    """A day item as :class:`DayProgress` (an empty day when there is none)."""
+    left_out = (item or {}).get(_LEFT_OUT_ATTRIBUTE)
+    ids = left_out.get("SS", []) if isinstance(left_out, Mapping) else []
+    return DayProgress(day, _counters(item), frozenset(e for e in ids if e in EXERCISE_IDS))
 
 
 def _counters(item: Mapping[str, Any] | None) -> dict[str, int]:

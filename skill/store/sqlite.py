@@ -20,6 +20,7 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeAlias, TypeVar
 
+from ..content import EXERCISE_IDS
 from ..exceptions import StoreUnavailable
 from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
 from .base import UNSET, Store, Unset, check_profile_text, day_key
@@ -44,6 +45,12 @@ CREATE TABLE IF NOT EXISTS day_sets (
     day TEXT NOT NULL,
     exercise_id TEXT NOT NULL,
     count INTEGER NOT NULL,
+    PRIMARY KEY (user_id, day, exercise_id)
+);
+CREATE TABLE IF NOT EXISTS day_left_out (
+    user_id TEXT NOT NULL,
+    day TEXT NOT NULL,
+    exercise_id TEXT NOT NULL,
     PRIMARY KEY (user_id, day, exercise_id)
 );
 """
@@ -127,7 +134,7 @@ class SqliteStore(Store):
                     (user_id, day_key(day)),
                 )
             )
-            return Snapshot(_profile(row), DayProgress(day, done))
+            return Snapshot(_profile(row), DayProgress(day, done, _left_out(db, user_id, day)))
 
         return self._run(read)
 
@@ -215,10 +222,25 @@ class SqliteStore(Store):
 
         return self._run(write)
 
-    def reset_day(self, user_id: str, day: date) -> None:
+    def leave_out(self, user_id: str, day: date, exercise_id: str) -> None:
+        if exercise_id not in EXERCISE_IDS:
+            raise ValueError("not an exercise id")
         self._run(
             lambda db: db.execute(
-                "DELETE FROM day_sets WHERE user_id = ? AND day = ?", (user_id, day_key(day))
+                "INSERT OR IGNORE INTO day_left_out (user_id, day, exercise_id) VALUES (?, ?, ?)",
+                (user_id, day_key(day), exercise_id),
+            )
+        )
+
+    def reset_day(self, user_id: str, day: date) -> None:
+        key = (user_id, day_key(day))
+        self._run(
+            lambda db: _in_transaction(
+                db,
+                [
+                    ("DELETE FROM day_sets WHERE user_id = ? AND day = ?", key),
+                    ("DELETE FROM day_left_out WHERE user_id = ? AND day = ?", key),
+                ],
             )
         )
 
@@ -233,28 +255,51 @@ class SqliteStore(Store):
                 (user_id, day_key(first), day_key(last_day)),
             ):
                 by_day.setdefault(day, {})[exercise_id] = count
-            return [DayProgress(date.fromisoformat(d), done) for d, done in by_day.items()]
+            return [
+                DayProgress(
+                    date.fromisoformat(d), done, _left_out(db, user_id, date.fromisoformat(d))
+                )
+                for d, done in by_day.items()
+            ]
 
         return self._run(read)
 
     def delete_user(self, user_id: str) -> None:
-        def write(db: sqlite3.Connection) -> None:
-            db.execute("BEGIN IMMEDIATE")
-            try:
-                db.execute("DELETE FROM day_sets WHERE user_id = ?", (user_id,))
-                db.execute("DELETE FROM profiles WHERE user_id = ?", (user_id,))
-                db.execute("COMMIT")
-            except BaseException:
-                db.execute("ROLLBACK")
-                raise
-
-        self._run(write)
+        self._run(
+            lambda db: _in_transaction(
+                db,
+                [
+                    (f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+                    for table in ("day_sets", "day_left_out", "profiles")
+                ],
+            )
+        )
 
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:
             conn.close()
             self._local.conn = None
+
+
+def _in_transaction(db: sqlite3.Connection, statements: list[tuple[str, tuple[str, ...]]]) -> None:
+    """Run the statements as one transaction: all of them or none."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for sql, params in statements:
+            db.execute(sql, params)
+        db.execute("COMMIT")
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+
+
+def _left_out(db: sqlite3.Connection, user_id: str, day: date) -> frozenset[str]:
+    rows = db.execute(
+        "SELECT exercise_id FROM day_left_out WHERE user_id = ? AND day = ?",
+        (user_id, day_key(day)),
+    )
+    return frozenset(e for (e,) in rows if e in EXERCISE_IDS)
 
 
 def _profile(row: _ProfileRow | None) -> Profile:

@@ -1,0 +1,90 @@
+"""When something hurts: stop at once, advise rest, keep the place, and offer to leave the
+exercise out for the rest of the day.
+
+Nothing is stored about pain or any condition (Amazon's policy for skills that are not
+HIPAA-eligible): only that an exercise is left out of one day's routine, which is what the user
+asked for, and which says nothing of why.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from .effects import LeaveOut, RecordGoalMet, SavePosition
+from .messages import IfSaved, Say
+from .routine import _after_round
+from .state import Event, Mode
+from .turn import (
+    _ask_leave_out,
+    _at_last_segment,
+    _keep_place,
+    _name,
+    _next_in_round,
+    _offer_exercise,
+    _record_set,
+    _Turn,
+)
+
+
+def _on_pain(turn: _Turn, event: Event) -> None:
+    """Stop the set where it is (or count it, when its last rep was narrated), say to rest and
+    when to see someone, then offer to leave the exercise out for today, or say goodbye."""
+    current = turn.state.exercise
+    turn.say("dialog.pain_stop")
+    if current is not None and _at_last_segment(turn):
+        _record_set(turn)  # every rep was narrated: it counts, and the rest of today is asked
+    elif current is not None:
+        # Cut short inside the part under way: that part is where it resumes.
+        _keep_place(turn, turn.state.segment)
+        turn.state = replace(turn.state, exercise=None, segment=0, mode=Mode.MENU)
+    turn.say("dialog.pain_advice")
+    if (
+        current is not None
+        and current not in turn.today.left_out
+        and turn.today.count(current) < turn.goal
+    ):
+        _ask_leave_out(turn, current)
+        return
+    turn.say("dialog.pain_goodbye")
+    turn.finish()
+
+
+def _on_leave_out_confirmed(turn: _Turn) -> None:
+    """Yes to "leave {name} out for the rest of today?"."""
+    exercise_id = turn.state.offer
+    assert exercise_id is not None
+    was_met = turn.today.goal_met(turn.goal)
+    turn.effect(LeaveOut(exercise_id, turn.today.day))
+    turn.parts.append(
+        IfSaved(
+            len(turn.effects) - 1,
+            Say("dialog.left_out", None, (("name", _name(turn, exercise_id)),)),
+        )
+    )
+    position = turn.snapshot.profile.position
+    if position is not None and position.exercise_id == exercise_id:
+        turn.effect(SavePosition(None))
+    turn.state = replace(turn.state, mode=Mode.MENU, offer=None, exercise=None, segment=0)
+    if not turn.today.active():
+        turn.say("dialog.all_left_out")
+        turn.finish()
+        return
+    if not was_met and turn.today.goal_met(turn.goal):
+        turn.effect(RecordGoalMet(turn.today.day))
+    following = _next_in_round(turn)
+    if following is None:
+        _after_round(turn)
+        return
+    _offer_exercise(turn, following)
+
+
+def _on_leave_out_declined(turn: _Turn) -> None:
+    """No to "leave {name} out for the rest of today?": it stays, its place kept; rest now."""
+    exercise_id = turn.state.offer
+    position = turn.snapshot.profile.position
+    if position is not None and position.exercise_id == exercise_id:
+        turn.say("dialog.pain_kept_place", name=_name(turn, position.exercise_id))
+    else:
+        turn.say("dialog.pain_kept")
+    turn.state = replace(turn.state, mode=Mode.MENU, offer=None)
+    turn.finish()
