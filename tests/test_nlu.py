@@ -30,6 +30,7 @@ from skill.nlu import (
     parse_source,
     source_annotations,
 )
+from skill.utterances import spoken_number
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"
@@ -375,6 +376,73 @@ def test_a_bare_value_is_the_fallback_unless_the_skill_asked_for_it():
     goal = resolver.resolve("two", HOW_MANY)
     assert (goal.intent, goal.slots["rounds"]["value"]) == ("SetGoalIntent", "2")
     assert resolver.resolve("three please", HOW_MANY).slots["rounds"]["value"] == "3"
+
+
+# One to twenty in words, in the order of the numbers, as people say them in each language.
+NUMBER_WORDS = {
+    "de": "eins zwei drei vier fünf sechs sieben acht neun zehn elf zwölf dreizehn vierzehn "
+    "fünfzehn sechzehn siebzehn achtzehn neunzehn zwanzig",
+    "es": "uno dos tres cuatro cinco seis siete ocho nueve diez once doce trece catorce quince "
+    "dieciséis diecisiete dieciocho diecinueve veinte",
+    "fr": "un deux trois quatre cinq six sept huit neuf dix onze douze treize quatorze quinze "
+    "seize dix-sept dix-huit dix-neuf vingt",
+    "it": "uno due tre quattro cinque sei sette otto nove dieci undici dodici tredici "
+    "quattordici quindici sedici diciassette diciotto diciannove venti",
+}
+
+
+@pytest.mark.parametrize("language", sorted(NUMBER_WORDS))
+def test_numbers_in_words_count_one_to_twenty_in_every_language(language):
+    words = [w.replace("-", " ") for w in NUMBER_WORDS[language].split()]
+    assert [spoken_number(w, language) for w in words] == list(range(1, 21))
+    assert spoken_number("12", language) == 12
+    assert spoken_number("zwei runden", language) is None
+    assert spoken_number("two", language) is None  # English words are English only
+
+
+@pytest.mark.parametrize(
+    ("locale", "utterance", "rounds"),
+    [
+        ("de-DE", "setz mein ziel auf zwei runden", "2"),
+        ("de-DE", "zwei runden", "2"),
+        ("de-DE", "ich will nur drei runden am tag machen", "3"),
+        ("es-ES", "pon mi objetivo en dos rondas", "2"),
+        ("es-MX", "quiero hacer tres rondas al día", "3"),
+        ("es-US", "dieciséis rondas", "16"),
+        ("fr-FR", "mets mon objectif à deux tours", "2"),
+        ("fr-CA", "dix-sept tours par jour", "17"),
+        ("it-IT", "imposta il mio obiettivo a due giri", "2"),
+        ("it-IT", "venti giri al giorno", "20"),
+        ("de-DE", "setz mein ziel auf 2 runden", "2"),  # digits, as before
+    ],
+)
+def test_a_number_in_words_fills_a_number_slot_as_digits(locale, utterance, rounds):
+    found = Resolver.for_locale(locale).resolve(utterance)
+    assert (found.intent, found.slots["rounds"]["value"]) == ("SetGoalIntent", rounds)
+
+
+@pytest.mark.parametrize(
+    ("locale", "said", "rounds"),
+    [
+        ("de-DE", "drei", "3"),
+        ("de-DE", "eine", "1"),
+        ("es-MX", "tres", "3"),
+        ("es-ES", "una", "1"),
+        ("fr-FR", "deux", "2"),
+        ("fr-CA", "une", "1"),
+        ("it-IT", "due", "2"),
+        ("it-IT", "quattro", "4"),
+    ],
+)
+def test_a_number_in_words_answers_how_many_rounds(locale, said, rounds):
+    resolver = Resolver.for_locale(locale)
+    goal = resolver.resolve(said, HOW_MANY)
+    assert (goal.intent, goal.slots["rounds"]["value"], goal.elicited) == (
+        "SetGoalIntent",
+        rounds,
+        True,
+    )
+    assert resolver.resolve(said).intent == FALLBACK  # not asked for: a bare number
 
 
 @pytest.mark.parametrize(
