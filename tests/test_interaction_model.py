@@ -27,6 +27,11 @@ CUSTOM_INTENTS = {
     "SkipIntent": {},
     "SetGoalIntent": {"rounds": "AMAZON.NUMBER"},
     "ResetTodayIntent": {},
+    "PainIntent": {},
+    "HoldLengthIntent": {},
+    "RepCountIntent": {},
+    "WhichSideIntent": {},
+    "FinishedIntent": {},
 }
 MIN_SAMPLES = {
     "StartRoutineIntent": 15,
@@ -39,6 +44,11 @@ MIN_SAMPLES = {
     "SkipIntent": 7,
     "SetGoalIntent": 8,
     "ResetTodayIntent": 6,
+    "PainIntent": 12,
+    "HoldLengthIntent": 12,
+    "RepCountIntent": 12,
+    "WhichSideIntent": 12,
+    "FinishedIntent": 12,
 }
 BUILTIN_INTENTS = {
     "AMAZON.HelpIntent",
