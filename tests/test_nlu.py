@@ -293,6 +293,33 @@ def test_the_set_intents_keep_to_their_own_phrases(locale, utterance, intent):
     assert Resolver.for_locale(locale).resolve(utterance).intent == intent
 
 
+# --- name-free interaction: each launch phrase reaches what it names ------------------------
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_each_name_free_launch_phrase_reaches_what_it_names(locale):
+    """A skill launch phrase opens the skill (a LaunchRequest through the NFI toolkit); said in a
+    session, or after "ask leg exercises to", the same words are StartRoutineIntent samples, so
+    either way they begin the day's exercises. An intent launch phrase reaches its intent."""
+    path = ROOT / "interaction_model" / "name_free" / f"{locale}.json"
+    points = json.loads(path.read_text(encoding="utf-8"))["interactionModel"][
+        "_nameFreeInteraction"
+    ]["ingressPoints"]
+    resolver = Resolver.for_locale(locale)
+    for point in points:
+        expected = point.get("name", "StartRoutineIntent")
+        found = resolver.resolve(point["value"])
+        assert (found.kind, found.intent) == ("intent", expected), point["value"]
+        if expected == "HowToIntent":  # the exercise is named in the phrase, never a slot
+            assert _exercise_id(found.slots["exercise"]) in {
+                "toe_grips",
+                "tiptoe_walking",
+                "ankle_circles",
+                "band_foot_pulls",
+                "pencil_pickup",
+            }, point["value"]
+
+
 # --- the source format --------------------------------------------------------------------------
 
 
