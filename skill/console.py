@@ -397,10 +397,10 @@ class Resolver:
         slot_type = self.slot_types.get((intent, name), "")
         slot: dict[str, Any] = {"name": name, "value": raw, "confirmationStatus": "NONE"}
         if slot_type == "AMAZON.NUMBER":
-            number = spoken_number(raw) if self.language == "en" else None
-            if number is None and not raw.isdigit():
+            number = spoken_number(raw, self.language)
+            if number is None:
                 return None
-            slot["value"] = str(number if number is not None else int(raw))
+            slot["value"] = str(number)
             return slot
         if slot_type == "AMAZON.TIME":
             value = spoken_time(raw, self.language)

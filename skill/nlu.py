@@ -71,6 +71,7 @@ STATE_CHANGING_INTENTS = frozenset(
         "ResetTodayIntent",
         "SetReminderIntent",
         "CancelReminderIntent",
+        "FinishedIntent",  # counts the set and moves on; outside a set, goodbye
         "AMAZON.StopIntent",
         "AMAZON.CancelIntent",
         "AMAZON.NextIntent",

@@ -5,6 +5,15 @@ the filler, the politeness and the contraction. :func:`canonical` brings an utte
 sample to one form (lower case, contractions spelt out, fillers dropped) so that the resolver
 matches them the same way. :func:`spoken_number` and :func:`spoken_time` read the values of
 ``AMAZON.NUMBER`` and ``AMAZON.TIME`` slots as Alexa reports them ("2", "07:30", "MO").
+
+Numbers in words are read in every language the skill speaks: English up to fifty-nine (times
+need the minutes), German, Spanish, French and Italian from zero to twenty ("zwei runden", "dos
+rondas", "deux tours", "due giri" are "2", as Alexa reports an ``AMAZON.NUMBER``), from a small
+table per language below. A library was weighed first: ``text2num`` (on PyPI, kept up, reads
+all five languages) would do it, but it is a compiled extension that the skill package and its
+Lambda bundle would carry for twenty words a language, and the console needs no more than the
+numbers people give as a daily goal; ``num2words`` goes the other way. Times outside English
+still arrive in digits ("8 uhr"), as Alexa transcribes them there.
 """
 
 from __future__ import annotations
@@ -222,13 +231,38 @@ _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 _NUMBERS = {word: n for n, word in enumerate(_UNITS)}
 
 
-def spoken_number(words: str) -> int | None:
-    """A whole number from digits or English words up to fifty-nine ("twenty one", "21").
+# Zero to twenty in the other languages, as said alone or before a noun ("eine runde", "una
+# ronda", "une série", "un giro"); hyphens are spaces by then ("dix sept").
+_NUMBER_WORDS: dict[str, dict[str, int]] = {
+    "de": {"null": 0, "eins": 1, "ein": 1, "eine": 1, "einen": 1, "zwei": 2, "zwo": 2}
+    | {"drei": 3, "vier": 4, "fünf": 5, "sechs": 6, "sieben": 7, "acht": 8, "neun": 9}
+    | {"zehn": 10, "elf": 11, "zwölf": 12, "dreizehn": 13, "vierzehn": 14, "fünfzehn": 15}
+    | {"sechzehn": 16, "siebzehn": 17, "achtzehn": 18, "neunzehn": 19, "zwanzig": 20},
+    "es": {"cero": 0, "uno": 1, "una": 1, "un": 1, "dos": 2, "tres": 3, "cuatro": 4}
+    | {"cinco": 5, "seis": 6, "siete": 7, "ocho": 8, "nueve": 9, "diez": 10, "once": 11}
+    | {"doce": 12, "trece": 13, "catorce": 14, "quince": 15, "dieciséis": 16}
+    | {"diecisiete": 17, "dieciocho": 18, "diecinueve": 19, "veinte": 20},
+    "fr": {"zéro": 0, "un": 1, "une": 1, "deux": 2, "trois": 3, "quatre": 4, "cinq": 5}
+    | {"six": 6, "sept": 7, "huit": 8, "neuf": 9, "dix": 10, "onze": 11, "douze": 12}
+    | {"treize": 13, "quatorze": 14, "quinze": 15, "seize": 16, "dix sept": 17}
+    | {"dix huit": 18, "dix neuf": 19, "vingt": 20},
+    "it": {"zero": 0, "uno": 1, "una": 1, "un": 1, "due": 2, "tre": 3, "quattro": 4}
+    | {"cinque": 5, "sei": 6, "sette": 7, "otto": 8, "nove": 9, "dieci": 10, "undici": 11}
+    | {"dodici": 12, "tredici": 13, "quattordici": 14, "quindici": 15, "sedici": 16}
+    | {"diciassette": 17, "diciotto": 18, "diciannove": 19, "venti": 20},
+}
+
+
+def spoken_number(words: str, language: str = "en") -> int | None:
+    """A whole number from digits or words: English up to fifty-nine ("twenty one", "21"),
+    German, Spanish, French and Italian up to twenty ("zwei", "dieciséis", "dix-sept").
 
     Parameters
     ----------
     words : str
         Normalized words.
+    language : str
+        ``"en"``, ``"de"``, ``"es"``, ``"fr"`` or ``"it"``; another language reads digits only.
 
     Returns
     -------
@@ -237,6 +271,8 @@ def spoken_number(words: str) -> int | None:
     """
     if words.isdigit():
         return int(words)
+    if language != "en":
+        return _NUMBER_WORDS.get(language, {}).get(" ".join(words.replace("-", " ").split()))
     tokens = words.replace("-", " ").split()
     if len(tokens) == 1 and tokens[0] in _NUMBERS:
         return _NUMBERS[tokens[0]]

@@ -27,6 +27,11 @@ CUSTOM_INTENTS = {
     "SkipIntent": {},
     "SetGoalIntent": {"rounds": "AMAZON.NUMBER"},
     "ResetTodayIntent": {},
+    "PainIntent": {},
+    "HoldLengthIntent": {},
+    "RepCountIntent": {},
+    "WhichSideIntent": {},
+    "FinishedIntent": {},
 }
 MIN_SAMPLES = {
     "StartRoutineIntent": 15,
@@ -39,6 +44,11 @@ MIN_SAMPLES = {
     "SkipIntent": 7,
     "SetGoalIntent": 8,
     "ResetTodayIntent": 6,
+    "PainIntent": 12,
+    "HoldLengthIntent": 12,
+    "RepCountIntent": 12,
+    "WhichSideIntent": 12,
+    "FinishedIntent": 12,
 }
 BUILTIN_INTENTS = {
     "AMAZON.HelpIntent",
@@ -332,3 +342,45 @@ def test_manifest_makes_no_medical_claims():
     text = MANIFEST_PATH.read_text(encoding="utf-8").lower()
     found = sorted(set(MEDICAL_WORDS.findall(text)))
     assert not found, f"medical words in the manifest: {found}"
+
+
+# --- name-free interaction (interaction_model/name_free/) -------------------------------------
+
+NAME_FREE_DIR = PACKAGE / "name_free"
+INGRESS_LIMIT = 5  # Amazon's NFI toolkit: up to five skill launch phrases, five per intent
+
+
+@pytest.mark.parametrize("locale", sorted(p.stem for p in MODELS_DIR.glob("*.json")))
+def test_name_free_launch_phrases_are_in_the_toolkits_form(locale):
+    """The container Amazon's NFI toolkit takes in a model: LAUNCH and INTENT ingress points,
+    RAW_TEXT, no slots, at most five of each; the intents are custom intents of that model."""
+    document = _load(NAME_FREE_DIR / f"{locale}.json")
+    assert list(document) == ["interactionModel"]
+    assert list(document["interactionModel"]) == ["_nameFreeInteraction"]
+    container = document["interactionModel"]["_nameFreeInteraction"]
+    assert list(container) == ["ingressPoints"]
+    model = _load(MODELS_DIR / f"{locale}.json")["interactionModel"]["languageModel"]
+    custom = {i["name"] for i in model["intents"] if not i["name"].startswith("AMAZON.")}
+    per_target: dict[str, list[str]] = {}
+    for point in container["ingressPoints"]:
+        assert point["format"] == "RAW_TEXT"
+        if point["type"] == "LAUNCH":
+            assert set(point) == {"type", "format", "value"}
+            target = "LAUNCH"
+        else:
+            assert point["type"] == "INTENT" and set(point) == {"type", "name", "format", "value"}
+            assert point["name"] in custom, point
+            target = point["name"]
+        value = point["value"]
+        assert value == _norm(value) and re.fullmatch(r"[\w' ]+", value), value
+        assert not SLOT_REF.search(value) and not re.search(r"\d", value), value
+        per_target.setdefault(target, []).append(value)
+    assert set(per_target) == {"LAUNCH", "RemainingIntent", "HowToIntent"}
+    for target, values in per_target.items():
+        assert 1 <= len(values) <= INGRESS_LIMIT and len(set(values)) == len(values), target
+
+
+def test_name_free_readme_cites_amazons_toolkit_docs():
+    text = (NAME_FREE_DIR / "README.md").read_text(encoding="utf-8")
+    for page in ("using-nfi-toolkit-cli", "using-nfi-toolkit-smapi", "using-nfi-toolkit-developer"):
+        assert f"https://developer.amazon.com/en-US/docs/alexa/custom-skills/{page}" in text

@@ -112,6 +112,11 @@ CUSTOM_INTENTS = {
     "WeekIntent": {},
     "SetReminderIntent": {"time": "AMAZON.TIME"},
     "CancelReminderIntent": {},
+    "PainIntent": {},
+    "HoldLengthIntent": {},
+    "RepCountIntent": {},
+    "WhichSideIntent": {},
+    "FinishedIntent": {},
 }
 MIN_SAMPLES = {
     "StartRoutineIntent": 15,
@@ -127,6 +132,11 @@ MIN_SAMPLES = {
     "WeekIntent": 6,
     "SetReminderIntent": 8,
     "CancelReminderIntent": 6,
+    "PainIntent": 12,
+    "HoldLengthIntent": 12,
+    "RepCountIntent": 12,
+    "WhichSideIntent": 12,
+    "FinishedIntent": 12,
 }
 BUILTIN_INTENTS = {
     "AMAZON.HelpIntent",
