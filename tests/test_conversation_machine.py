@@ -5,7 +5,8 @@ Each step says one thing (the skill's own phrasings, everyday ones it does not k
 not). After every turn the store is read back and checked against what the user was told:
 
 - every "Saved: X, set N of G today." is exactly what the store holds for X;
-- "You have N sets left today" is what the store says is left;
+- "You have N sets left today" is what the store says is left (without what was left out);
+- "Okay, X is out for the rest of today." is on the store's day item;
 - "Your streak is N days" and "that's today's goal met" are what the profile holds;
 - a set whose last rep was narrated ("That's X finished.") is in the store after the next turn,
   unless that turn was "repeat" (it stays owed) or "no" to "Shall I mark this one done?"
@@ -41,6 +42,7 @@ NAMES = {STRINGS.exercise_name(e): e for e in EXERCISE_IDS}
 SAVED = re.compile(r"Saved: (?P<name>[a-z ]+?), set (?P<n>\d+) of (?P<goal>\d+) today\.")
 FINISHED = re.compile(r"That's (?P<name>[a-z ]+?) finished\.")
 LEFT = re.compile(r"You have (?P<n>\w+) sets? left today")
+LEFT_OUT = re.compile(r"Okay, (?P<name>[a-z ]+?) is out for the rest of today\.")
 STREAK = re.compile(r"Your streak is (?P<n>\w+) days?\.")
 GOAL_MET = ("That's today's goal met", "You've finished all")
 MARK_DONE = STRINGS.text("dialog.ask_finish_round")
@@ -78,6 +80,10 @@ UTTERANCES = [
     "hang on",
     "what's next",
     "I'm done",
+    "that really hurts",
+    "how many more reps",
+    "which foot am I on",
+    "how long is this hold",
 ]
 END_REASONS = ["USER_INITIATED", "EXCEEDED_MAX_REPROMPTS", "ERROR", "SOMETHING_NEW"]
 
@@ -136,8 +142,11 @@ class Conversation(RuleBasedStateMachine):
             assert _words_number(match["n"]) == streak, f"{match[0]} vs {streak}\n{where}"
         if any(claim in text for claim in GOAL_MET):
             assert profile.last_met_day == TODAY, f"goal met, not recorded\n{where}"
+        today = self.store.load(self.user, TODAY).today
+        for match in LEFT_OUT.finditer(text):
+            assert NAMES[match["name"]] in today.left_out, f"{match[0]} vs {today}\n{where}"
         for match in LEFT.finditer(text):
-            left = sum(max(0, goal - now.get(e, 0)) for e in EXERCISE_IDS)
+            left = sum(max(0, goal - now.get(e, 0)) for e in today.active())
             assert _words_number(match["n"]) == left, f"{match[0]} vs {now}\n{where}"
         if self.owed is not None and not reset:
             exercise_id, number = self.owed

@@ -447,3 +447,46 @@ def test_sqlite_file_of_the_previous_version_is_migrated(tmp_path):
     check.close()
     assert columns[-2:] == ["time_zone", "reminder_token"]
     assert columns.count("time_zone") == 1 and columns.count("reminder_token") == 1
+
+
+# --- an exercise left out for the day (after "it hurts") -----------------------------------------
+
+
+def test_an_exercise_left_out_is_kept_with_that_day_only(store):
+    store.add_set(USER, DAY, TOE, 3)
+    store.leave_out(USER, DAY, ANKLE)
+    store.leave_out(USER, DAY, ANKLE)  # idempotent: a retried write changes nothing
+    today = store.load(USER, DAY).today
+    assert today.left_out == frozenset({ANKLE})
+    assert dict(today.done) == {TOE: 1}
+    assert ANKLE not in today.remaining(3)
+    assert today.remaining_total(3) == 3 * 4 - 1
+    # Another day, another user: nothing left out.
+    assert store.load(USER, DAY + timedelta(days=1)).today.left_out == frozenset()
+    assert store.load(OTHER, DAY).today.left_out == frozenset()
+    # The week's view of that day knows it too (its goal counts without the exercise).
+    (day,) = store.recent_days(USER, DAY)
+    assert day.left_out == frozenset({ANKLE})
+
+
+def test_a_day_with_only_an_exercise_left_out_still_loads(store):
+    store.leave_out(USER, DAY, BAND)
+    assert store.load(USER, DAY).today == DayProgress(DAY, {}, frozenset({BAND}))
+    assert store.recent_days(USER, DAY) == []  # no sets: no day to show in the week
+
+
+def test_reset_and_delete_forget_what_was_left_out(store):
+    store.add_set(USER, DAY, TOE, 3)
+    store.leave_out(USER, DAY, BAND)
+    store.reset_day(USER, DAY)
+    assert store.load(USER, DAY).today == DayProgress(DAY, {})
+    store.leave_out(USER, DAY, BAND)
+    store.delete_user(USER)
+    assert store.load(USER, DAY).today == DayProgress(DAY, {})
+
+
+def test_only_an_exercise_id_can_be_left_out(store):
+    for bad in ("", "pk", "left_out", "knee pain"):
+        with pytest.raises(ValueError):
+            store.leave_out(USER, DAY, bad)
+    assert store.load(USER, DAY).today.left_out == frozenset()
