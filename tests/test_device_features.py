@@ -156,6 +156,41 @@ def test_a_daily_reminder_reaches_the_reminders_api_and_can_be_stopped(alexa_api
     assert STRINGS.text("reminder.none") in speech(console.say("stop my reminder"))
 
 
+def test_with_no_zone_from_the_device_the_settings_api_is_asked_again(alexa_api, tmp_path):
+    """The launch could not read the zone; the reminder asks the Settings API once more and,
+    when it answers, pins the reminder to the device's zone and says nothing of it."""
+    store = SqliteStore(tmp_path / "p.sqlite3")
+    console = make_console(store, Clock(LATE_EVENING_UTC), alexa_api)
+    alexa_api.fail_with = 500
+    console.say("open leg exercises")
+    alexa_api.fail_with = None
+    alexa_api.time_zone = "Pacific/Auckland"
+    reply = speech(reminder_intent(console, "08:00"))
+    assert "I'll remind you every day at 8:00 AM." in reply
+    (created,) = [r for r in alexa_api.requests if r.method == "POST"]
+    assert created.body["trigger"]["timeZoneId"] == "Pacific/Auckland"
+    assert len(settings_calls(alexa_api)) == 2
+
+
+def test_a_reminder_in_a_zone_nobody_gave_says_which_zone_it_rings_in(alexa_api, tmp_path):
+    """Neither the Settings API (asked twice) nor the profile knows the zone: the reminder uses
+    the configured one, and the user hears which, and how to put it right."""
+    store = SqliteStore(tmp_path / "p.sqlite3")
+    console = make_console(store, Clock(LATE_EVENING_UTC), alexa_api)
+    alexa_api.time_zone = None  # 204: no zone set for this device
+    console.say("open leg exercises")
+    reply = speech(reminder_intent(console, "08:00"))
+    assert reply.startswith(
+        "Done. I'll remind you every day at 8:00 AM, UTC time, because I couldn't find your "
+        "device's time zone. If that's not where you are, set your time zone in the Alexa app "
+        "and ask me again."
+    ), reply
+    (created,) = [r for r in alexa_api.requests if r.method == "POST"]
+    assert created.body["trigger"]["timeZoneId"] == "UTC"
+    assert len(settings_calls(alexa_api)) == 2
+    assert store.load(USER, date(2026, 11, 24)).profile.reminder_token in alexa_api.reminders
+
+
 def test_without_a_time_the_skill_asks_for_one(alexa_api, tmp_path):
     console = make_console(SqliteStore(tmp_path / "p.sqlite3"), Clock(LATE_EVENING_UTC), alexa_api)
     console.say("open leg exercises")

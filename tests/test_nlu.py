@@ -680,17 +680,17 @@ def _said(response: dict) -> str:
         ("set my goal to two rounds", "SetGoalIntent", "Your daily goal is now 2 rounds"),
         ("what's next", "AMAZON.NextIntent", "Toe grips"),
         ("next exercise", "AMAZON.NextIntent", "Toe grips"),
-        ("i finished", "FinishedIntent", ""),
+        ("i finished", "FinishedIntent", "Okay, see you later."),
         ("next please", "AMAZON.NextIntent", "Toe grips"),
         ("i need a break", "AMAZON.PauseIntent", ""),
         ("hang on", "AMAZON.PauseIntent", ""),
         ("stop please", "AMAZON.StopIntent", ""),
         ("remind me every morning", "SetReminderIntent", ""),
         # Their own intents now; what the skill answers is written with its handlers.
-        ("it hurts", "PainIntent", ""),
-        ("how long do I hold it", "HoldLengthIntent", ""),
-        ("how many reps are left", "RepCountIntent", ""),
-        ("which rep am I on", "RepCountIntent", ""),
+        ("it hurts", "PainIntent", "Stop there and rest."),
+        ("how long do I hold it", "HoldLengthIntent", "Each exercise has its own hold."),
+        ("how many reps are left", "RepCountIntent", "There's no exercise under way just now."),
+        ("which rep am I on", "RepCountIntent", "There's no exercise under way just now."),
         ("which foot goes first", "WhichSideIntent", ""),
         ("i'm done", "FinishedIntent", ""),
         # Pace has no intent yet: the fallback, never an exercise name.
@@ -711,17 +711,19 @@ def test_the_issues_phrases_mid_set_keep_the_set(chat):
     text = _said(chat.say("slower please"))
     assert chat.requests[-1]["intent"]["name"] == FALLBACK
     assert text.startswith("Sorry") and text.rstrip().endswith("?"), text
-    # What these answer mid-set is the handlers' to say; here, only that each reaches its intent.
-    for utterance, intent in [
-        ("it hurts", "PainIntent"),
-        ("how long do I hold it", "HoldLengthIntent"),
-        ("which rep am I on", "RepCountIntent"),
-        ("which leg is it", "WhichSideIntent"),
+    for utterance, intent, answer in [
+        ("how long do I hold it", "HoldLengthIntent", "Each rep of tiptoe walking lasts 20"),
+        ("which rep am I on", "RepCountIntent", "You've done 1 of 5 reps of tiptoe walking"),
+        ("which leg is it", "WhichSideIntent", "You do tiptoe walking with both feet at once"),
     ]:
-        chat.say(utterance)
+        text = _said(chat.say(utterance))
         assert chat.requests[-1]["intent"]["name"] == intent, utterance
+        assert text.startswith(answer), text
+        assert text.endswith("Ready to carry on with tiptoe walking?"), text
     assert _said(chat.say("next")).startswith("Rep 2.")
     assert chat.requests[-1]["intent"]["name"] == "AMAZON.NextIntent"
+    assert _said(chat.say("it hurts")).startswith("Stop there and rest.")
+    assert chat.requests[-1]["intent"]["name"] == "PainIntent"
 
 
 def test_the_band_exercise_answers_which_one(chat):

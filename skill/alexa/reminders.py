@@ -36,7 +36,7 @@ from .services import (
     delete_reminder,
     fetch_time_zone,
 )
-from .turn import SNAPSHOT_KEY, STATE_KEY, session_zone, snapshot_from_dict
+from .turn import SNAPSHOT_KEY, STATE_KEY, ZONE_GUESSED_KEY, session_zone, snapshot_from_dict
 
 __all__ = ["PermissionAnswerHandler", "ReminderIntentHandler", "reminder_time"]
 
@@ -68,6 +68,11 @@ def _spoken_time(strings: Strings, hour: int, minute: int) -> str:
     return f"{hour}:{minute:02d}"
 
 
+def _spoken_zone(zone: str) -> str:
+    """An IANA zone name as it can be read aloud: "America/New_York" -> "America, New York"."""
+    return ", ".join(part.replace("_", " ") for part in zone.split("/"))
+
+
 class _ReminderTurn:
     """One reminder request: reads what it needs, answers, and keeps the session as it was."""
 
@@ -96,17 +101,20 @@ class _ReminderTurn:
             self._loaded = snapshot.profile
         return self._loaded
 
-    def _zone(self) -> str:
+    def _zone(self) -> tuple[str, bool]:
+        """The device's zone and ``False``; or, when neither the Settings API (asked again)
+        nor the profile knows it, the configured default and ``True``: a guess to say aloud."""
         zone = session_zone(self.attributes)
-        if zone is not None:
-            return zone
+        if zone is not None and not self.attributes.get(ZONE_GUESSED_KEY):
+            return zone, False
         learnt = fetch_time_zone(self.access) if self.access is not None else None
         if learnt:
-            return learnt
+            return learnt, False
         try:
-            return self._profile().time_zone or self.default_zone
+            known = self._profile().time_zone
         except StoreError:
-            return self.default_zone
+            known = None
+        return (known, False) if known else (zone or self.default_zone, True)
 
     def _forget_cached_snapshot(self) -> None:
         # The profile changed behind the session's copy: read it again next turn.
@@ -166,10 +174,11 @@ class _ReminderTurn:
     def create(self, hour: int, minute: int) -> Response:
         if self.access is None:
             return self.reply("reminder.unsupported")
+        zone, guessed = self._zone()
         reminder = DailyReminder(
             hour=hour,
             minute=minute,
-            time_zone=self._zone(),
+            time_zone=zone,
             locale=self.strings.locale,
             text=self.strings.text("reminder.text"),
         )
@@ -203,7 +212,12 @@ class _ReminderTurn:
             self._forget_cached_snapshot()
             return self.reply("reminder.failed")
         self._forget_cached_snapshot()
-        return self.reply("reminder.set", time=_spoken_time(self.strings, hour, minute))
+        time = _spoken_time(self.strings, hour, minute)
+        if guessed:
+            # The Reminders API reference asks for the zone the user is in, or the reminder may
+            # ring at the wrong time: say which one it uses, and how to put it right.
+            return self.reply("reminder.set_in_zone", time=time, zone=_spoken_zone(zone))
+        return self.reply("reminder.set", time=time)
 
     def cancel(self) -> Response:
         try:

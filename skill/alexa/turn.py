@@ -57,6 +57,8 @@ log = logging.getLogger(__name__)
 STATE_KEY = "dialog"
 SNAPSHOT_KEY = "progress"
 ZONE_KEY = "zone"  # the zone this session runs on, once learnt
+# Set while that zone is the configured default: neither the device nor the profile gave one.
+ZONE_GUESSED_KEY = "zone_guessed"
 NOTICES_KEY = "notices"  # the store notices already said this session ("write", "read")
 
 
@@ -191,11 +193,17 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
         # The Settings API did not answer: the zone it gave before, kept on the profile, is
         # better than the configured default.
         zone_name = snapshot.profile.time_zone or turn.timezone_name
+        if snapshot.profile.time_zone:
+            attributes.pop(ZONE_GUESSED_KEY, None)
+        else:
+            attributes[ZONE_GUESSED_KEY] = True  # a reminder must not rely on it unsaid
         day_there = local_day(now, parse_zone(zone_name))
         if day_there != today:
             today = day_there
             snapshot = load(today, snapshot)
-    elif learnt is not None and snapshot.profile.time_zone != learnt and not read_failed:
+    elif learnt is not None:
+        attributes.pop(ZONE_GUESSED_KEY, None)
+    if learnt is not None and snapshot.profile.time_zone != learnt and not read_failed:
         try:  # cache the device's zone on the profile: a later session may not reach the API
             store.update_profile(turn.user_id, time_zone=learnt)
             snapshot = Snapshot(replace(snapshot.profile, time_zone=learnt), snapshot.today)

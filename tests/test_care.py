@@ -1,0 +1,287 @@
+"""'It hurts' and the questions asked mid-set, typed through the console on a real SQLite store.
+
+After each turn, what the user was told is checked against what the store holds: a set said to
+be saved is saved, a place said to be kept is kept, an exercise said to be out for today is on
+the day item, and nothing stored describes pain.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from skill.config import Config
+from skill.console import Console, Resolver
+from skill.entry import make_handler
+from skill.progress import Position
+from skill.ssml import to_plain_text
+from skill.store.sqlite import SqliteStore
+
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+TODAY = NOW.date()
+USER = "amzn1.ask.account.CARE"
+ADVICE = "If the pain doesn't ease, talk to your doctor or a physical therapist."
+
+
+def said(response: dict) -> str:
+    return to_plain_text(Console.speech_of(response))
+
+
+def ends(response: dict) -> bool:
+    return bool(response["response"].get("shouldEndSession", True))
+
+
+def reprompt(response: dict) -> str:
+    return response["response"].get("reprompt", {}).get("outputSpeech", {}).get("ssml", "")
+
+
+@pytest.fixture
+def store(tmp_path):
+    return SqliteStore(tmp_path / "progress.sqlite3")
+
+
+@pytest.fixture
+def clock():
+    return {"now": NOW}
+
+
+@pytest.fixture
+def console(store, clock):
+    handler = make_handler(Config(), store)
+    return Console(handler, Resolver.for_locale("en-US"), user_id=USER, clock=lambda: clock["now"])
+
+
+def today(store):
+    return store.load(USER, TODAY).today
+
+
+def position(store):
+    return store.load(USER, TODAY).profile.position
+
+
+# --- it hurts --------------------------------------------------------------------------------
+
+
+def test_it_hurts_mid_set_stops_keeps_the_place_and_offers_to_leave_it_out(console, store):
+    console.say("open leg exercises")
+    console.say("start band foot pulls")
+    console.say("next")  # the second part of the set is narrated
+    response = console.say("it hurts")
+    text = said(response)
+    assert text.startswith("Stop there and rest. " + ADVICE), text
+    assert text.endswith("Shall I leave band foot pulls out for the rest of today?")
+    assert "leave band foot pulls out for today" in reprompt(response)
+    assert not ends(response)
+    # Nothing counted; the place is the part that was cut short, not the one after it.
+    assert today(store).count("band_foot_pulls") == 0
+    assert position(store) == Position("band_foot_pulls", 1)
+
+    response = console.say("yes")
+    text = said(response)
+    assert text.startswith("Okay, band foot pulls is out for the rest of today.")
+    assert text.endswith("Want to start toe grips now?")
+    assert today(store).left_out == frozenset({"band_foot_pulls"})
+    assert position(store) is None  # nothing to resume in an exercise left out
+    # What's left counts without it: 15 sets for a new user, 12 once it is out.
+    assert said(console.say("what's left for today")).startswith("You have 12 sets left today")
+
+
+def test_no_to_leaving_it_out_keeps_it_and_the_place_and_lets_the_user_rest(console, store):
+    console.say("open leg exercises")
+    console.say("start tiptoe walking")
+    console.say("my ankle hurts")
+    response = console.say("no")
+    assert said(response) == (
+        "All right, tiptoe walking stays in, and I've kept your place. "
+        "Rest now, and come back whenever you feel ready."
+    )
+    assert ends(response)
+    assert today(store).left_out == frozenset()
+    assert position(store) == Position("tiptoe_walking", 0)
+    # Next time: the skill offers to pick up there, and does, from the part that was cut short.
+    assert "stopped partway through tiptoe walking" in said(console.say("open leg exercises"))
+    assert "Rep 1." in said(console.say("yes"))
+
+
+def test_it_hurts_after_the_last_rep_counts_the_set_then_asks(console, store):
+    console.say("open leg exercises")
+    text = said(console.say("start ankle circles"))
+    while "That's ankle circles finished." not in text:
+        text = said(console.say("next"))
+    text = said(console.say("ouch"))
+    assert text.startswith("Stop there and rest. Saved: ankle circles, set 1 of 3 today.")
+    assert text.endswith("Shall I leave ankle circles out for the rest of today?")
+    assert today(store).count("ankle_circles") == 1
+    assert position(store) is None
+
+
+def test_it_hurts_with_nothing_running_advises_and_says_goodbye(console, store):
+    console.say("open leg exercises")
+    response = console.say("it hurts")
+    assert said(response) == (
+        "Stop there and rest. " + ADVICE + " Take it easy, and come back whenever you feel ready."
+    )
+    assert ends(response)
+    assert today(store).left_out == frozenset() and position(store) is None
+
+
+def test_questions_after_it_hurts_come_back_to_the_question(console):
+    console.say("open leg exercises")
+    console.say("start pencil pick up")
+    console.say("it hurts")
+    text = said(console.say("help"))
+    assert text.startswith("You told me something hurt.")
+    assert text.endswith("Shall I leave pencil pick up out for the rest of today?")
+    text = said(console.say("how long do I hold it"))
+    assert text.startswith("Each rep of pencil pick up lasts 10 seconds, then you rest 3 seconds.")
+    assert text.endswith("Shall I leave pencil pick up out for the rest of today?")
+
+
+def test_skip_after_it_hurts_moves_on_for_this_round_only(console, store):
+    console.say("open leg exercises")
+    console.say("start toe grips")
+    console.say("it hurts")
+    text = said(console.say("skip"))
+    assert text.startswith("Skipping toe grips.")
+    assert "Tiptoe walking. Set 1 of 3 today." in text
+    assert today(store).left_out == frozenset()
+
+
+def test_a_left_out_exercise_is_back_the_next_day(console, store, clock):
+    console.say("open leg exercises")
+    console.say("start toe grips")
+    console.say("it hurts")
+    console.say("yes")
+    console.end_session()
+    assert "12 sets left" in said(console.say("open leg exercises"))
+    console.end_session()
+    clock["now"] = NOW + timedelta(days=1)
+    assert "15 sets left" in said(console.say("open leg exercises"))
+
+
+def test_leaving_out_the_last_exercise_left_meets_the_goal(store, clock):
+    # Everything done three times but band foot pulls, done twice.
+    for exercise_id in ("toe_grips", "tiptoe_walking", "ankle_circles", "pencil_pickup"):
+        for _ in range(3):
+            store.add_set(USER, TODAY, exercise_id, 3)
+    for _ in range(2):
+        store.add_set(USER, TODAY, "band_foot_pulls", 3)
+    console = Console(
+        make_handler(Config(), store),
+        Resolver.for_locale("en-US"),
+        user_id=USER,
+        clock=lambda: clock["now"],
+    )
+    console.say("open leg exercises")
+    console.say("start band foot pulls")
+    console.say("that hurts")
+    response = console.say("yes")
+    text = said(response)
+    assert text.startswith("Okay, band foot pulls is out for the rest of today.")
+    assert "That's today's goal met: all 3 rounds." in text
+    assert ends(response)
+    assert store.load(USER, TODAY).profile.last_met_day == TODAY
+
+
+def test_nothing_stored_describes_pain(console, store, tmp_path):
+    console.say("open leg exercises")
+    console.say("start toe grips")
+    console.say("my ankle hurts")
+    console.say("yes")
+    console.say("stop")
+    with sqlite3.connect(tmp_path / "progress.sqlite3") as db:
+        tables = [
+            name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+        ]
+        rows = [repr(row) for t in tables for row in db.execute(f"SELECT * FROM {t}")]
+    dump = " ".join(tables + rows).lower()
+    for word in ("pain", "hurt", "ankle", "sore", "injur"):
+        assert word not in dump, word
+
+
+# --- questions mid-set -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "exercise, nexts, question, answer",
+    [
+        (
+            "toe grips",
+            0,
+            "how long do I hold it",
+            "Each rep of toe grips lasts while I count to 3, then you rest 2 seconds.",
+        ),
+        (
+            "tiptoe walking",
+            1,
+            "how long is this hold",
+            "Each rep of tiptoe walking lasts 20 seconds, then you rest 15 seconds.",
+        ),
+        (
+            "toe grips",
+            0,
+            "which rep am I on",
+            "You've done 6 of 10 reps of toe grips, so there are 4 to go.",
+        ),
+        (
+            "tiptoe walking",
+            2,
+            "how many reps are left",
+            "You've done 3 of 5 reps of tiptoe walking, so there are 2 to go.",
+        ),
+        ("band foot pulls", 0, "which foot is it", "Next is your left foot."),
+        ("pencil pick up", 1, "which foot now", "Time to switch: next is your right foot."),
+        ("band foot pulls", 2, "which side am I on", "Next is your right foot."),
+        (
+            "toe grips",
+            0,
+            "which side",
+            "You do toe grips with both feet at once, so there's no side to switch.",
+        ),
+    ],
+)
+def test_a_question_mid_set_is_answered_in_one_sentence_then_the_set_goes_on(
+    console, store, exercise, nexts, question, answer
+):
+    console.say("open leg exercises")
+    console.say(f"start {exercise}")
+    for _ in range(nexts):
+        console.say("next")
+    response = console.say(question)
+    text = said(response)
+    assert text == f"{answer} Ready to carry on with {exercise}?", text
+    assert not ends(response) and reprompt(response)
+    # Back to the set where it was: the part after the one narrated last.
+    profile_before = store.load(USER, TODAY).profile
+    following = said(console.say("next"))
+    assert following.startswith(("Rep ", "Now switch to your right")), following
+    assert today(store).total() == 0 and profile_before.position is None
+
+
+def test_a_set_question_with_nothing_running_says_so_and_asks_what_next(console):
+    console.say("open leg exercises")
+    text = said(console.say("which rep am I on"))
+    assert text == "There's no exercise under way just now. Shall we start round 1?"
+
+
+# --- I'm done --------------------------------------------------------------------------------
+
+
+def test_im_done_after_the_last_rep_counts_the_set_and_moves_on(console, store):
+    console.say("open leg exercises")
+    text = said(console.say("start ankle circles"))
+    while "That's ankle circles finished." not in text:
+        text = said(console.say("next"))
+    text = said(console.say("I'm done"))
+    assert text.startswith("Saved: ankle circles, set 1 of 3 today.")
+    assert "Toe grips. Set 1 of 3 today." in text
+    assert today(store).count("ankle_circles") == 1
+
+
+def test_im_done_at_the_menu_says_goodbye(console, store):
+    console.say("open leg exercises")
+    response = console.say("I'm done")
+    assert said(response) == "Okay, see you later."
+    assert ends(response)
