@@ -61,6 +61,14 @@ def position(store):
     return store.load(USER, TODAY).profile.position
 
 
+def to_the_last_rep(console, exercise: str) -> None:
+    """Open the skill and narrate a whole set, up to "That's {exercise} finished."."""
+    console.say("open leg exercises")
+    text = said(console.say(f"start {exercise}"))
+    while f"That's {exercise} finished." not in text:
+        text = said(console.say("next"))
+
+
 # --- it hurts --------------------------------------------------------------------------------
 
 
@@ -106,10 +114,7 @@ def test_no_to_leaving_it_out_keeps_it_and_the_place_and_lets_the_user_rest(cons
 
 
 def test_it_hurts_after_the_last_rep_counts_the_set_then_asks(console, store):
-    console.say("open leg exercises")
-    text = said(console.say("start ankle circles"))
-    while "That's ankle circles finished." not in text:
-        text = said(console.say("next"))
+    to_the_last_rep(console, "ankle circles")
     text = said(console.say("ouch"))
     assert text.startswith("Stop there and rest. Saved: ankle circles, set 1 of 3 today.")
     assert text.endswith("Shall I leave ankle circles out for the rest of today?")
@@ -128,9 +133,8 @@ def test_it_hurts_with_nothing_running_advises_and_says_goodbye(console, store):
 
 
 def test_questions_after_it_hurts_come_back_to_the_question(console):
-    console.say("open leg exercises")
-    console.say("start pencil pick up")
-    console.say("it hurts")
+    for utterance in ("open leg exercises", "start pencil pick up", "it hurts"):
+        console.say(utterance)
     text = said(console.say("help"))
     assert text.startswith("You told me something hurt.")
     assert text.endswith("Shall I leave pencil pick up out for the rest of today?")
@@ -270,10 +274,7 @@ def test_a_set_question_with_nothing_running_says_so_and_asks_what_next(console)
 
 
 def test_im_done_after_the_last_rep_counts_the_set_and_moves_on(console, store):
-    console.say("open leg exercises")
-    text = said(console.say("start ankle circles"))
-    while "That's ankle circles finished." not in text:
-        text = said(console.say("next"))
+    to_the_last_rep(console, "ankle circles")
     text = said(console.say("I'm done"))
     assert text.startswith("Saved: ankle circles, set 1 of 3 today.")
     assert "Toe grips. Set 1 of 3 today." in text
