@@ -3,7 +3,15 @@
 People say "um, what's left please" where the model lists "what's left"; Alexa's NLU shrugs off
 the filler, the politeness and the contraction. :func:`canonical` brings an utterance and every
 sample to one form (lower case, contractions spelt out, fillers dropped) so that the resolver
-matches them the same way. :func:`spoken_number` and :func:`spoken_time` read the values of
+matches them the same way.
+
+So does it shrug off a degree said at the end: "my foot hurts a little", "it hurts a bit",
+"ça tire un peu", "me duele un poco", "mi fa male un po'" mean what the sample without it means,
+and no intent of the skill turns on how much. Only these trailing softeners are dropped (see
+``_SOFTENERS``), never one inside the phrase, where "ein bisschen" in "es tut ein bisschen weh"
+or "un peu" in "ça fait un peu mal" stands between the words a sample lists: those are samples.
+
+:func:`spoken_number` and :func:`spoken_time` read the values of
 ``AMAZON.NUMBER`` and ``AMAZON.TIME`` slots as Alexa reports them ("2", "07:30", "MO").
 
 Numbers in words are read in every language the skill speaks: English up to fifty-nine (times
@@ -59,12 +67,25 @@ def _words(*phrases: str) -> tuple[tuple[str, ...], ...]:
     return tuple(sorted((tuple(p.split()) for p in phrases), key=len, reverse=True))
 
 
+# Softeners and intensifiers said last, per language: "it hurts a bit", "my knee hurts a lot",
+# "mein knie schmerzt ein bisschen", "me duele un poco", "ça tire un peu", "mi fa male un po'".
+# Degree words only, never a word that could be what was asked for ("etwas", "algo" and "poco"
+# alone name a thing or an amount; "mucho" and "sehr" are left to samples).
+_SOFTENERS = {
+    "en": _words("a bit", "a little", "a little bit", "a tiny bit", "a wee bit", "a lot")
+    + _words("kind of", "sort of", "kinda", "sorta", "really"),
+    "de": _words("ein bisschen", "ein bissl", "ein bissel", "ein wenig"),
+    "es": _words("un poco", "un poquito", "un poquitito"),
+    "fr": _words("un peu", "un petit peu"),
+    "it": _words("un po'", "un po", "un poco", "un pochino", "un pochettino"),
+}
 _ENGLISH = _Phrasing(
     anywhere=_words("um", "umm", "uh", "uhh", "uhm", "er", "erm", "hmm", "hm", "mm", "please")
     + _words("just", "kindly"),
     leading=_words("alexa", "ok", "okay", "so", "well", "oh", "hey", "now", "right")
     + _words("can you", "could you", "would you", "will you"),
-    trailing=_words("thanks", "thank you", "for me", "to me", "then", "now", "right now"),
+    trailing=_words("thanks", "thank you", "for me", "to me", "then", "now", "right now")
+    + _SOFTENERS["en"],
     contractions=(
         ("what's", "what is"),
         ("whats", "what is"),
@@ -76,6 +97,7 @@ _ENGLISH = _Phrasing(
         ("where's", "where is"),
         ("who's", "who is"),
         ("let's", "let us"),
+        ("something's", "something is"),
         ("i'm", "i am"),
         ("i've", "i have"),
         ("i'd", "i would"),
@@ -107,28 +129,29 @@ _ENGLISH = _Phrasing(
         ("gimme", "give me"),
     ),
 )
-# Other languages: only what cannot change a sample's meaning (hesitations, a closing "please").
+# Other languages: only what cannot change a sample's meaning (hesitations, a closing "please",
+# a softener said last).
 _PHRASINGS = {
     "en": _ENGLISH,
     "de": _Phrasing(
         anywhere=_words("äh", "ähm", "öhm"),
         leading=_words("alexa", "ok", "okay"),
-        trailing=_words("bitte"),
+        trailing=_words("bitte") + _SOFTENERS["de"],
     ),
     "es": _Phrasing(
         anywhere=_words("eh", "em", "ehm"),
         leading=_words("alexa", "ok", "okay"),
-        trailing=_words("por favor"),
+        trailing=_words("por favor") + _SOFTENERS["es"],
     ),
     "fr": _Phrasing(
         anywhere=_words("euh", "heu"),
         leading=_words("alexa", "ok", "okay"),
-        trailing=_words("s'il te plaît", "s'il vous plaît"),
+        trailing=_words("s'il te plaît", "s'il vous plaît") + _SOFTENERS["fr"],
     ),
     "it": _Phrasing(
         anywhere=_words("ehm", "uhm"),
         leading=_words("alexa", "ok", "okay"),
-        trailing=_words("per favore", "per piacere"),
+        trailing=_words("per favore", "per piacere") + _SOFTENERS["it"],
     ),
 }
 
@@ -179,7 +202,8 @@ def canonical(text: str, language: str = "en") -> str:
     str
         Normalized words with contractions spelt out ("what's" -> "what is") and fillers
         dropped: hesitations and "please" anywhere, "okay", "so", "can you" ... in front, "thanks",
-        "then", "now" ... at the end. Never empty unless ``text`` is.
+        "then", "now", and a softener ("a bit", "un peu") ... at the end. Never empty unless
+        ``text`` is.
     """
     return " ".join(_canonical_tokens(normalize(text).split(), language))
 

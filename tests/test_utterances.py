@@ -38,6 +38,38 @@ def test_other_languages_drop_only_hesitations_and_a_closing_please():
     assert canonical("what's left please", "xx") == normalize("what's left please")
 
 
+@pytest.mark.parametrize(
+    ("said", "language", "form"),
+    [
+        ("it hurts a bit", "en", "it hurts"),
+        ("my foot hurts a little", "en", "my foot hurts"),
+        ("my knee hurts a little bit now", "en", "my knee hurts"),
+        ("um my calf is sore kind of", "en", "my calf is sore"),
+        ("it hurts really", "en", "it hurts"),
+        ("something's not right with my ankle", "en", "something is not right with my ankle"),
+        ("mein knie schmerzt ein bisschen", "de", "mein knie schmerzt"),
+        ("es zieht ein wenig bitte", "de", "es zieht"),
+        ("me duele un poco", "es", "me duele"),
+        ("me duele un poquito", "es", "me duele"),
+        ("ça tire un peu", "fr", "ça tire"),
+        ("ça me lance un petit peu", "fr", "ça me lance"),
+        ("mi fa male un po'", "it", "mi fa male"),
+        ("mi fa male un po", "it", "mi fa male"),
+    ],
+)
+def test_a_softener_said_last_is_dropped(said, language, form):
+    assert canonical(said, language) == form
+
+
+def test_a_softener_inside_the_phrase_or_alone_stays():
+    assert canonical("it really hurts") == "it really hurts"
+    assert canonical("a little") == "a little"
+    assert canonical("es tut ein bisschen weh", "de") == "es tut ein bisschen weh"
+    assert canonical("ça fait un peu mal", "fr") == "ça fait un peu mal"
+    assert canonical("un po'", "it") == "un po'"
+    assert canonical("me duele algo", "es") == "me duele algo"  # "algo" is a thing, not a degree
+
+
 def test_samples_keep_their_slots():
     assert canonical_sample("{exercise} please") == "{exercise}"
     assert canonical_sample("can you start {exercise} now") == "start {exercise}"
