@@ -16,9 +16,10 @@ $(STAMP): pyproject.toml
 chat: $(STAMP)
 	$(BIN)/leg-skill chat $(ARGS)
 
-## test: the whole suite; starts DynamoDB Local itself (needs Java 17+ and npm)
+## test: the whole suite, in two processes (pytest-xdist; each starts its own DynamoDB Local,
+## which needs Java 17+ and npm)
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 ## test-moved-clock: the suite twice under libfaketime (needs Debian's faketime): a month's last
 ## minute more than a year ahead, and a time that is already tomorrow in Pacific/Kiritimati

@@ -21,7 +21,7 @@ run() {
   # the same moved clock; an absolute "@" start would restart the clock in each child.
   echo "== the suite from $(date -u -d "@$start" '+%Y-%m-%d %H:%M:%S') UTC on, TZ=$zone"
   TZ=$zone faketime -f "$(printf '%+d' $((start - now)))" .venv/bin/python -m pytest \
-    -p no:cacheprovider "$@"
+    -p no:cacheprovider -n 2 "$@"
 }
 run "$month_end" UTC "$@"
 run "$kiritimati" Pacific/Kiritimati "$@"
