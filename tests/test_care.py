@@ -148,9 +148,40 @@ def test_skip_after_it_hurts_moves_on_for_this_round_only(console, store):
     console.say("start toe grips")
     console.say("it hurts")
     text = said(console.say("skip"))
-    assert text.startswith("Skipping toe grips.")
-    assert "Tiptoe walking. Set 1 of 3 today." in text
+    # Nothing starts by itself just after "it hurts": the next exercise is offered.
+    assert text == "Skipping toe grips. Want to start tiptoe walking now?"
     assert today(store).left_out == frozenset()
+    assert said(console.say("yes")).startswith("Tiptoe walking. Set 1 of 3 today.")
+
+
+def test_starting_a_left_out_exercise_asks_first(console, store):
+    for utterance in ("open leg exercises", "start toe grips", "it hurts", "yes"):
+        console.say(utterance)
+    text = said(console.say("start toe grips"))
+    assert text == "You left toe grips out for today after it hurt. Want to start toe grips now?"
+    assert said(console.say("yes")).startswith("Toe grips. Set 1 of 3 today.")
+
+
+def test_with_every_exercise_left_out_nothing_is_offered(console, store):
+    for exercise_id in ("toe_grips", "tiptoe_walking", "ankle_circles", "band_foot_pulls"):
+        store.leave_out(USER, TODAY, exercise_id)
+    console.say("open leg exercises")
+    console.say("start pencil pick up")
+    console.say("ouch")
+    assert said(console.say("yes")).startswith("Okay, pencil pick up is out for the rest of today.")
+    text = said(console.say("open leg exercises"))
+    assert "You've left every exercise out for today, so there's nothing left to do." in text
+    assert "round" not in text
+    assert "nothing left to do" in said(console.say("what's left for today"))
+    assert "Today you've done 0 of 0" not in said(console.say("how am I doing"))
+
+
+def test_how_am_i_doing_counts_without_what_was_left_out(console, store):
+    store.add_set(USER, TODAY, "tiptoe_walking", 3)
+    store.leave_out(USER, TODAY, "toe_grips")
+    console.say("open leg exercises")
+    assert said(console.say("how am I doing")).startswith("Today you've done 1 of 12 sets.")
+    assert "You have 11 sets left today" in said(console.say("what's left for today"))
 
 
 def test_a_left_out_exercise_is_back_the_next_day(console, store, clock):
@@ -276,9 +307,18 @@ def test_a_set_question_with_nothing_running_says_so_and_asks_what_next(console)
 def test_im_done_after_the_last_rep_counts_the_set_and_moves_on(console, store):
     to_the_last_rep(console, "ankle circles")
     text = said(console.say("I'm done"))
-    assert text.startswith("Saved: ankle circles, set 1 of 3 today.")
-    assert "Toe grips. Set 1 of 3 today." in text
+    assert text == "Saved: ankle circles, set 1 of 3 today. Want to start toe grips now?"
     assert today(store).count("ankle_circles") == 1
+
+
+def test_im_done_mid_set_stops_and_keeps_the_place(console, store):
+    console.say("open leg exercises")
+    console.say("start toe grips")
+    response = console.say("I'm finished")
+    assert said(response).startswith("Okay. I've kept your place in toe grips.")
+    assert ends(response)
+    assert position(store) == Position("toe_grips", 1)
+    assert today(store).total() == 0
 
 
 def test_im_done_at_the_menu_says_goodbye(console, store):

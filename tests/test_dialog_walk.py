@@ -167,6 +167,8 @@ def _conversation_problems(step, strings) -> list[str]:
         begun in after.left_out
         and begun != state.exercise
         and event.kind in (EventKind.NEXT, EventKind.YES, EventKind.START_ROUTINE, EventKind.SKIP)
+        # unless it answers "you left X out today ... want to start X now?"
+        and not (state.mode is Mode.OFFER_EXERCISE and state.offer == begun)
     ):
         found.append("the routine went into an exercise left out for the day")
     exercise = state.exercise

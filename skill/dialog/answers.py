@@ -73,6 +73,10 @@ def _on_choose_exercise(turn: _Turn, event: Event) -> None:
 
 def _on_remaining(turn: _Turn, event: Event) -> None:
     remaining = turn.today.remaining(turn.goal)
+    if not turn.today.active():
+        turn.say("dialog.all_left_out_today")
+        _follow_up(turn)
+        return
     if not remaining:
         turn.say("dialog.remaining_none")
         _follow_up(turn)
@@ -95,8 +99,14 @@ def _on_remaining(turn: _Turn, event: Event) -> None:
 
 
 def _on_progress(turn: _Turn, event: Event) -> None:
-    total = turn.goal * len(EXERCISE_IDS)
-    turn.say("dialog.progress_today", done=min(total, turn.today.total()), total=total)
+    # Exercises left out for the day count neither way: "12 of 12", not "12 of 15".
+    active = turn.today.active()
+    if active:
+        total = turn.goal * len(active)
+        done = sum(min(turn.goal, turn.today.count(e)) for e in active)
+        turn.say("dialog.progress_today", done=done, total=total)
+    else:
+        turn.say("dialog.all_left_out_today")
     _say_streaks(turn)
     if event.history is not None:
         days = {d.day: d for d in event.history}

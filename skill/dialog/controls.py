@@ -8,7 +8,14 @@ from dataclasses import replace
 from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES
 from .care import _on_leave_out_confirmed, _on_leave_out_declined
 from .effects import RecordGoalMet, ResetDay, SavePosition, SetGoal
-from .routine import _advance, _on_skip, _on_start_routine, _resume_position, _start_exercise
+from .routine import (
+    _advance,
+    _after_round,
+    _on_skip,
+    _on_start_routine,
+    _resume_position,
+    _start_exercise,
+)
 from .state import Event, Mode
 from .turn import (
     _asked_to_mark_done,
@@ -19,6 +26,7 @@ from .turn import (
     _menu_question,
     _name,
     _narrate,
+    _next_in_round,
     _offer_exercise,
     _reask,
     _record_set,
@@ -107,10 +115,17 @@ def _on_pause(turn: _Turn, event: Event) -> None:
 
 
 def _on_finished(turn: _Turn, event: Event) -> None:
-    """ "I'm done": during a set, the part (or the set) is done, so count it and go on;
-    otherwise the user is done for now."""
-    if _in_set(turn):
-        _advance(turn)
+    """ "I'm done": after a set's last rep, count it and offer what comes next (a question, so
+    no exercise starts by itself); anywhere else the user is done for now: stop, keeping the
+    place in a set under way."""
+    current = turn.state.exercise
+    if current is not None and _at_last_segment(turn):
+        following = _next_in_round(turn, after=current)
+        _record_set(turn)
+        if following is not None:
+            _offer_exercise(turn, following)
+        else:
+            _after_round(turn)
     elif turn.state.mode is Mode.CONFIRM_LEAVE_OUT:
         _on_leave_out_declined(turn)
     else:
@@ -122,7 +137,7 @@ def _on_next(turn: _Turn, event: Event) -> None:
     if _in_set(turn):
         _advance(turn)
     elif mode is Mode.CONFIRM_LEAVE_OUT:
-        _on_skip(turn, event)  # "next" past "leave it out for today?": on to the next one
+        _on_skip(turn, event)  # "next" past "leave it out for today?": offers the next one
     elif mode is Mode.CONFIRM_RESUME and turn.snapshot.profile.position:
         _resume_position(turn)
     elif mode is Mode.OFFER_EXERCISE and turn.state.offer in EXERCISE_IDS:

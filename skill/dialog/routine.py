@@ -17,6 +17,7 @@ from .turn import (
     _name,
     _narrate,
     _next_in_round,
+    _offer_exercise,
     _record_set,
     _safety_once,
     _say_streak,
@@ -47,6 +48,8 @@ def _on_launch(turn: _Turn, event: Event) -> None:
     if turn.today.goal_met(turn.goal):
         turn.say("dialog.goal_met_today", goal=turn.goal)
         _say_streak(turn)
+    elif not turn.today.active():
+        turn.say("dialog.all_left_out_today")
     else:
         turn.say(
             "dialog.today_status", left=_sets_phrase(turn, turn.today.remaining_total(turn.goal))
@@ -85,7 +88,10 @@ def _resume_position(turn: _Turn) -> None:
     position = turn.snapshot.profile.position
     assert position is not None
     turn.state = replace(turn.state, round=turn.today.current_round(turn.goal), skipped=())
-    turn.say("coach.resume_intro", name=_name(turn, position.exercise_id))
+    if position.segment == 0:  # kept at its first part: it starts again from the top
+        turn.say("dialog.start_over_set", name=_name(turn, position.exercise_id))
+    else:
+        turn.say("coach.resume_intro", name=_name(turn, position.exercise_id))
     _narrate(turn, position.exercise_id, position.segment)
 
 
@@ -112,6 +118,12 @@ def _unknown_exercise(turn: _Turn, event: Event, purpose: str) -> None:
 
 
 def _start_exercise(turn: _Turn, exercise_id: str) -> None:
+    asked = turn.state.mode is Mode.OFFER_EXERCISE and turn.state.offer == exercise_id
+    if exercise_id in turn.today.left_out and not asked:
+        # Left out today after "it hurts": check before starting it again.
+        turn.say("dialog.left_out_earlier", name=_name(turn, exercise_id))
+        _offer_exercise(turn, exercise_id)
+        return
     if turn.today.count(exercise_id) >= turn.goal:
         turn.say("dialog.exercise_goal_met", name=_name(turn, exercise_id), goal=turn.goal)
         turn.state = replace(turn.state, exercise=None, segment=0)
@@ -151,9 +163,15 @@ def _on_skip(turn: _Turn, event: Event) -> None:
         turn.say("dialog.nothing_to_skip")
         _follow_up(turn)
         return
+    after_pain = turn.state.mode is Mode.CONFIRM_LEAVE_OUT
     turn.say("dialog.skipping", name=_name(turn, current))
     skipped = tuple(e for e in EXERCISE_IDS if e in turn.state.skipped or e == current)
     turn.state = replace(turn.state, skipped=skipped, exercise=None, segment=0)
+    following = _next_in_round(turn, after=current)
+    if after_pain and following is not None:
+        # Just after "it hurts": ask before the next exercise starts, never start it at once.
+        _offer_exercise(turn, following)
+        return
     _continue_routine(turn, after=current)
 
 

@@ -259,7 +259,7 @@ def _say_streaks(turn: _Turn) -> None:
 
 def _menu_question(turn: _Turn) -> None:
     """The question asked whenever nothing is running: start the round, or what else."""
-    if turn.today.goal_met(turn.goal):
+    if turn.today.goal_met(turn.goal) or not turn.today.active():
         turn.ask("dialog.ask_anything_else", "dialog.reprompt_anything_else", Mode.MENU)
     else:
         round_ = turn.today.current_round(turn.goal)
