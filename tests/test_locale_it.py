@@ -1,0 +1,187 @@
+"""Italian: the faults the locale review quoted can no longer be said, and what the skill tells
+people to say is understood by the it-IT model."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+
+import pytest
+
+from skill.config import Config
+from skill.console import Console, Elicitation, Resolver
+from skill.content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES
+from skill.entry import make_handler
+from skill.locales import strings_for
+from skill.ssml import to_plain_text
+from skill.store.sqlite import SqliteStore
+
+LOCALE = "it-IT"
+S = strings_for(LOCALE)
+NAMES = [S.exercise_name(e) for e in EXERCISE_IDS]
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+
+
+@pytest.fixture(scope="module")
+def resolver():
+    return Resolver.for_locale(LOCALE)
+
+
+def _every_rendering() -> list[str]:
+    """Every dialog, coach and card template, as the skill fills it: each exercise name, counts
+    0 to 3 (the plural form the count picks), a daily goal of 2 or 3."""
+    out = []
+    for section in ("dialog", "coach", "card"):
+        for key, value in S.raw(section).items():
+            if not isinstance(value, (str, dict)) or key == "_comment":
+                continue
+            forms = value.values() if isinstance(value, dict) else [value]
+            fields = {f for form in forms for f in re.findall(r"\{(\w+)\}", form)}
+            for name in NAMES:
+                for n in range(4):
+                    filled = dict.fromkeys(fields - {"count"}, n)
+                    filled.update({k: name for k in ("name", "names") if k in fields})
+                    if "goal" in fields:
+                        filled["goal"] = max(n, min(ROUNDS_PER_DAY_CHOICES))
+                    if "low" in fields:
+                        filled.update(
+                            low=min(ROUNDS_PER_DAY_CHOICES), high=max(ROUNDS_PER_DAY_CHOICES)
+                        )
+                    count = n if isinstance(value, dict) else None
+                    out.append(S.text(f"{section}.{key}", count, **filled))
+    return out
+
+
+RENDERED = _every_rendering()
+
+
+@pytest.mark.parametrize(
+    "fault",
+    [
+        "tutti i 3 giri",
+        "tutti i 2 giri",
+        "cominciare adesso con",
+        "continuare con presa",
+        "continuare con camminata",
+        "continuare con rotazioni",
+        "continuare con sollevamento",
+        "continuare con flessioni",
+        "all'inizio di ",
+        "Prepara un po'",
+        "per ciascuno tra",
+        "Il tuo record è 1",
+        "Il tuo record è 2",
+        "Sei a 1 giorn",
+        "hai fatto 0 serie",
+        "Riposa.",
+        "riposa da dieci",
+        "come il letto",
+        "Fletti il piede alla caviglia",
+        "inizia rotazioni",
+        "uno serie",
+        "1 serie",
+    ],
+)
+def test_the_reviewed_faults_are_gone(fault):
+    assert not [t for t in RENDERED if fault in t]
+    steps = [s for e in EXERCISE_IDS for s in S.exercise(e, "steps")]
+    assert not [s for s in steps if fault in s]
+
+
+def test_the_misleading_names_are_replaced_and_still_understood(resolver):
+    assert S.exercise_name("band_foot_pulls") == "flessioni del piede con l'elastico"
+    assert S.exercise_name("pencil_pickup") == "sollevamento della matita"
+    everything = " ".join(RENDERED)
+    assert "trazioni" not in everything and "raccolta della matita" not in everything
+    # Whoever learnt the old names is still understood.
+    for old, exercise_id in (
+        ("trazioni con l'elastico", "band_foot_pulls"),
+        ("raccolta della matita", "pencil_pickup"),
+    ):
+        assert resolver.value_id("StartExerciseIntent", "exercise", old) == exercise_id
+        assert resolver.resolve(f"inizia {old}").intent == "StartExerciseIntent"
+
+
+@pytest.mark.parametrize("goal", ROUNDS_PER_DAY_CHOICES)
+def test_all_the_rounds_are_said_with_e(goal):
+    words = {2: "due", 3: "tre"}
+    for key in ("dialog.goal_met_today", "dialog.goal_done_today"):
+        text = S.text(key, goal=goal)
+        assert f"tutti e {goal} i giri" in text
+        assert f"tutti e {words[goal]} i giri" in text.replace(str(goal), words[goal])
+
+
+def test_counted_strings_agree_with_their_number():
+    assert S.text("dialog.sets", count=1) == "una serie"
+    assert S.text("dialog.streak", count=1) == "Sei al primo giorno con l'obiettivo raggiunto."
+    assert "3 giorni di fila" in S.text("dialog.streak", count=3)
+    assert S.text("dialog.best_streak", count=1) == "Il tuo record è di un giorno."
+    assert "di 5 giorni di fila" in S.text("dialog.best_streak", count=5)
+    assert S.text("dialog.progress_today", done=0, total=15) == "Serie fatte oggi: 0 su 15."
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
+def test_the_commands_the_skill_suggests_are_understood(resolver, exercise_id):
+    name = S.exercise_name(exercise_id)
+    command = S.text("dialog.round_left_skipped", name=name).rsplit(":", 1)[1].strip(" .")
+    assert command == f"inizia l'esercizio {name}"
+    found = resolver.resolve(command)
+    assert found.intent == "StartExerciseIntent"
+    assert resolver.value_id("StartExerciseIntent", "exercise", found.slots["exercise"]["value"])
+    assert resolver.resolve(name, Elicitation("ChooseExerciseIntent", "exercise")).elicited
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent"),
+    [
+        ("inizia le rotazioni della caviglia", "StartExerciseIntent"),  # help_menu
+        ("come si fanno le rotazioni della caviglia", "HowToIntent"),  # reprompt_list_follow
+        ("inizia", "StartRoutineIntent"),
+        ("avanti", "AMAZON.NextIntent"),
+        ("pausa", "AMAZON.PauseIntent"),
+        ("stop", "AMAZON.StopIntent"),
+        ("salta", "SkipIntent"),
+        ("ripeti", "AMAZON.RepeatIntent"),
+        ("sì", "AMAZON.YesIntent"),
+        ("no", "AMAZON.NoIntent"),
+        ("due giri al giorno", "SetGoalIntent"),
+        # Going on is never a skip, and starting the day is never an unknown exercise.
+        ("salta all'esercizio successivo", "AMAZON.NextIntent"),
+        ("vai al prossimo esercizio", "AMAZON.NextIntent"),
+        ("facciamo il prossimo", "AMAZON.NextIntent"),
+        ("voglio fare gli esercizi", "StartRoutineIntent"),
+        ("comincia gli esercizi", "StartRoutineIntent"),
+        ("facciamo la routine", "StartRoutineIntent"),
+    ],
+)
+def test_what_people_are_told_to_say_reaches_its_intent(resolver, utterance, intent):
+    assert resolver.resolve(utterance).intent == intent
+
+
+def test_the_reminder_example_is_a_time(resolver):
+    example = S.text("reminder.reprompt_time").rsplit(":", 1)[1].strip(" .")
+    assert example == "alle otto di mattina"
+    asked = Elicitation("SetReminderIntent", "time")
+    for said in ("alle 8 di mattina", "le 8 di mattina"):
+        found = resolver.resolve(said, asked)
+        assert found.intent == "SetReminderIntent" and found.slots["time"]["value"] == "08:00"
+
+
+def test_a_conversation_in_italian_says_none_of_the_faults(tmp_path, resolver):
+    handler = make_handler(Config(), SqliteStore(tmp_path / "progress.sqlite3"))
+    console = Console(handler, resolver, user_id="amzn1.ask.account.IT", locale=LOCALE)
+    console.clock = lambda: NOW
+    heard = []
+    for utterance in (
+        "apri esercizi per le gambe",
+        "come si fa il sollevamento della matita",
+        "no",
+        "cosa mi resta per oggi",
+        "come sto andando",
+    ):
+        heard.append(to_plain_text(Console.speech_of(console.say(utterance))))
+    text = " ".join(heard)
+    assert "Ecco cosa ti serve: una matita." in text
+    assert "Vuoi cominciare adesso l'esercizio sollevamento della matita?" in text
+    assert "Serie fatte oggi: 0 su 15." in text
+    assert "per ciascuno tra" not in text and "Prepara" not in text
