@@ -355,14 +355,14 @@ def test_a_known_language_with_an_unknown_region_gets_the_language_file():
         "dialog.goodbye"
     )
     assert strings_for("en-NZ")._data == strings_for("en-US")._data
-    assert strings_for("es-419").exercise_name("band_foot_pulls") == "jalones con banda"
+    assert strings_for("es-419").exercise_name("band_foot_pulls") == "jalar la banda con el pie"
     # Case and separators as some clients send them still find the regional file.
     assert (
         strings_for("en-gb").text("dialog.goodbye")
         == strings_for("en-GB").text("dialog.goodbye")
         != strings_for("en-US").text("dialog.goodbye")
     )
-    assert strings_for("es_ES").exercise_name("band_foot_pulls") == "tirones con banda"
+    assert strings_for("es_ES").exercise_name("band_foot_pulls") == "tirar de la banda con el pie"
 
 
 # --- interaction models ---------------------------------------------------------------------
