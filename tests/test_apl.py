@@ -244,7 +244,7 @@ def test_today_in_english(strings):
         ["Tiptoe walking", "1 of 3"],
         ["Ankle circles", "0 of 3"],
         ["Band foot pulls", "0 of 3"],
-        ["Pencil pick up", "0 of 3"],
+        ["Pencil pick-up", "0 of 3"],
     ]
 
 

@@ -347,17 +347,17 @@ def test_the_countdown_is_plain_text_off_a_terminal(console):
 def test_the_tracker_follows_reps_sides_and_exercises_across_replies():
     tracker = RepTracker(strings_for("en-US"))
     tracker.heard(
-        "Pencil pick up. Set 1 of 3 today. We'll do 5 reps on each side, "
+        "Pencil pick-up. Set 1 of 3 today. We'll do 5 reps on each side, "
         "left foot first. Get ready."
     )
-    assert tracker.label() == "pencil pick up, left foot"
+    assert tracker.label() == "pencil pick-up, left foot"
     tracker.heard("Rep 3. Pick it up. Hold it.")
     assert tracker.label() == "rep 3 of 5, left foot"
     tracker.heard("Now switch to your right foot.")
-    assert tracker.label() == "pencil pick up, right foot"
+    assert tracker.label() == "pencil pick-up, right foot"
     tracker.heard("Rep 1. Pick up the pencil with the toes of your right foot. Hold it.")
     assert tracker.label() == "rep 1 of 5, right foot"
-    tracker.heard("Picking up toe grips where you left off. Rep 4. Grip. one")
+    tracker.heard("Back to toe grips, picking up where you left off. Rep 4. Grip. one")
     assert tracker.label() == "rep 4 of 10"
     tracker.heard("Ankle circles. Set 2 of 3 today. We'll do one on each side, left leg first.")
     tracker.heard("Lift your left leg and draw slow clockwise circles with your ankle. one")

@@ -137,10 +137,10 @@ def test_questions_after_it_hurts_come_back_to_the_question(console):
         console.say(utterance)
     text = said(console.say("help"))
     assert text.startswith("You told me something hurt.")
-    assert text.endswith("Shall I leave pencil pick up out for the rest of today?")
+    assert text.endswith("Shall I leave pencil pick-up out for the rest of today?")
     text = said(console.say("how long do I hold it"))
-    assert text.startswith("Each rep of pencil pick up lasts 10 seconds, then you rest 3 seconds.")
-    assert text.endswith("Shall I leave pencil pick up out for the rest of today?")
+    assert text.startswith("Each rep of pencil pick-up lasts 10 seconds, then you rest 3 seconds.")
+    assert text.endswith("Shall I leave pencil pick-up out for the rest of today?")
 
 
 def test_skip_after_it_hurts_moves_on_for_this_round_only(console, store):
@@ -215,7 +215,7 @@ def test_leaving_out_the_last_exercise_left_meets_the_goal(store, clock):
     response = console.say("yes")
     text = said(response)
     assert text.startswith("Okay, band foot pulls is out for the rest of today.")
-    assert "That's today's goal met: all 3 rounds." in text
+    assert "That's your 3 rounds done, so today's goal is met." in text
     assert ends(response)
     assert store.load(USER, TODAY).profile.last_met_day == TODAY
 
@@ -267,7 +267,7 @@ def test_nothing_stored_describes_pain(console, store, tmp_path):
             "You've done 3 of 5 reps of tiptoe walking, so there are 2 to go.",
         ),
         ("band foot pulls", 0, "which foot is it", "Next is your left foot."),
-        ("pencil pick up", 1, "which foot now", "Time to switch: next is your right foot."),
+        ("pencil pick-up", 1, "which foot now", "Time to switch: next is your right foot."),
         ("band foot pulls", 2, "which side am I on", "Next is your right foot."),
         (
             "toe grips",

@@ -97,5 +97,5 @@ def test_a_smaller_budget_means_more_segments(strings):
 
 def test_the_set_intro_names_the_set_and_what_is_needed(strings):
     first = to_plain_text(plan_set("pencil_pickup", strings, 90.0, 2, 3)[0].ssml)
-    assert first.startswith("Pencil pick up. Set 2 of 3 today. You'll need a pencil.")
+    assert first.startswith("Pencil pick-up. Set 2 of 3 today. You'll need a pencil.")
     assert "5 reps on each side, left foot first" in first

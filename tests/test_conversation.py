@@ -63,7 +63,7 @@ def test_a_new_user_does_a_full_round(console, sqlite_path):
         "Tiptoe walking",
         "Ankle circles",
         "Band foot pulls",
-        "Pencil pick up",
+        "Pencil pick-up",
     ):
         assert f"{name}. Set 1 of 3 today." in text
     for exercise in (
@@ -71,7 +71,7 @@ def test_a_new_user_does_a_full_round(console, sqlite_path):
         "tiptoe walking",
         "ankle circles",
         "band foot pulls",
-        "pencil pick up",
+        "pencil pick-up",
     ):
         assert f"Saved: {exercise}, set 1 of 3 today." in text
     assert "That's round 1 of 3 done." in replies[-1]
@@ -151,14 +151,14 @@ def test_pause_then_resume_in_the_next_session_after_the_reps_done(console):
     second_walk = said(console.say("next"))
     assert "Rep 2." in second_walk
     paused = said(console.say("pause"))
-    assert "Paused in tiptoe walking" in paused
+    assert "Paused partway through tiptoe walking" in paused
     assert not console.in_session
 
     welcome = said(console.say("open leg exercises"))
     assert "stopped partway through tiptoe walking" in welcome
     resumed = said(console.say("yes"))
     # Rep 2 was heard in full before "pause": the next session goes on with rep 3.
-    assert resumed.startswith("Picking up tiptoe walking where you left off. Rep 3.")
+    assert resumed.startswith("Back to tiptoe walking, picking up where you left off. Rep 3.")
 
 
 def test_leaving_mid_set_keeps_the_place_and_start_resumes_it(console):
@@ -168,7 +168,7 @@ def test_leaving_mid_set_keeps_the_place_and_start_resumes_it(console):
     console.say("next")
     console.end_session("EXCEEDED_MAX_REPROMPTS")  # the user walked away
     resumed = said(console.say("ask leg exercises to start my routine"))
-    assert resumed.startswith("Picking up band foot pulls where you left off.")
+    assert resumed.startswith("Back to band foot pulls, picking up where you left off.")
 
 
 def test_stop_says_goodbye_and_keeps_the_place(console):
@@ -194,7 +194,7 @@ def test_how_to_mid_routine_explains_then_returns(console):
     first_part = said(console.say("start my leg exercises"))
     last_rep = int(re.findall(r"Rep (\d+)\.", first_part)[-1])
     aside = console.say("how do I do the pencil one")
-    assert said(aside).startswith("Here's pencil pick up.")
+    assert said(aside).startswith("Here's how to do pencil pick-up.")
     assert said(aside).endswith("Ready to carry on with toe grips?")
     assert said(console.say("next")).startswith(f"Rep {last_rep + 1}.")
 
@@ -202,7 +202,7 @@ def test_how_to_mid_routine_explains_then_returns(console):
 def test_how_to_outside_the_routine_offers_to_start(console):
     response = console.say("ask leg exercises how do I do ankle circles")
     text = said(response)
-    assert text.startswith("Here's ankle circles. Lie on your back.")
+    assert text.startswith("Here's how to do ankle circles. Lie on your back.")
     assert "Aim for 2 to 3 sets a day." in text
     assert text.endswith("Want to start ankle circles now?")
     assert reprompt(response)
@@ -221,9 +221,9 @@ def test_previous_and_start_over(console):
     console.say("open leg exercises")
     console.say("start pencil pick up")
     second = said(console.say("next"))
-    assert said(console.say("previous")).startswith("Pencil pick up. Set 1 of 3 today.")
+    assert said(console.say("previous")).startswith("Pencil pick-up. Set 1 of 3 today.")
     assert said(console.say("next")) == second
-    assert said(console.say("start over")).startswith("Starting pencil pick up again from the top.")
+    assert said(console.say("start over")).startswith("Starting pencil pick-up again from the top.")
 
 
 def test_going_back_after_a_finished_set_still_counts_it(console):
@@ -259,9 +259,9 @@ def test_unknown_exercise_names_get_a_helpful_answer(console):
     response = console.say("start jumping jacks")
     text = said(response)
     assert "I don't know an exercise called jumping jacks." in text
-    assert "toe grips, tiptoe walking, ankle circles, band foot pulls and pencil pick up" in text
+    assert "toe grips, tiptoe walking, ankle circles, band foot pulls and pencil pick-up" in text
     assert reprompt(response)
-    assert said(console.say("the pencil one")).startswith("Pencil pick up. Set 1 of 3")
+    assert said(console.say("the pencil one")).startswith("Pencil pick-up. Set 1 of 3")
 
 
 def test_fallback_repeats_the_question(console):
@@ -302,16 +302,18 @@ def test_goal_met_says_so_and_streak_grows(make_console, sqlite_path, clock):
     console.say("open leg exercises")
     console.say("start my leg exercises")
     replies = finish_current_round(console)
-    assert "That's today's goal met: all 3 rounds. Your streak is one day." in replies[-1]
+    assert (
+        "That's your 3 rounds done, so today's goal is met. Your streak is one day." in replies[-1]
+    )
     assert console.last_response["response"]["shouldEndSession"] is True
     again = said(console.say("open leg exercises"))
-    assert "You've finished all 3 rounds today." in again
+    assert "You've finished your 3 rounds for today." in again
     assert "already met today's goal" in said(
         console.say("start my leg exercises")
-    ) or "finished all 3 rounds" in said(console.last_response)
+    ) or "finished your 3 rounds" in said(console.last_response)
     assert "already done toe grips 3 times today" in said(console.say("start toe grips"))
     progress = said(console.say("how am I doing"))
-    assert "Today you've done 15 of 15 sets." in progress
+    assert "So far you've done 15 of today's 15 sets." in progress
     assert "met your goal on one day" in progress
 
 

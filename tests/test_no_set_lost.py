@@ -98,7 +98,7 @@ def test_skip_after_a_finished_set_counts_it_and_skips_what_was_offered(console,
     finish_set(console, "start pencil pick up")
     reply = said(console.say("skip"))
     assert done(store) == {"pencil_pickup": 1}
-    assert "Saved: pencil pick up, set 1 of 3 today." in reply
+    assert "Saved: pencil pick-up, set 1 of 3 today." in reply
     assert "Skipping toe grips." in reply
     assert "Tiptoe walking." in reply
 
@@ -134,7 +134,7 @@ def test_an_unknown_phrase_mid_set_keeps_the_set_running(console, store):
     carried = said(console.say("next"))
     assert "Rep" in carried and "Say an exercise name" not in carried
     paused = said(console.say("pause"))
-    assert "Paused in pencil pick up" in paused
+    assert "Paused partway through pencil pick-up" in paused
     assert store.load(USER, TODAY).profile.position is not None
 
 
