@@ -168,19 +168,21 @@ def test_with_every_exercise_left_out_nothing_is_offered(console, store):
     console.say("open leg exercises")
     console.say("start pencil pick up")
     console.say("ouch")
-    assert said(console.say("yes")).startswith("Okay, pencil pick up is out for the rest of today.")
+    assert said(console.say("yes")).startswith("Okay, pencil pick-up is out for the rest of today.")
     text = said(console.say("open leg exercises"))
     assert "You've left every exercise out for today, so there's nothing left to do." in text
     assert "round" not in text
     assert "nothing left to do" in said(console.say("what's left for today"))
-    assert "Today you've done 0 of 0" not in said(console.say("how am I doing"))
+    assert "0 of 0" not in said(console.say("how am I doing"))
+    response = console.say("stop")
+    assert "All of today's sets are done" not in response["response"]["card"]["content"]
 
 
 def test_how_am_i_doing_counts_without_what_was_left_out(console, store):
     store.add_set(USER, TODAY, "tiptoe_walking", 3)
     store.leave_out(USER, TODAY, "toe_grips")
     console.say("open leg exercises")
-    assert said(console.say("how am I doing")).startswith("Today you've done 1 of 12 sets.")
+    assert said(console.say("how am I doing")).startswith("So far you've done 1 of today's 12 sets.")
     assert "You have 11 sets left today" in said(console.say("what's left for today"))
 
 

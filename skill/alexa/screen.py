@@ -80,11 +80,15 @@ def howto_card(strings: Strings, exercise_id: str) -> tuple[str, str]:
 def summary_card(strings: Strings, snapshot: Snapshot) -> tuple[str, str]:
     """The title and text of the end-of-session card: done, left, streak."""
     goal = snapshot.profile.goal
-    total = goal * len(EXERCISE_IDS)
     today = snapshot.today
-    lines = [strings.text("card.summary_done", done=min(total, today.total()), total=total)]
+    active = today.active()  # exercises left out for the day count neither way
+    total = goal * len(active)
+    done = sum(min(goal, today.count(e)) for e in active)
+    lines = [strings.text("card.summary_done", done=done, total=total)]
     remaining = today.remaining(goal)
-    if remaining:
+    if not active:
+        lines = [strings.text("dialog.all_left_out_today")]
+    elif remaining:
         left = strings.join(
             [
                 strings.text("dialog.remaining_item", count=n, name=strings.exercise_name(e))
