@@ -73,6 +73,7 @@ EXCLUDED_SKILL_MODULES = frozenset(
         "audio.py",  # terminal console (leg-skill chat)
         "utterances.py",  # the console's resolver
         "nlu.py",  # annotation sets and their evaluator (python -m skill.nlu)
+        "transcript.py",  # the golden transcripts (python -m skill.transcript)
     }
 )
 MODELS_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"
