@@ -117,6 +117,13 @@ def _reps(exercise: Exercise, strings: Strings) -> list[Rep]:
 
 
 def _side_switch(exercise: Exercise, strings: Strings, side: str) -> str:
+    """What is said before the first rep on the second side: "Now switch to your right foot."
+
+    The side is named once (LOCALE-REVIEW.md, S2): when the first rep's cue names it already
+    ("Lift your {side} and ..."), the switch is that cue alone, after the same pause.
+    """
+    if "{side}" in strings.exercise(exercise.id, "cue"):
+        return pause(SIDE_SWITCH_SECONDS)
     return strings.say("coach.switch_side", side=strings.side(exercise.id, side)) + pause(
         SIDE_SWITCH_SECONDS
     )

@@ -270,7 +270,8 @@ def test_nothing_stored_describes_pain(console, store, tmp_path):
             "You've done 3 of 5 reps of tiptoe walking, so there are 2 to go.",
         ),
         ("band foot pulls", 0, "which foot is it", "Next is your left foot."),
-        ("pencil pick-up", 1, "which foot now", "Time to switch: next is your right foot."),
+        ("band foot pulls", 1, "which foot now", "Time to switch: next is your right foot."),
+        ("pencil pick-up", 1, "which foot now", "Next is your right foot."),
         ("band foot pulls", 2, "which side am I on", "Next is your right foot."),
         (
             "toe grips",

@@ -39,12 +39,18 @@ NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 TODAY = NOW.date()
 STRINGS = strings_for("en-US")
 NAMES = {STRINGS.exercise_name(e): e for e in EXERCISE_IDS}
-SAVED = re.compile(r"Saved: (?P<name>[a-z ]+?), set (?P<n>\d+) of (?P<goal>\d+) today\.")
-FINISHED = re.compile(r"That's (?P<name>[a-z ]+?) finished\.")
+SAVED = re.compile(r"Saved: (?P<name>[a-z -]+?), set (?P<n>\d+) of (?P<goal>\d+) today\.")
+FINISHED = re.compile(r"That's (?P<name>[a-z -]+?) finished\.")
 LEFT = re.compile(r"You have (?P<n>\w+) sets? left today")
-LEFT_OUT = re.compile(r"Okay, (?P<name>[a-z ]+?) is out for the rest of today\.")
+LEFT_OUT = re.compile(r"Okay, (?P<name>[a-z -]+?) is out for the rest of today\.")
 STREAK = re.compile(r"Your streak is (?P<n>\w+) days?\.")
-GOAL_MET = ("That's today's goal met", "You've finished all")
+# What is said when the goal is met, from the strings, so a rewording cannot silence the check.
+GOAL_MET = re.compile(
+    "|".join(
+        re.escape(STRINGS.raw(key)).replace(r"\{goal\}", r"\d+")
+        for key in ("dialog.goal_done_today", "dialog.goal_met_today")
+    )
+)
 MARK_DONE = STRINGS.text("dialog.ask_finish_round")
 RESET_DONE = STRINGS.text("dialog.reset_done")
 RESOLVER = Resolver.for_locale("en-US")
@@ -140,7 +146,7 @@ class Conversation(RuleBasedStateMachine):
         for match in STREAK.finditer(text):
             streak = current_streak(profile, TODAY)
             assert _words_number(match["n"]) == streak, f"{match[0]} vs {streak}\n{where}"
-        if any(claim in text for claim in GOAL_MET):
+        if GOAL_MET.search(text):
             assert profile.last_met_day == TODAY, f"goal met, not recorded\n{where}"
         today = self.store.load(self.user, TODAY).today
         for match in LEFT_OUT.finditer(text):

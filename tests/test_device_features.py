@@ -135,7 +135,7 @@ def test_a_daily_reminder_reaches_the_reminders_api_and_can_be_stopped(alexa_api
     console = make_console(store, Clock(LATE_EVENING_UTC), alexa_api)
     console.say("open leg exercises")
     reply = speech(reminder_intent(console, "08:00"))
-    assert "I'll remind you every day at 8:00 AM." in reply
+    assert "I'll remind you every day at 8 in the morning." in reply
     assert console.in_session  # the session carries on with its question
     (created,) = [r for r in alexa_api.requests if r.method == "POST"]
     trigger = created.body["trigger"]
@@ -166,7 +166,7 @@ def test_with_no_zone_from_the_device_the_settings_api_is_asked_again(alexa_api,
     alexa_api.fail_with = None
     alexa_api.time_zone = "Pacific/Auckland"
     reply = speech(reminder_intent(console, "08:00"))
-    assert "I'll remind you every day at 8:00 AM." in reply
+    assert "I'll remind you every day at 8 in the morning." in reply
     (created,) = [r for r in alexa_api.requests if r.method == "POST"]
     assert created.body["trigger"]["timeZoneId"] == "Pacific/Auckland"
     assert len(settings_calls(alexa_api)) == 2
@@ -181,8 +181,8 @@ def test_a_reminder_in_a_zone_nobody_gave_says_which_zone_it_rings_in(alexa_api,
     console.say("open leg exercises")
     reply = speech(reminder_intent(console, "08:00"))
     assert reply.startswith(
-        "Done. I'll remind you every day at 8:00 AM, UTC time, because I couldn't find your "
-        "device's time zone. If that's not where you are, set your time zone in the Alexa app "
+        "Done. I'll remind you every day at 8 in the morning, UTC time, because I couldn't find "
+        "your device's time zone. If that's not where you are, set your time zone in the Alexa app "
         "and ask me again."
     ), reply
     (created,) = [r for r in alexa_api.requests if r.method == "POST"]
@@ -197,12 +197,13 @@ def test_without_a_time_the_skill_asks_for_one(alexa_api, tmp_path):
     response = reminder_intent(console)
     assert speech(response) == STRINGS.text("reminder.ask_time")
     assert response["response"]["reprompt"]
-    assert "7:30 PM" in speech(reminder_intent(console, "19:30"))
-    assert "8:00 AM" in speech(reminder_intent(console, "MO"))  # "in the morning"
+    assert "7:30 in the evening" in speech(reminder_intent(console, "19:30"))
+    assert "8 in the morning" in speech(reminder_intent(console, "MO"))  # "in the morning"
 
 
 @pytest.mark.parametrize(
-    ("answer", "heard"), [("eight", "8:00 AM"), ("eight in the morning", "8:00 AM")]
+    ("answer", "heard"),
+    [("eight", "8 in the morning"), ("eight in the morning", "8 in the morning")],
 )
 def test_the_time_question_takes_a_bare_time_as_its_answer(alexa_api, tmp_path, answer, heard):
     """ "What time should I remind you?" elicits SetReminderIntent's time: "eight" answers it
@@ -256,7 +257,7 @@ def test_without_the_permission_alexa_is_asked_to_ask_then_the_answer_is_handled
     assert STRINGS.text("reminder.permission_denied") in speech(answer("DENIED"))
     assert alexa_api.reminders == {}
     alexa_api.reminders_permission = True
-    assert "7:15 AM" in speech(answer("ACCEPTED"))
+    assert "7:15 in the morning" in speech(answer("ACCEPTED"))
     (body,) = alexa_api.reminders.values()
     assert body["trigger"]["recurrence"]["recurrenceRules"] == [
         "FREQ=DAILY;BYHOUR=7;BYMINUTE=15;BYSECOND=0"

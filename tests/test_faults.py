@@ -63,7 +63,7 @@ APOLOGY = STRINGS.text("dialog.error")
 NAMES = {STRINGS.exercise_name(e): e for e in EXERCISE_IDS}
 SAVED = re.compile(
     re.escape(STRINGS.raw("dialog.saved_set"))  # "Saved: {name}, set ..."
-    .replace(r"\{name\}", "(?P<name>[a-z ]+?)")
+    .replace(r"\{name\}", "(?P<name>[a-z -]+?)")
     .replace(r"\{set_number\}", "(?P<n>[0-9]+)")
     .replace(r"\{goal\}", "(?P<goal>[0-9]+)")
 )

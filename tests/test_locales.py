@@ -24,7 +24,14 @@ from skill.config import Config
 from skill.console import Console, Elicitation, Resolver, normalize, normalize_sample
 from skill.content import EXERCISE_IDS
 from skill.entry import make_handler
-from skill.locales import DEFAULT_LOCALE, available_languages, strings_for
+from skill.locales import (
+    DEFAULT_LOCALE,
+    PLURAL_CATEGORIES,
+    TIME_FORMS,
+    available_languages,
+    spoken_time,
+    strings_for,
+)
 from skill.ssml import spoken_seconds, to_plain_text
 from skill.store.sqlite import SqliteStore
 
@@ -218,6 +225,8 @@ def _english_form(english, form: str) -> str:
 
 
 ENGLISH = strings_for("en-US")._data
+# The fields a template that says a time gets (skill/locales/__init__.py, "Times of day").
+TIME_FIELDS = set(spoken_time("en-US", 8, 0).fields()) - {"form"}
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -239,9 +248,12 @@ def test_every_english_string_exists_with_the_same_fields(locale):
                 problems.append(f"{key}: list items take no fields")
             continue
         english_fields = set().union(*(_fields(t) for t in _forms(english).values()))
-        if isinstance(value, dict) and set(value) != {"one", "other"}:
-            problems.append(f"{key}: should be text or a one/other pair")
+        forms = set(PLURAL_CATEGORIES) | (set(TIME_FORMS) if "time" in english_fields else set())
+        if isinstance(value, dict) and not ("other" in value and set(value) <= forms):
+            problems.append(f"{key}: should be text or plural forms (CLDR categories, 'other')")
             continue
+        if "time" in english_fields:  # a time's template may use any of its fields
+            english_fields = english_fields | TIME_FIELDS
         for form, text in _forms(value).items():
             if not isinstance(text, str):
                 problems.append(f"{key}.{form}: not text")
@@ -249,6 +261,8 @@ def test_every_english_string_exists_with_the_same_fields(locale):
             fields = _fields(text)
             # A singular may say "one" in words instead of {count}; nothing else may differ.
             allowed_missing = {"count"} if form == "one" or isinstance(english, dict) else set()
+            if "time" in english_fields:  # "a mezzogiorno", "a la una": the time in other words
+                allowed_missing |= TIME_FIELDS
             if not (english_fields - allowed_missing <= fields <= english_fields):
                 problems.append(
                     f"{key}{'.' + form if form else ''}: fields {sorted(fields)} "

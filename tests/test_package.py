@@ -126,6 +126,19 @@ def test_zip_exists_and_holds_only_the_runtime(package, capsys):
     assert any(name.endswith(".dist-info/METADATA") for name in names)  # dist-info kept
 
 
+def test_babel_keeps_only_the_cldr_data_of_the_spoken_locales(package):
+    """Babel ships about 1000 locales; the package keeps the 12 spoken ones, their languages,
+    the parents Babel merges them over (en_001, es_419) and root."""
+    _, directory, _, _ = package
+    kept = {path.stem for path in (directory / "babel" / "locale-data").glob("*.dat")}
+    regions = {
+        "en_US", "en_GB", "en_CA", "en_AU", "en_IN", "de_DE", "es_ES", "es_MX", "es_US",
+        "fr_FR", "fr_CA", "it_IT",
+    }  # fmt: skip
+    assert kept == regions | {"root", "en", "de", "es", "fr", "it", "en_001", "es_419"}
+    assert (directory / "babel" / "global.dat").is_file()
+
+
 def test_zip_is_deterministic(package, tmp_path):
     _, directory, archive, _ = package
     with zipfile.ZipFile(archive) as zipped:

@@ -20,7 +20,6 @@ from ask_sdk_model import Directive, IntentRequest, Response
 from ..clock import utc_now
 from ..dialog import DialogState, Reply, remember
 from ..exceptions import StoreError
-from ..locales import Strings
 from ..progress import Profile, local_day, parse_zone
 from ..store.base import Store
 from .elicit import elicit_slot
@@ -58,14 +57,6 @@ def reminder_time(value: Any) -> tuple[int, int] | None:
         return _PARTS_OF_DAY[value]
     match = _CLOCK.fullmatch(value)
     return (int(match.group(1)), int(match.group(2))) if match else None
-
-
-def _spoken_time(strings: Strings, hour: int, minute: int) -> str:
-    """ "8:00 AM" where the language counts 12 hours, "8:00" where it counts 24."""
-    if strings.text("reminder.clock") == "12":
-        ampm = strings.text("reminder.am" if hour < 12 else "reminder.pm")
-        return f"{(hour % 12) or 12}:{minute:02d} {ampm}"
-    return f"{hour}:{minute:02d}"
 
 
 def _spoken_zone(zone: str) -> str:
@@ -212,12 +203,14 @@ class _ReminderTurn:
             self._forget_cached_snapshot()
             return self.reply("reminder.failed")
         self._forget_cached_snapshot()
-        time = _spoken_time(self.strings, hour, minute)
+        # The time as the locale says it; its fields (and the dial's hour as the plural count)
+        # let each language fit its article or preposition (skill/locales/__init__.py).
+        time = self.strings.time(hour, minute).fields()
         if guessed:
             # The Reminders API reference asks for the zone the user is in, or the reminder may
             # ring at the wrong time: say which one it uses, and how to put it right.
-            return self.reply("reminder.set_in_zone", time=time, zone=_spoken_zone(zone))
-        return self.reply("reminder.set", time=time)
+            return self.reply("reminder.set_in_zone", zone=_spoken_zone(zone), **time)
+        return self.reply("reminder.set", **time)
 
     def cancel(self) -> Response:
         try:

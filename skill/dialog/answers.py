@@ -185,8 +185,8 @@ def _on_help(turn: _Turn, event: Event) -> None:
         turn.say("dialog.help_leave_out")
         _reask(turn)
     elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL, Mode.OFFER_EXERCISE, Mode.OFFER_ROUND):
-        turn.say("dialog.help_menu")
-        _reask(turn)
+        turn.say("dialog.help_menu")  # the commands, once: then only the question (S1)
+        _reask(turn, tell_answers=False)
     else:
         turn.say("dialog.help_menu")
         _menu_question(turn)

@@ -331,10 +331,20 @@ def _keep_place(turn: _Turn, segment: int) -> None:
     turn.effect(SavePosition(Position(exercise_id, segment)))
 
 
-def _reask(turn: _Turn) -> None:
-    """Say again what to answer (the reprompt) and ask the last question, keeping the mode."""
+def _reask(turn: _Turn, *, tell_answers: bool = True) -> None:
+    """Say again what to answer (the reprompt) and ask the last question, keeping the mode.
+
+    ``tell_answers=False`` leaves the reprompt out of the speech (it stays the reprompt): after
+    help that has just listed the commands, saying them again is the doubled list of
+    LOCALE-REVIEW.md, S1.
+    """
     if turn.settled:
         _follow_up(turn)  # the last question was about the set just counted: ask what is next
+    elif turn.state.last_reprompt and not tell_answers and turn.state.last_question:
+        turn.ssml(turn.state.last_question)
+        turn.question = turn.state.last_question
+        turn.reprompt = turn.state.last_reprompt
+        turn.end = False
     elif turn.state.last_reprompt:
         turn.ssml(turn.state.last_reprompt)
         question = turn.state.last_question
