@@ -277,6 +277,7 @@ def test_every_english_string_exists_with_the_same_fields(locale):
         if (
             isinstance(value, dict)
             and "count" in english_fields
+            and "time" not in english_fields  # a time's forms are chosen by its hour, unsaid
             and "count" not in _fields(value["other"])
         ):
             problems.append(f"{key}.other: must say the {{count}}")
