@@ -330,3 +330,34 @@ def test_im_done_at_the_menu_says_goodbye(console, store):
     response = console.say("I'm done")
     assert said(response) == "Okay, see you later."
     assert ends(response)
+
+
+@pytest.mark.parametrize(
+    "locale, utterance, heard",
+    [
+        ("en-US", "how am I doing", "You haven't done any sets yet today; there are 15 to do."),
+        ("de-DE", "wie läuft es", "Heute hast du noch keinen Satz gemacht; 15 Sätze stehen an."),
+        ("es-MX", "cómo voy", "Hoy todavía no has hecho ninguna serie; te esperan 15."),
+        ("fr-FR", "où j'en suis", "Vous n'avez encore fait aucune série aujourd'hui"),
+        ("it-IT", "come sto andando", "Oggi non hai ancora fatto nessuna serie"),
+    ],
+)
+def test_progress_with_nothing_done_is_said_in_words_not_as_zero_of_fifteen(
+    store, locale, utterance, heard
+):
+    console = Console(
+        make_handler(Config(), store),
+        Resolver.for_locale(locale),
+        user_id=USER,
+        clock=lambda: NOW,
+        locale=locale,
+    )
+    opening = {
+        "en": "open leg exercises",
+        "de": "öffne beinübungen",
+        "es": "abre ejercicios de piernas",
+        "fr": "ouvre exercices pour les jambes",
+        "it": "apri esercizi per le gambe",
+    }
+    console.say(opening[locale[:2]])
+    assert heard in said(console.say(utterance))

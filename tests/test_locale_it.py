@@ -183,5 +183,5 @@ def test_a_conversation_in_italian_says_none_of_the_faults(tmp_path, resolver):
     text = " ".join(heard)
     assert "Ecco cosa ti serve: una matita." in text
     assert "Vuoi cominciare adesso l'esercizio sollevamento della matita?" in text
-    assert "Serie fatte oggi: 0 su 15." in text
+    assert "Oggi non hai ancora fatto nessuna serie; ce ne sono 15 in programma." in text
     assert "per ciascuno tra" not in text and "Prepara" not in text

@@ -104,7 +104,10 @@ def _on_progress(turn: _Turn, event: Event) -> None:
     if active:
         total = turn.goal * len(active)
         done = sum(min(turn.goal, turn.today.count(e)) for e in active)
-        turn.say("dialog.progress_today", done=done, total=total)
+        if done:
+            turn.say("dialog.progress_today", done=done, total=total)
+        else:  # "0 of 15" is no way to say it
+            turn.say("dialog.progress_none_today", total=total)
     else:
         turn.say("dialog.all_left_out_today")
     _say_streaks(turn)
