@@ -119,6 +119,10 @@ SAY_BACK: tuple[SayBack, ...] = (
 )
 
 
+# The fields a time of day gives a template (skill.locales: Strings.time(...).fields()).
+_TIME_FIELDS = frozenset({"time", "clock", "hour", "minute", "period", "ampm", "moment"})
+
+
 def say_back_sentences(strings: Strings, check: SayBack) -> str:
     """The sentence of ``check`` as said in ``strings``' locale (plain text)."""
     fields: dict[str, Any] = {}
@@ -167,7 +171,8 @@ def _variants(strings: Strings, key: str, value: Any) -> Iterator[tuple[str, dic
     parts = key.split(".")
     own = parts[1] if parts[0] == "exercises" and parts[1] in EXERCISE_IDS else None
     axes: list[list[tuple[str, dict[str, Any]]]] = []
-    if (isinstance(value, dict) or "count" in needs) and "time" not in needs:
+    says_time = bool(needs & _TIME_FIELDS)
+    if (isinstance(value, dict) or "count" in needs) and not says_time:
         axes.append([(f"count={n}", {"count": n}) for n in COUNTS])
     if "name" in needs and own is None:
         axes.append([(e, {"name": strings.exercise_name(e)}) for e in EXERCISE_IDS])
@@ -178,7 +183,7 @@ def _variants(strings: Strings, key: str, value: Any) -> Iterator[tuple[str, dic
                 for e, side in _sides(own)
             ]
         )
-    if "time" in needs:
+    if says_time:
         axes.append(
             [(f"{h}:{m:02d}", strings.time(h, m).fields()) for h, m in TIMES],
         )
@@ -198,7 +203,7 @@ def _variants(strings: Strings, key: str, value: Any) -> Iterator[tuple[str, dic
         "last": 5,
         "seconds": 5,
         "heard": "jumping jacks",
-        "zone": "America, New York",
+        "zone": "New York",
         "names": strings.join([strings.exercise_name(e) for e in EXERCISE_IDS[:2]]),
         "items": strings.join([str(v) for _, v in sorted(strings.raw("equipment").items())][:2]),
         "days": strings.join([*strings.raw("weekdays")[:1], strings.text("day_today")]),

@@ -88,7 +88,7 @@ def test_it_hurts_mid_set_stops_keeps_the_place_and_offers_to_leave_it_out(conso
 
     response = console.say("yes")
     text = said(response)
-    assert text.startswith("Okay, band foot pulls is out for the rest of today.")
+    assert text.startswith("Okay, I'll leave band foot pulls out for the rest of today.")
     assert text.endswith("Want to start toe grips now?")
     assert today(store).left_out == frozenset({"band_foot_pulls"})
     assert position(store) is None  # nothing to resume in an exercise left out
@@ -102,8 +102,7 @@ def test_no_to_leaving_it_out_keeps_it_and_the_place_and_lets_the_user_rest(cons
     console.say("my ankle hurts")
     response = console.say("no")
     assert said(response) == (
-        "All right, tiptoe walking stays in, and I've kept your place. "
-        "Rest now, and come back whenever you feel ready."
+        "All right, it stays in. Rest now, and come back whenever you feel ready."
     )
     assert ends(response)
     assert today(store).left_out == frozenset()
@@ -168,7 +167,9 @@ def test_with_every_exercise_left_out_nothing_is_offered(console, store):
     console.say("open leg exercises")
     console.say("start pencil pick up")
     console.say("ouch")
-    assert said(console.say("yes")).startswith("Okay, pencil pick-up is out for the rest of today.")
+    assert said(console.say("yes")).startswith(
+        "Okay, I'll leave pencil pick-up out for the rest of today."
+    )
     text = said(console.say("open leg exercises"))
     assert "You've left every exercise out for today, so there's nothing left to do." in text
     assert "round" not in text
@@ -217,7 +218,7 @@ def test_leaving_out_the_last_exercise_left_meets_the_goal(store, clock):
     console.say("that hurts")
     response = console.say("yes")
     text = said(response)
-    assert text.startswith("Okay, band foot pulls is out for the rest of today.")
+    assert text.startswith("Okay, I'll leave band foot pulls out for the rest of today.")
     assert "That's your 3 rounds done, so today's goal is met." in text
     assert ends(response)
     assert store.load(USER, TODAY).profile.last_met_day == TODAY

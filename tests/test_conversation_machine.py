@@ -6,7 +6,7 @@ not). After every turn the store is read back and checked against what the user 
 
 - every "Saved: X, set N of G today." is exactly what the store holds for X;
 - "You have N sets left today" is what the store says is left (without what was left out);
-- "Okay, X is out for the rest of today." is on the store's day item;
+- "Okay, I'll leave X out for the rest of today." is on the store's day item;
 - "Your streak is N days" and "that's today's goal met" are what the profile holds;
 - a set whose last rep was narrated ("That's X finished.") is in the store after the next turn,
   unless that turn was "repeat" (it stays owed) or "no" to "Shall I mark this one done?"
@@ -42,7 +42,7 @@ NAMES = {STRINGS.exercise_name(e): e for e in EXERCISE_IDS}
 SAVED = re.compile(r"Saved: (?P<name>[a-z -]+?), set (?P<n>\d+) of (?P<goal>\d+) today\.")
 FINISHED = re.compile(r"That's (?P<name>[a-z -]+?) finished\.")
 LEFT = re.compile(r"You have (?P<n>\w+) sets? left today")
-LEFT_OUT = re.compile(r"Okay, (?P<name>[a-z -]+?) is out for the rest of today\.")
+LEFT_OUT = re.compile(r"Okay, I'll leave (?P<name>[a-z -]+?) out for the rest of today\.")
 STREAK = re.compile(r"Your streak is (?P<n>\w+) days?\.")
 # What is said when the goal is met, from the strings, so a rewording cannot silence the check.
 GOAL_MET = re.compile(

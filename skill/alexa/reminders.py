@@ -60,8 +60,8 @@ def reminder_time(value: Any) -> tuple[int, int] | None:
 
 
 def _spoken_zone(zone: str) -> str:
-    """An IANA zone name as it can be read aloud: "America/New_York" -> "America, New York"."""
-    return ", ".join(part.replace("_", " ") for part in zone.split("/"))
+    """An IANA zone name as people say it: its place, "America/New_York" -> "New York"."""
+    return zone.rsplit("/", 1)[-1].replace("_", " ")
 
 
 class _ReminderTurn:

@@ -82,7 +82,7 @@ def _on_leave_out_declined(turn: _Turn) -> None:
     """No to "leave {name} out for the rest of today?": it stays, its place kept; rest now."""
     exercise_id = turn.state.offer
     position = turn.snapshot.profile.position
-    if position is not None and position.exercise_id == exercise_id:
+    if position is not None and position.exercise_id == exercise_id and position.segment > 0:
         turn.say("dialog.pain_kept_place", name=_name(turn, position.exercise_id))
     else:
         turn.say("dialog.pain_kept")
