@@ -85,27 +85,34 @@ def _response_bytes(step, strings) -> int:
     return size
 
 
-def _problems(step, strings) -> list[str]:
-    reply = step.outcome.reply
+@cache
+def _speech_problems(speech: str, reprompt: str | None, end_session: bool) -> tuple[str, ...]:
+    """The checks that depend on the words alone (replies repeat: each is checked once)."""
     found = []
-    ssml = speak(reply.speech)
-    if reply.speech.strip() == "" and step.event.kind is not EventKind.SESSION_ENDED:
-        found.append("silent reply")
+    ssml = speak(speech)
     if len(ssml) >= MAX_SPEECH_CHARS:
         found.append(f"speech of {len(ssml)} characters")
-    for fragment in (reply.speech, reply.reprompt or ""):
+    for fragment in (speech, reprompt or ""):
         try:
             ElementTree.fromstring(speak(fragment))
         except ElementTree.ParseError as exc:
             found.append(f"SSML does not parse: {exc}")
         if any(b > MAX_BREAK_SECONDS for b in break_seconds(fragment)):
             found.append("a break over 10 s")
-    if spoken_seconds(reply.speech) > BUDGET:
-        found.append(f"{spoken_seconds(reply.speech):.0f} s of speech and pauses")
-    if not reply.end_session and not (reply.reprompt or "").strip():
+    if spoken_seconds(speech) > BUDGET:
+        found.append(f"{spoken_seconds(speech):.0f} s of speech and pauses")
+    if not end_session and not (reprompt or "").strip():
         found.append("open question without a reprompt")
-    if reply.reprompt and spoken_seconds(reply.reprompt) > BUDGET:
+    if reprompt and spoken_seconds(reprompt) > BUDGET:
         found.append("reprompt over the budget")
+    return tuple(found)
+
+
+def _problems(step, strings) -> list[str]:
+    reply = step.outcome.reply
+    found = list(_speech_problems(reply.speech, reply.reprompt, reply.end_session))
+    if reply.speech.strip() == "" and step.event.kind is not EventKind.SESSION_ENDED:
+        found.append("silent reply")
     size = _response_bytes(step, strings)
     if size >= MAX_RESPONSE_BYTES:
         found.append(f"response of {size} bytes")
