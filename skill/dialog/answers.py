@@ -105,7 +105,7 @@ def _on_progress(turn: _Turn, event: Event) -> None:
         total = turn.goal * len(active)
         done = sum(min(turn.goal, turn.today.count(e)) for e in active)
         if done:
-            turn.say("dialog.progress_today", done=done, total=total)
+            turn.say("dialog.progress_today", done=turn.s.tally(done), total=total)
         else:  # "0 of 15" is no way to say it
             turn.say("dialog.progress_none_today", total=total)
     else:
@@ -243,7 +243,13 @@ def _on_set_question(turn: _Turn, event: Event) -> None:
     name = _name(turn, exercise_id)
     if event.kind is EventKind.REP_COUNT:
         total = exercise.total_reps
-        turn.say("dialog.reps_status", count=total - done, done=done, total=total, name=name)
+        turn.say(
+            "dialog.reps_status",
+            count=total - done,
+            done=turn.s.tally(done),
+            total=total,
+            name=name,
+        )
     elif not exercise.sides:
         turn.say("dialog.side_none", name=name)
     else:

@@ -170,7 +170,7 @@ def _narrate(turn: _Turn, exercise_id: str, segment_index: int) -> None:
     turn.state = replace(turn.state, exercise=exercise_id, segment=segment_index)
     if segment_index < len(segments) - 1:
         total = get_exercise(exercise_id).total_reps
-        turn.say("coach.segment_done", done=segment.last_rep, total=total)
+        turn.say("coach.segment_done", done=turn.s.tally(segment.last_rep), total=total)
         turn.ask("dialog.ask_next_part", "dialog.reprompt_next_part", Mode.IN_SET)
         return
     turn.ssml(_encouragement(turn, exercise_id))

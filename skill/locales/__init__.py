@@ -374,6 +374,26 @@ class Strings:
         words: list[str] = self.raw("numbers")
         return words[n] if 0 <= n < len(words) else str(n)
 
+    def tally(self, n: int) -> str:
+        """A count of sets or reps as this language says it next to their noun.
+
+        Digits, except where the language's ``tally_words`` gives a word: Spanish and Italian
+        "una", French "une" for 1, because "series", "repeticiones", "séries", "ripetizioni"
+        are feminine and a speech engine reads the digit "1" as masculine "uno"/"un".
+
+        Parameters
+        ----------
+        n
+            The count (sets or reps).
+
+        Returns
+        -------
+        str
+            The word for ``n`` from ``tally_words``, else ``str(n)``.
+        """
+        words: dict[str, str] = self._data.get("tally_words") or {}
+        return words.get(str(n), str(n))
+
     def join(self, items: Sequence[str]) -> str:
         """``a, b and c`` in this language."""
         items = list(items)
