@@ -105,6 +105,12 @@ class DayProgress:
     def remaining_total(self, goal: int) -> int:
         return sum(self.remaining(goal).values())
 
+    def sets_done_of(self, goal: int) -> tuple[int, int]:
+        """Sets done and sets due today, counting only the exercises not left out (and no set
+        past the goal): ``(12, 12)``, not ``(12, 15)``, once one exercise is left out."""
+        active = self.active()
+        return sum(min(goal, self.count(e)) for e in active), goal * len(active)
+
     def goal_met(self, goal: int) -> bool:
         """Every exercise not left out done ``goal`` times (never, with all five left out)."""
         return bool(self.active()) and not self.remaining(goal)

@@ -27,7 +27,7 @@ from typing import Any
 
 from .coaching import plan_set
 from .content import EXERCISE_IDS, get_exercise
-from .locales import Strings, strings_for
+from .locales import TIME_FIELDS, Strings, strings_for
 from .ssml import to_plain_text
 
 __all__ = [
@@ -119,10 +119,6 @@ SAY_BACK: tuple[SayBack, ...] = (
 )
 
 
-# The fields a time of day gives a template (skill.locales: Strings.time(...).fields()).
-_TIME_FIELDS = frozenset({"time", "clock", "hour", "minute", "period", "ampm", "moment"})
-
-
 def say_back_sentences(strings: Strings, check: SayBack) -> str:
     """The sentence of ``check`` as said in ``strings``' locale (plain text)."""
     fields: dict[str, Any] = {}
@@ -171,7 +167,7 @@ def _variants(strings: Strings, key: str, value: Any) -> Iterator[tuple[str, dic
     parts = key.split(".")
     own = parts[1] if parts[0] == "exercises" and parts[1] in EXERCISE_IDS else None
     axes: list[list[tuple[str, dict[str, Any]]]] = []
-    says_time = bool(needs & _TIME_FIELDS)
+    says_time = bool(needs & TIME_FIELDS)
     if (isinstance(value, dict) or "count" in needs) and not says_time:
         axes.append([(f"count={n}", {"count": n}) for n in COUNTS])
     if "name" in needs and own is None:

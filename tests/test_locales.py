@@ -32,6 +32,7 @@ from skill.locales import (
     spoken_time,
     strings_for,
 )
+from skill.locales import TIME_FIELDS as TIME_FIELDS_OF_LOCALES
 from skill.ssml import spoken_seconds, to_plain_text
 from skill.store.sqlite import SqliteStore
 
@@ -226,7 +227,7 @@ def _english_form(english, form: str) -> str:
 
 ENGLISH = strings_for("en-US")._data
 # The fields a template that says a time gets (skill/locales/__init__.py, "Times of day").
-TIME_FIELDS = set(spoken_time("en-US", 8, 0).fields()) - {"form"}
+TIME_FIELDS = set(TIME_FIELDS_OF_LOCALES) | {"count"}  # count: the dial's hour
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -880,3 +881,8 @@ def test_every_reachable_reply_is_within_limits_in_the_language(locale):
             for problem in _problems(step, strings):
                 problems.setdefault(problem, step.outcome.reply.speech[:300])
     assert not problems, json.dumps(problems, ensure_ascii=False, indent=1)
+
+
+def test_time_fields_name_every_field_a_time_gives_a_template():
+    for locale in ("en-US", "de-DE", "fr-CA"):
+        assert set(spoken_time(locale, 13, 5).fields()) == TIME_FIELDS | {"form"}

@@ -81,12 +81,10 @@ def summary_card(strings: Strings, snapshot: Snapshot) -> tuple[str, str]:
     """The title and text of the end-of-session card: done, left, streak."""
     goal = snapshot.profile.goal
     today = snapshot.today
-    active = today.active()  # exercises left out for the day count neither way
-    total = goal * len(active)
-    done = sum(min(goal, today.count(e)) for e in active)
+    done, total = today.sets_done_of(goal)
     lines = [strings.text("card.summary_done", done=done, total=total)]
     remaining = today.remaining(goal)
-    if not active:
+    if not total:
         lines = [strings.text("dialog.all_left_out_today")]
     elif remaining:
         left = strings.join(

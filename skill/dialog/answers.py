@@ -99,11 +99,8 @@ def _on_remaining(turn: _Turn, event: Event) -> None:
 
 
 def _on_progress(turn: _Turn, event: Event) -> None:
-    # Exercises left out for the day count neither way: "12 of 12", not "12 of 15".
-    active = turn.today.active()
-    if active:
-        total = turn.goal * len(active)
-        done = sum(min(turn.goal, turn.today.count(e)) for e in active)
+    done, total = turn.today.sets_done_of(turn.goal)
+    if total:
         if done:
             turn.say("dialog.progress_today", done=turn.s.tally(done), total=total)
         else:  # "0 of 15" is no way to say it

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .effects import LeaveOut, RecordGoalMet, SavePosition
-from .messages import IfSaved, Say
 from .routine import _after_round
 from .state import Event, Mode
 from .turn import (
@@ -55,12 +54,7 @@ def _on_leave_out_confirmed(turn: _Turn) -> None:
     assert exercise_id is not None
     was_met = turn.today.goal_met(turn.goal)
     turn.effect(LeaveOut(exercise_id, turn.today.day))
-    turn.parts.append(
-        IfSaved(
-            len(turn.effects) - 1,
-            Say("dialog.left_out", None, (("name", _name(turn, exercise_id)),)),
-        )
-    )
+    turn.say_if_saved("dialog.left_out", kind=LeaveOut, name=_name(turn, exercise_id))
     position = turn.snapshot.profile.position
     if position is not None and position.exercise_id == exercise_id:
         turn.effect(SavePosition(None))

@@ -72,11 +72,14 @@ class _Turn:
         self.state = replace(self.state, mode=mode, offer=offer)
         self.end = False
 
-    def say_if_saved(self, key: str, count: int | None = None, **fields: object) -> None:
-        """Say something that holds only if the set recorded this turn is saved."""
+    def say_if_saved(
+        self, key: str, count: int | None = None, *, kind: type = AddSet, **fields: object
+    ) -> None:
+        """Say something that holds only if this turn's last effect of ``kind`` (by default the
+        set recorded) is written; with no such effect, say it plainly."""
         message = Say(key, count, tuple(fields.items()))
-        added = [i for i, e in enumerate(self.effects) if isinstance(e, AddSet)]
-        self.parts.append(IfSaved(added[-1], message) if added else message)
+        written = [i for i, e in enumerate(self.effects) if isinstance(e, kind)]
+        self.parts.append(IfSaved(written[-1], message) if written else message)
 
     def finish(self) -> None:
         self.reprompt = None

@@ -73,6 +73,7 @@ from ..ssml import escape
 __all__ = [
     "DEFAULT_LOCALE",
     "PLURAL_CATEGORIES",
+    "TIME_FIELDS",
     "TIME_FORMS",
     "SpokenTime",
     "Strings",
@@ -176,6 +177,10 @@ def plural_category(locale: str, count: int) -> str:
     return category
 
 
+# The fields a time of day gives a template (SpokenTime.fields, less ``count`` and ``form``).
+TIME_FIELDS = frozenset({"time", "clock", "hour", "minute", "period", "ampm", "moment"})
+
+
 @dataclass(frozen=True)
 class SpokenTime:
     """A time of day as one locale says it aloud; see the module docstring for each field.
@@ -211,9 +216,9 @@ class SpokenTime:
     form: str | None
 
     def fields(self) -> dict[str, Any]:
-        """The template fields: ``time``, ``clock``, ``hour``, ``minute`` (two digits),
-        ``period``, ``ampm``, ``moment``; and ``count`` (the dial's hour) and ``form`` for
-        :meth:`Strings.say`."""
+        """The template fields (:data:`TIME_FIELDS`: ``time``, ``clock``, ``hour``, ``minute``
+        in two digits, ``period``, ``ampm``, ``moment``), and ``count`` (the dial's hour) and
+        ``form`` for :meth:`Strings.say`."""
         return {
             "time": self.time,
             "clock": self.clock,
