@@ -152,7 +152,7 @@ def _leaves(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
         yield ".".join(path), node
 
 
-_FORM_KEYS = {"zero", "one", "two", "few", "many", "other", "midnight", "noon"}
+_FORM_KEYS = {"zero", "one", "two", "few", "many", "other"}
 
 
 def _sides(exercise_id: str | None) -> list[tuple[str, str]]:
@@ -223,10 +223,9 @@ def _render_one(strings: Strings, key: str, value: Any, fields: dict[str, Any]) 
         return str(value)
     fields = dict(fields)
     count = fields.pop("count", None)
-    form = fields.pop("form", None)
     if isinstance(value, dict) and count is None:
         count = 3
-    return to_plain_text(strings.say(key, count, form=form, **fields))
+    return to_plain_text(strings.say(key, count, **fields))
 
 
 def render(locale: str) -> str:

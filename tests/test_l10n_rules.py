@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from skill.locales import Strings, plural_category, spoken_time, strings_for
+from skill.transcript import LOCALES
 
 
 @pytest.mark.parametrize(
@@ -51,46 +54,70 @@ def test_a_plural_template_picks_the_cldr_category_then_falls_back():
 @pytest.mark.parametrize(
     ("locale", "hour", "minute", "said"),
     [
-        ("en-US", 8, 0, "8 in the morning"),
-        ("en-US", 0, 0, "midnight"),
-        ("en-US", 12, 0, "noon"),
-        ("en-AU", 12, 0, "midday"),
-        ("en-US", 13, 5, "1:05 in the afternoon"),
-        ("en-US", 21, 15, "9:15 at night"),
-        ("en-CA", 0, 30, "12:30 in the morning"),
-        ("es-MX", 13, 5, "1:05 de la tarde"),
-        ("es-US", 12, 0, "12 del mediodía"),
-        ("es-ES", 13, 5, "13:05"),
-        ("de-DE", 8, 0, "8:00"),
-        ("fr-FR", 0, 30, "0:30"),
-        ("fr-CA", 8, 0, "8 h"),
-        ("fr-CA", 13, 5, "13 h 05"),
-        ("it-IT", 21, 15, "21:15"),
-        ("en-GB", 13, 5, "13:05"),  # CLDR: en-GB writes a 24-hour clock
+        # 12-hour English everywhere, en-GB too (skill/locales/times.py), CLDR's day periods
+        ("en-US", 8, 0, "at 8 in the morning"),
+        ("en-US", 0, 0, "at midnight"),
+        ("en-US", 12, 0, "at noon"),
+        ("en-GB", 12, 0, "at midday"),
+        ("en-AU", 12, 0, "at midday"),
+        ("en-GB", 13, 5, "at 1:05 in the afternoon"),
+        ("en-US", 21, 15, "at 9:15 at night"),
+        ("en-CA", 0, 30, "at 12:30 in the morning"),
+        ("en-IN", 1, 0, "at 1 in the morning"),
+        # Spanish: the article fits the hour; one o'clock is "una", never the digit
+        ("es-MX", 13, 5, "a la una y 5 de la tarde"),
+        ("es-US", 1, 0, "a la una de la madrugada"),
+        ("es-MX", 0, 30, "a las 12 y media de la noche"),
+        ("es-US", 12, 0, "a las 12 del mediodía"),
+        ("es-MX", 21, 15, "a las 9 y cuarto de la noche"),
+        ("es-ES", 1, 0, "a la una"),
+        ("es-ES", 0, 30, "a las 12 y media de la noche"),
+        ("es-ES", 8, 0, "a las 8"),
+        ("es-ES", 13, 5, "a las 13:05"),
+        ("es-ES", 0, 0, "a medianoche"),
+        # German: "um 8 Uhr", minutes only when there are some
+        ("de-DE", 8, 0, "um 8 Uhr"),
+        ("de-DE", 13, 5, "um 13:05 Uhr"),
+        ("de-DE", 0, 30, "um 0:30 Uhr"),
+        ("de-DE", 0, 0, "um Mitternacht"),
+        # French: "8 h", "13 h 05", midnight and noon by name
+        ("fr-FR", 0, 30, "à minuit et demie"),
+        ("fr-FR", 8, 0, "à 8 h"),
+        ("fr-FR", 12, 0, "à midi"),
+        ("fr-CA", 13, 5, "à 13 h 05"),
+        ("fr-CA", 12, 15, "à midi et quart"),
+        # Italian: "all'una", midnight and noon by name, "e mezza", "e un quarto"
+        ("it-IT", 1, 0, "all'una"),
+        ("it-IT", 0, 30, "a mezzanotte e mezza"),
+        ("it-IT", 12, 0, "a mezzogiorno"),
+        ("it-IT", 8, 0, "alle 8"),
+        ("it-IT", 21, 15, "alle 21 e un quarto"),
+        ("it-IT", 13, 5, "alle 13 e 5"),
     ],
 )
 def test_times_are_said_as_the_locale_says_them(locale, hour, minute, said):
-    assert spoken_time(locale, hour, minute).time == said
+    assert spoken_time(locale, hour, minute).at == said
 
 
-def test_the_dial_hour_is_the_count_and_noon_and_midnight_are_forms():
+def test_the_dial_follows_the_clock_the_locale_speaks():
     es = spoken_time("es-MX", 13, 5)
-    assert (es.hour, es.clock, es.period, es.form) == (1, "1:05", "de la tarde", None)
-    it = spoken_time("it-IT", 12, 0)
-    assert (it.hour, it.moment, it.form) == (12, "mezzogiorno", "noon")
-    assert spoken_time("de-DE", 0, 0).moment == "Mitternacht"
-    forms = {
-        "one": "a la {time}",
-        "other": "a las {time}",
-        "noon": "al {moment}",
-        "midnight": "a {moment}",
-    }
-    template = _strings("es-ES", forms)
-    said = [template.text("t", **spoken_time("es-ES", h, m).fields()) for h, m in [(1, 5), (8, 0)]]
-    assert said == ["a la 1:05", "a las 8:00"]
-    italian = _strings("it-IT", {"one": "all'{time}", "other": "alle {time}", "noon": "a {moment}"})
-    assert italian.text("t", **spoken_time("it-IT", 12, 0).fields()) == "a mezzogiorno"
-    assert italian.text("t", **spoken_time("it-IT", 1, 0).fields()) == "all'1:00"
+    assert (es.hour, es.clock, es.period) == (1, "1:05", "de la tarde")
+    it = spoken_time("it-IT", 13, 5)
+    assert (it.hour, it.clock) == (13, "13:05")
+    assert spoken_time("en-GB", 21, 15).clock == "9:15"
+
+
+@pytest.mark.parametrize("locale", sorted(LOCALES))
+@pytest.mark.parametrize(("hour", "minute"), [(0, 30), (1, 0), (1, 5), (12, 0), (13, 5), (21, 15)])
+def test_no_reminder_time_says_a_fault_the_review_heard(locale, hour, minute):
+    strings = strings_for(locale)
+    said = strings.text("reminder.set", **strings.time(hour, minute).fields())
+    # "a las 1:00" (one o'clock is feminine: "a la una"), "alle 1:00" ("all'una"), the hour
+    # after midnight as 0, a whole hour read with ":00", an AM/PM marker
+    faults = r"a las 1\b|alle 1\b|all'1\b|a las 0\b|alle 0\b|à 0 h|:00|\b(AM|PM|a\.m\.|p\.m\.)"
+    assert not re.search(faults, said), (locale, said)
+    if locale.startswith("en") or locale in ("es-MX", "es-US"):  # a 12-hour clock, aloud
+        assert not re.search(r"\b(1[3-9]|2[0-3]):", said), (locale, said)
 
 
 def test_a_time_out_of_range_is_refused():

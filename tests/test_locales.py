@@ -27,7 +27,6 @@ from skill.entry import make_handler
 from skill.locales import (
     DEFAULT_LOCALE,
     PLURAL_CATEGORIES,
-    TIME_FORMS,
     available_languages,
     spoken_time,
     strings_for,
@@ -227,7 +226,7 @@ def _english_form(english, form: str) -> str:
 
 ENGLISH = strings_for("en-US")._data
 # The fields a template that says a time gets (skill/locales/__init__.py, "Times of day").
-TIME_FIELDS = set(TIME_FIELDS_OF_LOCALES) | {"count"}  # count: the dial's hour
+TIME_FIELDS = set(TIME_FIELDS_OF_LOCALES)
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -249,11 +248,11 @@ def test_every_english_string_exists_with_the_same_fields(locale):
                 problems.append(f"{key}: list items take no fields")
             continue
         english_fields = set().union(*(_fields(t) for t in _forms(english).values()))
-        forms = set(PLURAL_CATEGORIES) | (set(TIME_FORMS) if "time" in english_fields else set())
+        forms = set(PLURAL_CATEGORIES)
         if isinstance(value, dict) and not ("other" in value and set(value) <= forms):
             problems.append(f"{key}: should be text or plural forms (CLDR categories, 'other')")
             continue
-        if "time" in english_fields:  # a time's template may use any of its fields
+        if "at" in english_fields:  # a time's template may use any of its fields
             english_fields = english_fields | TIME_FIELDS
         for form, text in _forms(value).items():
             if not isinstance(text, str):
@@ -262,7 +261,7 @@ def test_every_english_string_exists_with_the_same_fields(locale):
             fields = _fields(text)
             # A singular may say "one" in words instead of {count}; nothing else may differ.
             allowed_missing = {"count"} if form == "one" or isinstance(english, dict) else set()
-            if "time" in english_fields:  # "a mezzogiorno", "a la una": the time in other words
+            if "at" in english_fields:  # the time in fields of its own ("{hour} h {minute}")
                 allowed_missing |= TIME_FIELDS
             if not (english_fields - allowed_missing <= fields <= english_fields):
                 problems.append(
@@ -885,4 +884,4 @@ def test_every_reachable_reply_is_within_limits_in_the_language(locale):
 
 def test_time_fields_name_every_field_a_time_gives_a_template():
     for locale in ("en-US", "de-DE", "fr-CA"):
-        assert set(spoken_time(locale, 13, 5).fields()) == TIME_FIELDS | {"form"}
+        assert set(spoken_time(locale, 13, 5).fields()) == TIME_FIELDS

@@ -22,36 +22,14 @@ Plural forms
     passes its own.
 
 Times of day
-    :func:`spoken_time` renders an hour and a minute as the locale says them aloud, from
-    Babel's CLDR data: a 12-hour dial where the locale's short time format counts 12 hours
-    (``h`` in the pattern: en-US, en-CA, en-AU, en-IN, es-MX, es-US), a 24-hour dial elsewhere
-    (``H``: en-GB, de-DE, es-ES, fr-FR, fr-CA, it-IT). A template that says a time
-    (``reminder.set``, ``reminder.set_in_zone``) gets these fields:
-
-    ``{time}``
-        The whole time: 12-hour ``8 in the morning``, ``1:05 in the afternoon``, ``noon``,
-        ``midnight``, ``12 del mediodía``, ``1:05 de la tarde`` (the hour, ``:mm`` unless on the
-        hour, then CLDR's day period, else its AM/PM); 24-hour ``8:00``, ``13:05``, ``0:30``
-        (fr-CA ``8 h``, ``13 h 05``, after its CLDR pattern).
-    ``{clock}``
-        The dial's digits alone: ``8:00``, ``1:05`` (12-hour), ``13:05`` (24-hour).
-    ``{hour}``, ``{minute}``
-        The hour on the dial (1-12, or 0-23) and the minute as two digits (``"05"``).
-    ``{period}``
-        CLDR's part of the day for that time, as the locale writes it after a time:
-        ``in the morning``, ``abends``, ``de la tarde``, ``du soir``, ``di sera``.
-    ``{ampm}``
-        CLDR's AM/PM marker (``AM``, ``a.m.``, ``am``).
-    ``{moment}``
-        The locale's word for midnight or noon when the time is exactly 0:00 or 12:00 and CLDR
-        has one (``midnight``, ``Mitternacht``, ``minuit``, ``mezzogiorno``), else empty.
-
-    The plural ``count`` is the hour on the dial, so a dict template can fit the hour's article
-    or preposition: es ``{"one": "... a la {time}.", "other": "... a las {time}."}`` (1:05 ->
-    "a la 1:05"); it ``{"one": "... all'{time}.", "other": "... alle {time}."}``. Two more keys
-    may stand beside the plural ones and win at exactly that time: ``midnight`` (0:00) and
-    ``noon`` (12:00), e.g. it ``"noon": "... a {moment}."``. The old keys ``reminder.clock``,
-    ``reminder.am`` and ``reminder.pm`` are no longer read (Babel decides) and may be deleted.
+    :func:`spoken_time` (rules in :mod:`.times`) says an hour and a minute as the locale does
+    aloud, with its preposition, in one field: a template that says a time
+    (``reminder.set``, ``reminder.set_in_zone``) writes ``{at}``: "every day {at}" -> "every
+    day at 1:05 in the afternoon", "todos los días a la una y cinco de la tarde", "ogni giorno
+    all'una", "tous les jours à minuit et demie", "jeden Tag um 13:05 Uhr". The clock
+    convention and the parts of the day come from CLDR through Babel; ``{clock}``, ``{hour}``,
+    ``{minute}`` and ``{period}`` are there too. A locale file's ``clock_words`` may name noon
+    and midnight where its speakers use another word than CLDR (en-GB "midday").
 """
 
 from __future__ import annotations
@@ -59,22 +37,19 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
-from datetime import UTC, time
 from functools import cache, lru_cache
 from importlib import resources
 from typing import Any, TypeAlias
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import get_period_id
 
 from ..ssml import escape
+from .times import TIME_FIELDS, SpokenTime, time_of_day
 
 __all__ = [
     "DEFAULT_LOCALE",
     "PLURAL_CATEGORIES",
     "TIME_FIELDS",
-    "TIME_FORMS",
     "SpokenTime",
     "Strings",
     "available_languages",
@@ -129,8 +104,6 @@ def available_languages() -> list[str]:
 
 # CLDR's plural categories, in its order (https://cldr.unicode.org/index/cldr-spec/plural-rules).
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
-# Keys a time template may hold beside the plural ones, chosen at exactly 0:00 and 12:00.
-TIME_FORMS = ("midnight", "noon")
 
 
 @cache
@@ -177,123 +150,28 @@ def plural_category(locale: str, count: int) -> str:
     return category
 
 
-# The fields a time of day gives a template (SpokenTime.fields, less ``count`` and ``form``).
-TIME_FIELDS = frozenset({"time", "clock", "hour", "minute", "period", "ampm", "moment"})
-
-
-@dataclass(frozen=True)
-class SpokenTime:
-    """A time of day as one locale says it aloud; see the module docstring for each field.
-
-    Attributes
-    ----------
-    time
-        The whole time (``8 in the morning``, ``noon``, ``13:05``).
-    clock
-        The dial's digits alone (``8:00``, ``1:05``, ``13:05``).
-    hour
-        The hour on the dial: 1 to 12 on a 12-hour clock, 0 to 23 on a 24-hour one.
-    minute
-        The minute, 0 to 59.
-    period
-        CLDR's part of the day for the time (``in the morning``, ``abends``), or empty.
-    ampm
-        CLDR's AM/PM marker (``AM``, ``a.m.``), or empty.
-    moment
-        The word for exactly midnight or noon (``midnight``, ``mezzogiorno``), else empty.
-    form
-        ``midnight`` or ``noon`` at exactly 0:00 or 12:00, else ``None``: the template key
-        that wins over the plural forms.
-    """
-
-    time: str
-    clock: str
-    hour: int
-    minute: int
-    period: str
-    ampm: str
-    moment: str
-    form: str | None
-
-    def fields(self) -> dict[str, Any]:
-        """The template fields (:data:`TIME_FIELDS`: ``time``, ``clock``, ``hour``, ``minute``
-        in two digits, ``period``, ``ampm``, ``moment``), and ``count`` (the dial's hour) and
-        ``form`` for :meth:`Strings.say`."""
-        return {
-            "time": self.time,
-            "clock": self.clock,
-            "hour": self.hour,
-            "minute": f"{self.minute:02d}",
-            "period": self.period,
-            "ampm": self.ampm,
-            "moment": self.moment,
-            "count": self.hour,
-            "form": self.form,
-        }
-
-
-def _period_name(data: Locale, period_id: str) -> str:
-    """A day period's name as it follows a time (CLDR "format" context), wide then abbreviated."""
-    periods = data.day_periods.get("format", {})
-    for width in ("wide", "abbreviated"):
-        name = periods.get(width, {}).get(period_id)
-        if name:
-            return str(name).replace("\u00a0", " ").replace("\u202f", " ")
-    return ""
-
-
 def spoken_time(locale: str, hour: int, minute: int) -> SpokenTime:
-    """``hour``:``minute`` as ``locale`` says it aloud, from Babel's CLDR data.
+    """``hour``:``minute`` as ``locale`` says it aloud after "every day" (:mod:`.times`).
 
     Parameters
     ----------
     locale
         A BCP 47 tag (``es-MX``).
-    hour
-        0 to 23, local wall-clock time.
-    minute
-        0 to 59.
+    hour, minute
+        0 to 23 and 0 to 59, local wall-clock time.
 
     Returns
     -------
     SpokenTime
-        A 12-hour dial where the locale's short time pattern has ``h`` or ``K`` (CLDR
-        ``timeFormats``), with CLDR's flexible day period (``B``: "in the morning", "de la
-        tarde") or its AM/PM; a 24-hour dial otherwise. Exactly 0:00 and 12:00 also get the
-        locale's word for midnight and noon where CLDR has one. Pure: no clock is read.
+        The phrase with its preposition (``at``) and the dial's parts; the locale file's
+        ``clock_words`` (en-GB "midday") win over CLDR's words for noon and midnight.
 
     Raises
     ------
     ValueError
         When the hour or minute is out of range.
     """
-    if not (0 <= hour < 24 and 0 <= minute < 60):
-        raise ValueError(f"not a time of day: {hour}:{minute}")
-    data = babel_locale(locale)
-    pattern = data.time_formats["short"].pattern
-    twelve = bool(re.search(r"[hK]", re.sub(r"'[^']*'", "", pattern)))
-    moment_id = {(0, 0): "midnight", (12, 0): "noon"}.get((hour, minute))
-    moment = _period_name(data, moment_id) if moment_id else ""
-    at = time(hour, minute, tzinfo=UTC)
-    period = _period_name(data, get_period_id(at, type="selection", locale=data))
-    ampm = _period_name(data, "am" if hour < 12 else "pm")
-    if twelve:
-        dial = (hour % 12) or 12
-        clock = f"{dial}:{minute:02d}"
-        standalone = data.day_periods.get("stand-alone", {}).get("wide", {})
-        if moment_id and moment_id in standalone and moment:
-            spoken = moment  # "noon", "midnight": said alone
-        else:
-            after = moment if moment_id and moment else (period or ampm)
-            spoken = f"{dial if minute == 0 else clock} {after}".strip()
-    else:
-        dial = hour
-        clock = f"{hour}:{minute:02d}"
-        if re.search(r"'h'", pattern):  # fr-CA "HH 'h' mm": "8 h", "13 h 05"
-            spoken = f"{hour} h {minute:02d}" if minute else f"{hour} h"
-        else:
-            spoken = clock
-    return SpokenTime(spoken, clock, dial, minute, period, ampm, moment, moment_id)
+    return strings_for(locale).time(hour, minute)
 
 
 class Strings:
@@ -312,45 +190,36 @@ class Strings:
             node = node[part]
         return node
 
-    def form(self, value: dict[str, str], count: int, form: str | None = None) -> str:
+    def form(self, value: dict[str, str], count: int) -> str:
         """The form of a counted template for ``count`` (see "Plural forms" above).
 
         Parameters
         ----------
         value
-            The template's forms, keyed by CLDR plural category (and ``midnight``/``noon``).
+            The template's forms, keyed by CLDR plural category.
         count
             The number the form agrees with.
-        form
-            A key that wins when the template has it (a time's ``midnight`` or ``noon``).
 
         Returns
         -------
         str
-            ``value[form]``, else the form of ``count``'s CLDR category, else ``one`` for 1,
-            else ``other``.
+            The form of ``count``'s CLDR category, else ``one`` for 1, else ``other``.
         """
-        if form is not None and form in value:
-            return value[form]
         category = plural_category(self.locale, count)
         if category in value:
             return value[category]
         return value["one"] if count == 1 and "one" in value else value["other"]
 
-    def _template(
-        self, key: str, count: int | None, fields: dict[str, Any], form: object = None
-    ) -> str:
+    def _template(self, key: str, count: int | None, fields: dict[str, Any]) -> str:
         """The string for ``key`` (its plural form when counted), ``count`` among fields."""
         value = self.raw(key)
         if isinstance(value, dict) and count is not None:
-            value = self.form(value, count, form if isinstance(form, str) else None)
+            value = self.form(value, count)
         if count is not None:
             fields.setdefault("count", count)
         return str(value)
 
-    def text(
-        self, key: str, count: int | None = None, *, form: object = None, **fields: Any
-    ) -> str:
+    def text(self, key: str, count: int | None = None, **fields: Any) -> str:
         """The template ``key`` filled with ``fields``, as plain text.
 
         Parameters
@@ -359,21 +228,20 @@ class Strings:
             A dotted key (``dialog.sets``).
         count
             Chooses the plural form (CLDR category, see the module docstring); also ``{count}``.
-        form
-            A template key that wins over the plural forms when present (``midnight``, ``noon``).
         **fields
             The template's other fields.
         """
-        return self._template(key, count, fields, form).format(**fields)
+        return self._template(key, count, fields).format(**fields)
 
-    def say(self, key: str, count: int | None = None, *, form: object = None, **fields: Any) -> str:
+    def say(self, key: str, count: int | None = None, **fields: Any) -> str:
         """As :meth:`text`, escaped for SSML (the fields too)."""
         safe = {k: escape(str(v)) if isinstance(v, str) else v for k, v in fields.items()}
-        return escape(self._template(key, count, safe, form)).format(**safe)
+        return escape(self._template(key, count, safe)).format(**safe)
 
     def time(self, hour: int, minute: int) -> SpokenTime:
         """:func:`spoken_time` in this locale; ``say(key, **s.time(h, m).fields())``."""
-        return spoken_time(self.locale, hour, minute)
+        words: dict[str, str] = self._data.get("clock_words") or {}
+        return time_of_day(babel_locale(self.locale), hour, minute, words)
 
     def number(self, n: int) -> str:
         words: list[str] = self.raw("numbers")
