@@ -229,7 +229,7 @@ def reminder_console(store, api) -> Console:
 
 
 def remind_at(console: Console, time_value: str, new_session: bool = False) -> dict:
-    """SetReminderIntent with an AMAZON.TIME value (the console resolves no times)."""
+    """SetReminderIntent with an AMAZON.TIME value, sent as Alexa would send it."""
     slot = {"name": "time", "confirmationStatus": "NONE", "value": time_value}
     intent = {"name": "SetReminderIntent", "confirmationStatus": "NONE", "slots": {"time": slot}}
     request = {"type": "IntentRequest", "dialogState": "COMPLETED", "intent": intent}
