@@ -21,6 +21,13 @@ Plural forms
     and Italian have just ``one`` (1) and ``other``. ``{count}`` is filled in unless the call
     passes its own.
 
+Exact numbers
+    A key ``=0`` beside the plural ones wins for a count of exactly 0, as ICU MessageFormat's
+    explicit values do (``{n, plural, =0 {...} one {...}}``,
+    https://unicode-org.github.io/icu/userguide/format_parse/messages/). French needs it: CLDR
+    files 0 under ``one``, and "une série" is wrong for 0 while a digit ("1 série") would be
+    read as masculine "un"; so fr writes ``"=0": "aucune série"``, ``"one": "une série"``.
+
 Times of day
     :func:`spoken_time` renders an hour and a minute as the locale says them aloud, from
     Babel's CLDR data: a 12-hour dial where the locale's short time format counts 12 hours
@@ -72,6 +79,7 @@ from ..ssml import escape
 
 __all__ = [
     "DEFAULT_LOCALE",
+    "EXACT_FORMS",
     "PLURAL_CATEGORIES",
     "TIME_FIELDS",
     "TIME_FORMS",
@@ -131,6 +139,8 @@ def available_languages() -> list[str]:
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
 # Keys a time template may hold beside the plural ones, chosen at exactly 0:00 and 12:00.
 TIME_FORMS = ("midnight", "noon")
+# Keys a counted template may hold beside the plural ones, chosen for exactly that number.
+EXACT_FORMS = ("=0",)
 
 
 @cache
@@ -327,11 +337,14 @@ class Strings:
         Returns
         -------
         str
-            ``value[form]``, else the form of ``count``'s CLDR category, else ``one`` for 1,
-            else ``other``.
+            ``value[form]``, else ``value["=0"]`` for a count of 0 (see "Exact numbers"
+            above), else the form of ``count``'s CLDR category, else ``one`` for 1, else
+            ``other``.
         """
         if form is not None and form in value:
             return value[form]
+        if f"={count}" in value:
+            return value[f"={count}"]
         category = plural_category(self.locale, count)
         if category in value:
             return value[category]
