@@ -87,7 +87,7 @@ NAMED = tuple(
 def test_a_name_follows_el_ejercicio_de_never_a_colon_or_el_ejercicio_alone(
     locale, exercise_id, key
 ):
-    """ "el ejercicio de caminar de puntitas" and "el ejercicio de círculos de tobillo" both read
+    """Both "el ejercicio de caminar de puntitas" and "el ejercicio de círculos de tobillo" read
     right; "el ejercicio caminar de puntitas" and "Estamos con este ejercicio: ..." did not."""
     s = strings_for(locale)
     name = s.exercise_name(exercise_id)
