@@ -152,7 +152,7 @@ def _leaves(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
         yield ".".join(path), node
 
 
-_FORM_KEYS = {"zero", "one", "two", "few", "many", "other"}
+_FORM_KEYS = {"zero", "one", "two", "few", "many", "other", "=0"}
 
 
 def _sides(exercise_id: str | None) -> list[tuple[str, str]]:

@@ -64,22 +64,59 @@ def test_no_yank_no_grip_noun_and_mexico_walks_de_puntitas(locale):
         assert "puntillas" not in said and "ponte de pie" not in said and "perdona" not in said
 
 
+# Every sentence that names an exercise in running speech, from the strings themselves:
+# all but the counts of sets ("series de ..."), the list items, the next-exercise lines
+# ("Ahora toca ...") and the resume questions owned elsewhere.
+_ELSEWHERE = re.findall(
+    r"\w+",
+    "set_intro saved_set set_already_full exercise_goal_met remaining_item "
+    "ask_next_exercise reprompt_next_exercise ask_resume reprompt_resume "
+    "help_confirm_resume hold_count hold_seconds reps_status round_left_skipped ",
+)
+NAMED = tuple(
+    f"{group}.{key}"
+    for group in ("coach", "dialog")
+    for key, value in strings_for("es-MX").raw(group).items()
+    if "{name}" in str(value) and key not in _ELSEWHERE
+)
+
+
 @pytest.mark.parametrize("locale", LOCALES)
 @pytest.mark.parametrize("exercise_id", IDS)
-def test_a_name_never_follows_con_or_de_as_if_it_were_a_noun(locale, exercise_id):
+@pytest.mark.parametrize("key", NAMED)
+def test_a_name_follows_el_ejercicio_de_never_a_colon_or_el_ejercicio_alone(
+    locale, exercise_id, key
+):
+    """Both "el ejercicio de caminar de puntitas" and "el ejercicio de círculos de tobillo" read
+    right; "el ejercicio caminar de puntitas" and "Estamos con este ejercicio: ..." did not."""
     s = strings_for(locale)
     name = s.exercise_name(exercise_id)
-    for key in (
-        "help_in_set",
-        "ask_start_this",
-        "reprompt_start_this",
-        "ask_back_to_routine",
-        "reprompt_back_to_routine",
-        "reprompt_resume",
-        "nothing_before",
-    ):
-        text = s.text(f"dialog.{key}", name=name)
-        assert f" con {name}" not in text and f" de {name}" not in text, text
+    text = s.text(key, name=name)
+    assert f"jercicio de {name}" in text, text
+    assert f"jercicio {name}" not in text, text
+    assert f": {name}" not in text and "este ejercicio:" not in text, text
+    assert f" con {name}" not in text, text
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("exercise_id", IDS)
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 15])
+def test_hold_and_reps_answers_name_the_exercise_with_de(locale, exercise_id, count):
+    s = strings_for(locale)
+    name = s.exercise_name(exercise_id)
+    for key in ("dialog.hold_count", "dialog.hold_seconds", "dialog.reps_status"):
+        text = s.text(key, count=count, name=name, rest=2, done=s.tally(1), total=10)
+        assert text.startswith(f"En el ejercicio de {name}, "), text
+    reps = s.text("dialog.reps_status", count=9, name=name, done=s.tally(1), total=10)
+    assert "llevas una de 10 repeticiones" in reps and "repeticiones hechas:" not in reps
+
+
+def test_spain_says_what_was_done_today_in_the_perfect():
+    s = strings_for("es-ES")
+    assert s.text("dialog.left_out_earlier", name="x").startswith("Hoy has quitado")
+    assert s.text("dialog.all_left_out_today").startswith("Hoy has quitado")
+    assert "he guardado" in s.text("dialog.pain_kept_place", name="x")
+    assert "ya anoté" in strings_for("es-MX").text("dialog.pain_kept_place", name="x")
 
 
 @pytest.mark.parametrize("locale", LOCALES)
@@ -88,7 +125,8 @@ def test_the_commands_the_skill_tells_people_to_say_are_understood(locale, exerc
     s, resolver = strings_for(locale), Resolver.for_locale(locale)
     name = s.exercise_name(exercise_id)
     command = s.text("dialog.round_left_skipped", name=name).rsplit("di: ", 1)[1].strip(" .")
-    assert command == f"empieza con {name}"  # never "empieza caminar de puntillas"
+    # never "empieza caminar de puntillas" nor "empieza con caminar de puntillas"
+    assert command == f"empieza el ejercicio de {name}"
     found = resolver.resolve(command)
     assert found.intent == "StartExerciseIntent", command
     assert found.slots["exercise"]["resolutions"]["resolutionsPerAuthority"][0]["values"][0][

@@ -56,7 +56,8 @@ def test_the_command_to_come_back_is_grammatical_and_understood(locale, exercise
     line = strings.text("dialog.round_left_skipped", name=name)
     assert f"commence {name}" not in line  # "dites : commence marche sur la pointe des pieds"
     command = line.rsplit(":", 1)[1].strip(" .")
-    assert command == f"commence l'exercice {name}"
+    assert command == f"« commence l'exercice {name} »"  # the model's own sample, quoted
+    command = command.strip("« »")
     resolver = Resolver.for_locale(locale)
     found = resolver.resolve(command)
     assert found.intent == "StartExerciseIntent"
@@ -80,7 +81,8 @@ def test_no_place_is_kept_like_a_seat(locale):
 @pytest.mark.parametrize("locale", FRENCH)
 def test_the_best_streak_says_what_it_counts(locale):
     strings = strings_for(locale)
-    assert strings.text("dialog.best_streak", count=1) == "Votre record : un jour d'affilée."
+    assert strings.text("dialog.best_streak", count=0) == "Votre record : 0 jour d'affilée."
+    assert strings.text("dialog.best_streak", count=1) == "Votre record : 1 jour d'affilée."
     assert strings.text("dialog.best_streak", count=5) == "Votre record : 5 jours d'affilée."
 
 
@@ -93,10 +95,14 @@ UN_BEFORE_FEMININE = re.compile(r"\b1 (sur \d+ )?(série|répétition|seconde|fo
 def test_progress_never_puts_a_digit_before_a_feminine_noun(locale, done):
     strings = strings_for(locale)
     lines = [
-        strings.text("dialog.progress_today", done=done, total=15),
+        strings.text("dialog.progress_today", done=strings.tally(done), total=15),
         strings.text("card.summary_done", done=done, total=15),
         strings.text(
-            "dialog.reps_status", count=10 - done % 10, done=done % 10, total=10, name="x"
+            "dialog.reps_status",
+            count=10 - done % 10,
+            done=strings.tally(done % 10),
+            total=10,
+            name="x",
         ),
     ]
     for line in lines:
@@ -121,7 +127,7 @@ def test_quebec_says_bande_elastique_arrete_and_etendez_vous():
     assert not any("élastique de résistance" in t or "l'élastique" in t for t in band), band
     assert "bande élastique" in strings.exercise_name("band_foot_pulls")
     assert strings.text("dialog.goodbye") == "D'accord, à la prochaine!"
-    assert "dites arrête" in strings.text("dialog.reprompt_anything_else")
+    assert "dites « arrête »" in strings.text("dialog.reprompt_anything_else")
     assert "stop" not in strings.text("dialog.reprompt_next_exercise", name="x")
     assert strings.exercise("ankle_circles", "steps")[0] == "Étendez-vous sur le dos."
     assert Resolver.for_locale("fr-CA").resolve("arrête").intent == "AMAZON.StopIntent"
@@ -181,3 +187,120 @@ def test_the_session_start_is_not_an_unknown_exercise_in_the_console(tmp_path, l
     reply = to_plain_text(Console.speech_of(console.say("lance les exercices")))
     assert "Je ne connais pas" not in reply
     assert "Série 1 sur" in reply or "Tour 1" in reply, reply
+
+
+# Every sentence that names an exercise in running speech, from the strings themselves:
+# all but the command to Alexa (the model's sample "commence l'exercice {exercise}"), the
+# counts of sets ("séries de ..."), the list items and the resume questions owned elsewhere.
+_ELSEWHERE = re.findall(
+    r"\w+",
+    "set_intro round_left_skipped saved_set set_already_full exercise_goal_met "
+    "remaining_item ask_next_exercise ask_resume reprompt_resume help_confirm_resume "
+    "hold_count hold_seconds reps_status ",
+)
+NAMED = tuple(
+    f"{group}.{key}"
+    for group in ("coach", "dialog")
+    for key, value in strings_for("fr-FR").raw(group).items()
+    if "{name}" in str(value) and key not in _ELSEWHERE
+)
+
+
+@pytest.mark.parametrize("locale", FRENCH)
+@pytest.mark.parametrize("exercise_id", IDS)
+@pytest.mark.parametrize("key", NAMED)
+def test_a_name_follows_exercice_de_never_exercice_alone(locale, exercise_id, key):
+    strings = strings_for(locale)
+    name = strings.exercise_name(exercise_id)
+    text = strings.text(key, name=name)
+    assert f"xercice de {name}" in text, text  # "l'exercice de flexion des orteils"
+    assert f"xercice {name}" not in text, text  # was "l'exercice flexion des orteils"
+
+
+@pytest.mark.parametrize("locale", FRENCH)
+@pytest.mark.parametrize("exercise_id", IDS)
+def test_a_full_exercise_is_counted_in_series_of_it(locale, exercise_id):
+    strings = strings_for(locale)
+    name = strings.exercise_name(exercise_id)
+    for key in ("dialog.set_already_full", "dialog.exercise_goal_met"):
+        text = strings.text(key, name=name, goal=3)
+        assert f"vos 3 séries de {name}" in text and "3 fois" not in text, text
+
+
+# What the person says to Alexa is quoted, in the tu-form Alexa is spoken to in.
+QUOTED = {
+    "dialog.reprompt_start_round": ["« oui »"],
+    "dialog.reprompt_anything_else": ["« stop »"],
+    "dialog.reprompt_next_part": ["« suivant »", "« pause »"],
+    "dialog.reprompt_finish_round": ["« oui »"],
+    "dialog.reprompt_next_round": ["« oui »", "« non »"],
+    "dialog.reprompt_list_follow": ["« comment faire les cercles de cheville »", "« commence »"],
+    "dialog.reprompt_goal": ["« deux tours par jour »", "« trois tours par jour »"],
+    "dialog.reprompt_reset": ["« oui »", "« non »"],
+    "dialog.help_menu": ["« commence »", "« commence les cercles de cheville »"],
+    "dialog.help_in_set": ["« suivant »", "« répète »", "« passe cet exercice »", "« pause »"],
+    "dialog.paused": ["« Alexa, ouvre Exercices pour les jambes »"],
+    "dialog.goodbye_kept_place": ["« Alexa, ouvre Exercices pour les jambes »"],
+}
+
+
+@pytest.mark.parametrize("key", sorted(QUOTED))
+def test_commands_are_quoted_and_said_as_to_alexa_in_fr_fr(key):
+    strings = strings_for("fr-FR")
+    text = strings.text(key, round=2, name="x")
+    for command in QUOTED[key]:
+        assert command in text, (command, text)
+    assert "dites commencer" not in text.lower(), text  # the infinitive, beside "commence"
+    resolver = Resolver.for_locale("fr-FR")
+    for command in QUOTED[key]:
+        said = command.strip("« »")
+        if said.startswith("Alexa"):
+            continue  # the launch phrase: tests/test_say_back.py
+        assert resolver.resolve(said).kind == "intent", said
+
+
+def test_welcome_back_is_what_people_say():
+    assert strings_for("fr-FR").text("dialog.welcome_back") == "Rebonjour !"
+    assert strings_for("fr-CA").text("dialog.welcome_back") == "Ça fait plaisir de vous revoir!"
+
+
+@pytest.mark.parametrize("locale", FRENCH)
+def test_no_counter_is_read_out(locale):
+    strings = strings_for(locale)
+    progress = strings.text("dialog.progress_today", done=strings.tally(1), total=15)
+    assert progress == "Aujourd'hui, vous avez fait une des 15 séries prévues."
+    reps = strings.text("dialog.reps_status", count=4, done=strings.tally(6), total=10, name="x")
+    assert reps == "Pour l'exercice de x, vous avez fait 6 des 10 répétitions : il en reste 4."
+    assert "compteur" not in progress + reps
+
+
+# French files 0 under CLDR "one": every counted template, at 0 and at 1, says its own number.
+ZERO_AND_ONE = {
+    "dialog.sets": ("aucune série", "une série"),
+    "dialog.streak": ("à 0 jour d'affilée", "à 1 jour d'affilée"),
+    "dialog.best_streak": (": 0 jour d'affilée", ": 1 jour d'affilée"),
+    "dialog.goal_set": ("0 tour par jour", "1 tour par jour"),
+    "dialog.progress_week": ("0 jour sur les sept", "1 jour sur les sept"),
+    "dialog.week_active": ("0 jour sur les sept", "1 jour sur les sept"),
+    "dialog.remaining_item": ("aucune série de x", "une série de x"),
+    "dialog.remaining_group": ("aucune série de chacun", "une série de chacun"),
+    "dialog.hold_count": ("jusqu'à 0,", "jusqu'à 1,"),
+    "dialog.hold_seconds": ("ne dure qu'un instant", "dure une seconde"),
+    "dialog.reps_status": ("c'était la dernière", "il en reste une"),
+}
+
+
+@pytest.mark.parametrize("locale", FRENCH)
+@pytest.mark.parametrize("key", sorted(ZERO_AND_ONE))
+def test_counted_templates_read_right_for_zero_and_one(locale, key):
+    strings = strings_for(locale)
+    fields = {"name": "x", "names": "x et y", "rest": 2, "done": 6, "total": 10}
+    zero = strings.text(key, 0, **fields, sets=strings.text("dialog.sets", 0))
+    one = strings.text(key, 1, **fields, sets=strings.text("dialog.sets", 1))
+    said_zero, said_one = ZERO_AND_ONE[key]
+    assert said_zero in zero, zero
+    assert not re.search(r"(^|[\s:])" + re.escape(said_one), zero), zero  # "aucune" is no "une"
+    assert said_one in one, one
+    for text in (zero, one):
+        assert not re.search(r"\b1 (série|répétition|seconde)", text), text
+        assert " un jour" not in text and "d'un tour" not in text, text

@@ -182,6 +182,53 @@ def test_a_conversation_in_italian_says_none_of_the_faults(tmp_path, resolver):
         heard.append(to_plain_text(Console.speech_of(console.say(utterance))))
     text = " ".join(heard)
     assert "Ecco cosa ti serve: una matita." in text
-    assert "Vuoi cominciare adesso l'esercizio sollevamento della matita?" in text
+    assert "Vuoi cominciare adesso l'esercizio di sollevamento della matita?" in text
     assert "Oggi non hai ancora fatto nessuna serie; ce ne sono 15 in programma." in text
     assert "per ciascuno tra" not in text and "Prepara" not in text
+
+
+# Every sentence that names an exercise in running speech, from the strings themselves:
+# all but the command to Alexa (the model's sample "inizia l'esercizio {exercise}"), the
+# counts of sets ("serie di ..."), the list items and the colon-led lines owned elsewhere.
+_ELSEWHERE = re.findall(
+    r"\w+",
+    "set_intro round_left_skipped saved_set set_already_full exercise_goal_met "
+    "remaining_item ask_next_exercise reprompt_next_exercise ask_resume "
+    "reprompt_resume help_confirm_resume hold_count hold_seconds reps_status ",
+)
+NAMED = tuple(
+    f"{group}.{key}"
+    for group in ("coach", "dialog")
+    for key, value in S.raw(group).items()
+    if "{name}" in str(value) and key not in _ELSEWHERE
+)
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
+@pytest.mark.parametrize("key", NAMED)
+def test_a_name_follows_esercizio_di_never_esercizio_alone(key, exercise_id):
+    name = S.exercise_name(exercise_id)
+    text = S.text(key, name=name)
+    assert f"sercizio di {name}" in text, text  # "l'esercizio di sollevamento della matita"
+    assert f"sercizio {name}" not in text, text  # was "l'esercizio sollevamento della matita"
+    assert f": {name}" not in text, text  # was "Ecco come si fa: ...", "In pausa: ..."
+
+
+@pytest.mark.parametrize("exercise_id", EXERCISE_IDS)
+@pytest.mark.parametrize("count", [0, 1, 2, 3, 15])
+def test_hold_and_reps_answers_name_the_exercise_with_di(exercise_id, count):
+    name = S.exercise_name(exercise_id)
+    for key in ("dialog.hold_count", "dialog.hold_seconds", "dialog.reps_status"):
+        text = S.text(key, count=count, name=name, rest=2, done=S.tally(1), total=10)
+        assert text.startswith(f"Nell'esercizio di {name}, "), text
+
+
+def test_pausing_keeps_the_place_in_plain_italian():
+    lines = [
+        S.text("dialog.reprompt_next_part"),
+        S.text("dialog.help_in_set", name="x"),
+        S.text("dialog.goodbye_kept_place", name="x"),
+    ]
+    for line in lines:
+        assert "tenere il segno" not in line and "tenuto il segno" not in line, line
+    assert S.text("dialog.reprompt_next_part").endswith("mi ricordo io dove eravamo.")

@@ -26,6 +26,7 @@ from skill.content import EXERCISE_IDS
 from skill.entry import make_handler
 from skill.locales import (
     DEFAULT_LOCALE,
+    EXACT_FORMS,
     PLURAL_CATEGORIES,
     available_languages,
     spoken_time,
@@ -248,7 +249,7 @@ def test_every_english_string_exists_with_the_same_fields(locale):
                 problems.append(f"{key}: list items take no fields")
             continue
         english_fields = set().union(*(_fields(t) for t in _forms(english).values()))
-        forms = set(PLURAL_CATEGORIES)
+        forms = set(PLURAL_CATEGORIES) | set(EXACT_FORMS)
         if isinstance(value, dict) and not ("other" in value and set(value) <= forms):
             problems.append(f"{key}: should be text or plural forms (CLDR categories, 'other')")
             continue
@@ -260,7 +261,9 @@ def test_every_english_string_exists_with_the_same_fields(locale):
                 continue
             fields = _fields(text)
             # A singular may say "one" in words instead of {count}; nothing else may differ.
-            allowed_missing = {"count"} if form == "one" or isinstance(english, dict) else set()
+            allowed_missing = (
+                {"count"} if form in ("one", *EXACT_FORMS) or isinstance(english, dict) else set()
+            )
             if "at" in english_fields:  # the time in fields of its own ("{hour} h {minute}")
                 allowed_missing |= TIME_FIELDS
             if not (english_fields - allowed_missing <= fields <= english_fields):

@@ -21,6 +21,13 @@ Plural forms
     and Italian have just ``one`` (1) and ``other``. ``{count}`` is filled in unless the call
     passes its own.
 
+Exact numbers
+    A key ``=0`` beside the plural ones wins for a count of exactly 0, as ICU MessageFormat's
+    explicit values do (``{n, plural, =0 {...} one {...}}``,
+    https://unicode-org.github.io/icu/userguide/format_parse/messages/). French needs it: CLDR
+    files 0 under ``one``, and "une série" is wrong for 0 while a digit ("1 série") would be
+    read as masculine "un"; so fr writes ``"=0": "aucune série"``, ``"one": "une série"``.
+
 Times of day
     :func:`spoken_time` (rules in :mod:`.times`) says an hour and a minute as the locale does
     aloud, with its preposition, in one field: a template that says a time
@@ -48,6 +55,7 @@ from .times import TIME_FIELDS, SpokenTime, time_of_day
 
 __all__ = [
     "DEFAULT_LOCALE",
+    "EXACT_FORMS",
     "PLURAL_CATEGORIES",
     "TIME_FIELDS",
     "SpokenTime",
@@ -104,6 +112,8 @@ def available_languages() -> list[str]:
 
 # CLDR's plural categories, in its order (https://cldr.unicode.org/index/cldr-spec/plural-rules).
 PLURAL_CATEGORIES = ("zero", "one", "two", "few", "many", "other")
+# Keys a counted template may hold beside the plural ones, chosen for exactly that number.
+EXACT_FORMS = ("=0",)
 
 
 @cache
@@ -203,8 +213,11 @@ class Strings:
         Returns
         -------
         str
-            The form of ``count``'s CLDR category, else ``one`` for 1, else ``other``.
+            The form for exactly ``count`` (``=0``, see "Exact numbers" above), else the form
+            of ``count``'s CLDR category, else ``one`` for 1, else ``other``.
         """
+        if f"={count}" in value:
+            return value[f"={count}"]
         category = plural_category(self.locale, count)
         if category in value:
             return value[category]
