@@ -87,7 +87,7 @@ def test_no_exercise_name_stands_where_german_needs_an_article(key):
         ("dialog.howto_intro", {"name": "Zehenspitzengehen"}, "So geht Zehenspitzengehen"),
         ("dialog.ask_next_exercise", {"name": "Fußkreisen"}, "kommt Fußkreisen"),
         ("dialog.ask_start_this", {"name": "Bandziehen"}, "mit Bandziehen anfangen"),
-        ("dialog.ask_resume", {"name": "Fußkreisen"}, "bei Fußkreisen mittendrin"),
+        ("dialog.resume_where", {"name": "Fußkreisen"}, "bei Fußkreisen mittendrin"),
         ("coach.set_done", {"name": "Zehenkrallen"}, "^Zehenkrallen ist geschafft"),
         ("dialog.skipping", {"name": "Fußkreisen"}, "Ich überspringe"),
         ("dialog.start_over_set", {"name": "Stift aufheben"}, "fangen Stift aufheben"),

@@ -124,7 +124,7 @@ def test_counted_strings_agree_with_their_number():
 def test_the_commands_the_skill_suggests_are_understood(resolver, exercise_id):
     name = S.exercise_name(exercise_id)
     command = S.text("dialog.round_left_skipped", name=name).rsplit(":", 1)[1].strip(" .")
-    assert command == f"inizia l'esercizio {name}"
+    assert command == f"inizia l'esercizio di {name}"
     found = resolver.resolve(command)
     assert found.intent == "StartExerciseIntent"
     assert resolver.value_id("StartExerciseIntent", "exercise", found.slots["exercise"]["value"])

@@ -21,6 +21,7 @@ from .turn import (
     _segments,
     _sets_phrase,
     _Turn,
+    side_progress,
 )
 
 
@@ -149,8 +150,8 @@ def _on_week(turn: _Turn, event: Event) -> None:
     met = [day for day in week if day in done and days[day].goal_met(turn.goal)]
     if met:
         turn.say("dialog.week_met", days=turn.s.join([_day_name(turn, d) for d in met]))
-    else:
-        turn.say("dialog.week_met_none")
+    else:  # "that day" after one day of exercise, "any of them" after more
+        turn.say("dialog.week_met_none", count=len(done))
     _say_streak(turn)
     best = turn.snapshot.profile.best_streak
     if best:  # the week view always gives the best streak, even when it is the current one
@@ -173,10 +174,7 @@ def _on_help(turn: _Turn, event: Event) -> None:
         turn.say("dialog.help_in_set", name=_name(turn, turn.state.exercise))
         _follow_up(turn)
     elif mode is Mode.CONFIRM_RESUME and turn.snapshot.profile.position:
-        turn.say(
-            "dialog.help_confirm_resume",
-            name=_name(turn, turn.snapshot.profile.position.exercise_id),
-        )
+        turn.say("dialog.help_confirm_resume")  # the reprompt after it names the exercise
         _reask(turn)
     elif mode is Mode.CONFIRM_RESET:
         turn.say("dialog.help_confirm_reset")
@@ -229,7 +227,8 @@ def _on_hold_length(turn: _Turn, event: Event) -> None:
 
 def _on_set_question(turn: _Turn, event: Event) -> None:
     """ "Which rep am I on?" (REP_COUNT) or "which side?" (WHICH_SIDE), about the set under way:
-    reps narrated so far (over both sides), and the side of the next rep."""
+    reps narrated so far (per side where the set has sides, as announced), and the side of the
+    next rep."""
     exercise_id = turn.state.exercise
     if exercise_id is None:
         _no_set_running(turn)
@@ -239,14 +238,7 @@ def _on_set_question(turn: _Turn, event: Event) -> None:
     exercise = get_exercise(exercise_id)
     name = _name(turn, exercise_id)
     if event.kind is EventKind.REP_COUNT:
-        total = exercise.total_reps
-        turn.say(
-            "dialog.reps_status",
-            count=total - done,
-            done=turn.s.tally(done),
-            total=total,
-            name=name,
-        )
+        _say_rep_count(turn, exercise_id, done)
     elif not exercise.sides:
         turn.say("dialog.side_none", name=name)
     else:
@@ -255,3 +247,37 @@ def _on_set_question(turn: _Turn, event: Event) -> None:
         switching = done % exercise.reps == 0 and side_index > 0
         turn.say("dialog.side_switch" if switching else "dialog.side_next", side=side)
     _follow_up(turn)
+
+
+def _say_rep_count(turn: _Turn, exercise_id: str, done: int) -> None:
+    """ "Which rep am I on?": the reps done of those announced, ``done`` being narrated so far.
+
+    Without sides, of the whole set ("6 of 10 reps of toe grips"); with sides, of the side under
+    way ("On your left foot, you've done 6 of 10 reps"), and once a side is finished, the next
+    side with its reps: the set was announced as "10 reps on each side", so no total of both
+    sides (20) is ever said.
+    """
+    exercise = get_exercise(exercise_id)
+    if not exercise.sides:
+        total = exercise.total_reps
+        turn.say(
+            "dialog.reps_status",
+            count=total - done,
+            done=turn.s.tally(done),
+            total=total,
+            name=_name(turn, exercise_id),
+        )
+        return
+    side_index, on_side = side_progress(exercise_id, done)
+    if on_side >= exercise.reps and side_index + 1 < len(exercise.sides):
+        following = turn.s.side(exercise_id, exercise.sides[side_index + 1])
+        turn.say("dialog.reps_side_done", count=exercise.reps, side=following)
+        return
+    side = turn.s.side(exercise_id, exercise.sides[side_index])
+    turn.say(
+        "dialog.reps_status_side",
+        count=exercise.reps - on_side,
+        done=turn.s.tally(on_side),
+        total=exercise.reps,
+        side=side,
+    )

@@ -10,6 +10,7 @@ from ..progress import current_streak
 from .effects import SavePosition
 from .state import Event, Mode
 from .turn import (
+    _ask_resume,
     _at_last_segment,
     _follow_up,
     _in_set,
@@ -38,12 +39,7 @@ def _on_launch(turn: _Turn, event: Event) -> None:
     else:
         turn.say("dialog.welcome_back")
     if position is not None:
-        turn.ask(
-            "dialog.ask_resume",
-            "dialog.reprompt_resume",
-            Mode.CONFIRM_RESUME,
-            name=_name(turn, position.exercise_id),
-        )
+        _ask_resume(turn, position.exercise_id)
         return
     if turn.today.goal_met(turn.goal):
         turn.say("dialog.goal_met_today", goal=turn.goal)

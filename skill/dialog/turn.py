@@ -172,8 +172,7 @@ def _narrate(turn: _Turn, exercise_id: str, segment_index: int) -> None:
     turn.ssml(segment.ssml)
     turn.state = replace(turn.state, exercise=exercise_id, segment=segment_index)
     if segment_index < len(segments) - 1:
-        total = get_exercise(exercise_id).total_reps
-        turn.say("coach.segment_done", done=turn.s.tally(segment.last_rep), total=total)
+        _say_reps_so_far(turn, exercise_id, segment.last_rep)
         turn.ask("dialog.ask_next_part", "dialog.reprompt_next_part", Mode.IN_SET)
         return
     turn.ssml(_encouragement(turn, exercise_id))
@@ -188,6 +187,54 @@ def _narrate(turn: _Turn, exercise_id: str, segment_index: int) -> None:
         )
     else:
         turn.ask("dialog.ask_finish_round", "dialog.reprompt_finish_round", Mode.IN_SET)
+
+
+def side_progress(exercise_id: str, done: int) -> tuple[int, int]:
+    """Where ``done`` reps into a set of ``exercise_id`` stand, side by side.
+
+    Parameters
+    ----------
+    exercise_id
+        An exercise of :data:`~skill.content.EXERCISE_IDS`.
+    done
+        Reps narrated so far over the whole set, 0 to ``total_reps`` (both sides counted).
+
+    Returns
+    -------
+    tuple of int
+        ``(side_index, done_on_side)``: the index in ``Exercise.sides`` of the side the last rep
+        was on (0 for an exercise without sides, and before any rep), and the reps done on that
+        side, 0 to ``Exercise.reps``. A side just finished keeps its own index (``(0, 10)``
+        after the left foot's 10 reps), so what was done is said of the side it was done on.
+    """
+    exercise = get_exercise(exercise_id)
+    if not exercise.sides or done <= 0:
+        return 0, max(0, done)
+    side_index = min((done - 1) // exercise.reps, len(exercise.sides) - 1)
+    return side_index, done - side_index * exercise.reps
+
+
+def _say_reps_so_far(turn: _Turn, exercise_id: str, done: int) -> None:
+    """After a part of a set: the reps done, counted as announced ("10 reps on each side").
+
+    Without sides, "That's 6 of 10."; with sides, per side: "That's 6 of 10 on your left foot."
+    mid-side, "That's your left foot done." when the part ended with that side. Nothing when
+    no rep was done yet (a part that held only the set's intro).
+    """
+    if done <= 0:
+        return
+    exercise = get_exercise(exercise_id)
+    if not exercise.sides:
+        turn.say("coach.segment_done", done=turn.s.tally(done), total=exercise.total_reps)
+        return
+    side_index, on_side = side_progress(exercise_id, done)
+    side = turn.s.side(exercise_id, exercise.sides[side_index])
+    if on_side >= exercise.reps:
+        turn.say("coach.side_done", side=side)
+    else:
+        turn.say(
+            "coach.segment_done_side", done=turn.s.tally(on_side), total=exercise.reps, side=side
+        )
 
 
 def _in_set(turn: _Turn) -> bool:
@@ -309,14 +356,22 @@ def _follow_up(turn: _Turn) -> None:
         )
     elif turn.state.mode is Mode.CONFIRM_RESUME and position is not None:
         # Still the question asked at launch: pick up where the user left off?
-        turn.ask(
-            "dialog.ask_resume",
-            "dialog.reprompt_resume",
-            Mode.CONFIRM_RESUME,
-            name=_name(turn, position.exercise_id),
-        )
+        _ask_resume(turn, position.exercise_id)
     else:
         _menu_question(turn)
+
+
+def _ask_resume(turn: _Turn, exercise_id: str) -> None:
+    """Say where the user stopped last time ("Last time you stopped partway through X."), then
+    ask whether to pick up there.
+
+    The question kept for a re-ask is the short one ("Shall I pick up where you left off?"):
+    after "sorry, I didn't get that" or help, the reprompt names the exercise ("Say yes to carry
+    on with X ..."), so the exercise is named once, never twice in a row.
+    """
+    name = _name(turn, exercise_id)
+    turn.say("dialog.resume_where", name=name)
+    turn.ask("dialog.ask_resume", "dialog.reprompt_resume", Mode.CONFIRM_RESUME, name=name)
 
 
 def _ask_leave_out(turn: _Turn, exercise_id: str) -> None:
