@@ -4,12 +4,12 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test test-moved-clock package bench fuzz lint nlu-eval clean
+.PHONY: chat test test-moved-clock package bench fuzz lint nlu-eval certify skill-package icons clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[web,test,audio,lint]'
+	$(BIN)/pip install --quiet -e '.[web,test,audio,lint,icons]'
 	touch $(STAMP)
 
 ## chat: talk to the skill on this machine (progress in a local SQLite file)
@@ -51,6 +51,21 @@ lint: $(STAMP)
 ## precision and recall per intent, confusions; fails under 98% or on a state-changing confusion
 nlu-eval: $(STAMP)
 	$(BIN)/python -m skill.nlu eval --min-accuracy 0.98
+
+## certify: the certification checklist on the committed skill package, PASS or FAIL per item
+## (its placeholder endpoint ARN and example.com privacy URLs are allowed here)
+certify: $(STAMP)
+	$(BIN)/leg-skill certify --allow-placeholders
+
+## skill-package: build/skill-package/ and .zip to submit, certified with no placeholder:
+## make skill-package ARN=arn:aws:lambda:... (or STACK=leg-exercises) PRIVACY_URL=https://...
+skill-package: $(STAMP)
+	$(BIN)/leg-skill skill-package $(if $(STACK),--stack "$(STACK)",--function-arn "$(ARN)") \
+		--privacy-base-url "$(PRIVACY_URL)"
+
+## icons: redraw interaction_model/assets/images/*.png from the exercise drawings (Pillow)
+icons: $(STAMP)
+	$(BIN)/python -m skill.icons
 
 clean:
 	rm -rf $(VENV) build .tools .pytest_cache .aws-sam

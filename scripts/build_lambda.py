@@ -74,6 +74,9 @@ EXCLUDED_SKILL_MODULES = frozenset(
         "utterances.py",  # the console's resolver
         "nlu.py",  # annotation sets and their evaluator (python -m skill.nlu)
         "transcript.py",  # the golden transcripts (python -m skill.transcript)
+        "certify.py",  # the certification self-check (leg-skill certify)
+        "skillpackage.py",  # the submitted skill package (leg-skill skill-package)
+        "icons.py",  # the store icons, drawn with Pillow (python -m skill.icons)
     }
 )
 MODELS_DIR = ROOT / "interaction_model" / "interactionModels" / "custom"

@@ -21,9 +21,13 @@ from .locales import Strings
 
 __all__ = [
     "APL_INTERFACE",
+    "APL_VERSION",
     "BUTTON_ACTIONS",
     "TOKEN",
     "ScreenView",
+    "apl_version_tuple",
+    "avg_graphic",
+    "device_renders",
     "render_directive",
     "user_event_action",
 ]
@@ -33,7 +37,10 @@ TOKEN = "legExerciseScreen"
 BUTTON_ACTIONS: tuple[str, ...] = ("next", "pause", "repeat")
 
 _DIRECTIVE_TYPE = "Alexa.Presentation.APL.RenderDocument"
-_APL_VERSION = "2023.3"
+# The APL version the document declares: the one it was written and checked against. A device
+# renders documents up to its own ``runtime.maxVersion`` (see :func:`device_renders`).
+APL_VERSION = "2023.3"
+_APL_VERSION_TUPLE = tuple(int(part) for part in APL_VERSION.split("."))
 _AVG_VERSION = "1.2"
 
 # Colours shared by the layout, the drawings and the rows of today's sets.
@@ -357,7 +364,7 @@ def _main_items() -> list[dict[str, Any]]:
 def _build_document() -> dict[str, Any]:
     return {
         "type": "APL",
-        "version": _APL_VERSION,
+        "version": APL_VERSION,
         "theme": "dark",
         "resources": _RESOURCES,
         "styles": _STYLES,
@@ -445,6 +452,15 @@ def _payload(view: ScreenView, strings: Strings) -> dict[str, Any]:
     }
 
 
+def avg_graphic(exercise_id: str) -> dict[str, Any]:
+    """The exercise's drawing as the document has it: an AVG object (a 100 x 100 viewport).
+
+    A copy, so the caller may change it. The skill's icons are made from these
+    (``skill/icons.py``). Raises ``KeyError`` for an id without a drawing.
+    """
+    return copy.deepcopy(_DOCUMENT["graphics"][exercise_id])
+
+
 def render_directive(view: ScreenView, strings: Strings) -> dict[str, Any]:
     """The ``Alexa.Presentation.APL.RenderDocument`` directive for ``view``, as a JSON-able dict.
 
@@ -456,6 +472,36 @@ def render_directive(view: ScreenView, strings: Strings) -> dict[str, Any]:
         "document": copy.deepcopy(_DOCUMENT),
         "datasources": {"payload": _payload(view, strings)},
     }
+
+
+def apl_version_tuple(version: object) -> tuple[int, ...] | None:
+    """An APL version string as a comparable tuple (``"2023.3"`` -> ``(2023, 3)``), else ``None``.
+
+    APL numbers its versions ``1.0`` ... ``1.9``, then ``2022.1`` onwards, so comparing the
+    tuples orders them. Anything that is not dot-separated decimal numbers (``None``, ``""``,
+    ``"latest"``, ``"2023.x"``, a number) is ``None``.
+    """
+    if not isinstance(version, str):
+        return None
+    parts = version.strip().split(".")
+    if not all(part.isdecimal() and len(part) <= 6 for part in parts):
+        return None
+    return tuple(int(part) for part in parts)
+
+
+def device_renders(max_version: object) -> bool:
+    """Whether a device whose APL runtime declares ``max_version`` renders this document.
+
+    ``max_version`` is the request's
+    ``context.System.device.supportedInterfaces["Alexa.Presentation.APL"].runtime.maxVersion``.
+    Amazon's AVS reference for the ``Alexa.Presentation.APL`` interface: a skill may send "any
+    APL document declaring a version of APL up to the maxVersion", and should not send a
+    document that needs a later one. So the document (which declares :data:`APL_VERSION`) goes
+    only to a device that declares that version or a later one; a device that declares none, or
+    one that cannot be read, gets no screen (the speech and the cards are the same without it).
+    """
+    declared = apl_version_tuple(max_version)
+    return declared is not None and declared >= _APL_VERSION_TUPLE
 
 
 def user_event_action(arguments: Sequence[Any] | None) -> str | None:

@@ -1,4 +1,4 @@
-"""``leg-skill``: chat with the skill on a local store (and, later, serve or benchmark it)."""
+"""``leg-skill``: chat with the skill on a local store, serve it, package and certify it."""
 
 from __future__ import annotations
 
@@ -8,12 +8,15 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from pathlib import Path
 
 from .clock import parse_instant, starting_at
 from .config import MAX_BUDGET_SECONDS, MIN_BUDGET_SECONDS, Config
 from .progress import zone_name_or_none
 
 __all__ = ["main"]
+
+_REPO = Path(__file__).resolve().parent.parent
 
 
 def _chat(args: argparse.Namespace) -> int:
@@ -94,6 +97,39 @@ def _serve(args: argparse.Namespace) -> int:
         print("leg-skill: set SKILL_ID to your skill's ID (amzn1.ask.skill....)", file=sys.stderr)
         return 2
     serve(config, args.host, args.port, allow_unverified=args.dev_insecure_no_verify)
+    return 0
+
+
+def _certify(args: argparse.Namespace) -> int:
+    from .certify import certify, report
+
+    package = Path(args.package)
+    try:
+        checks = certify(package, allow_placeholders=args.allow_placeholders)
+    except (OSError, ValueError, KeyError) as exc:
+        print(f"leg-skill certify: {package} is not a skill package ({exc})", file=sys.stderr)
+        return 2
+    for line in report(checks):
+        print(line)
+    return 0 if all(c.ok for c in checks) else 1
+
+
+def _skill_package(args: argparse.Namespace) -> int:
+    from .skillpackage import PackageRefused, build_package, stack_function_arn
+
+    try:
+        if bool(args.function_arn) == bool(args.stack):
+            raise PackageRefused("give the function's ARN (--function-arn) or a --stack, not both")
+        if not args.privacy_base_url:
+            raise PackageRefused(
+                "give --privacy-base-url (where docs/privacy/*.html are published)"
+            )
+        arn = args.function_arn or stack_function_arn(args.stack, args.region)
+        packaged = build_package(Path(args.out), arn, args.privacy_base_url)
+    except PackageRefused as exc:
+        print(f"leg-skill skill-package: refused: {exc}", file=sys.stderr)
+        return 2
+    print(f"{packaged.directory} and {packaged.archive}: every certification check passes")
     return 0
 
 
@@ -194,13 +230,43 @@ def build_parser() -> argparse.ArgumentParser:
         help="DEVELOPMENT ONLY: accept requests without Alexa's signature",
     )
     serve.set_defaults(run=_serve)
+
+    certify = commands.add_parser(
+        "certify",
+        help="check a skill package against the certification checklist (PASS/FAIL per item)",
+    )
+    certify.add_argument(
+        "--package",
+        default=str(_REPO / "interaction_model"),
+        help="the skill package directory (default: the committed interaction_model/)",
+    )
+    certify.add_argument(
+        "--allow-placeholders",
+        action="store_true",
+        help="pass the committed package's placeholder ARN and example.com privacy URLs",
+    )
+    certify.set_defaults(run=_certify)
+
+    package = commands.add_parser(
+        "skill-package",
+        help="write the skill package to submit: endpoints, privacy URLs, icons; certified",
+    )
+    package.add_argument("--function-arn", help="the deployed function's ARN")
+    package.add_argument("--stack", help="read the ARN from this stack's SkillFunctionArn output")
+    package.add_argument("--region", default=None, help="the stack's region (with --stack)")
+    package.add_argument(
+        "--privacy-base-url",
+        help="https URL under which <lang>.html (en, de, es, fr, it) is the privacy policy",
+    )
+    package.add_argument("--out", default=str(_REPO / "build" / "skill-package"))
+    package.set_defaults(run=_skill_package)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
-    run: Callable[[argparse.Namespace], int] = args.run  # _chat or _serve (set_defaults)
+    run: Callable[[argparse.Namespace], int] = args.run  # _chat, _serve ... (set_defaults)
     return run(args)
 
 

@@ -20,11 +20,23 @@ __all__ = ["howto_card", "screen_view", "summary_card", "supports_apl"]
 
 
 def supports_apl(envelope: Any) -> bool:
-    """Whether the device that sent ``envelope`` has a screen that renders APL."""
+    """Whether the device that sent ``envelope`` has a screen that renders the skill's APL.
+
+    True when the request's ``context.System.device.supportedInterfaces`` has
+    ``Alexa.Presentation.APL`` (Amazon's APL interface reference: check it before sending an
+    APL directive) and its ``runtime.maxVersion`` is at least the version the document declares
+    (:func:`skill.apl.device_renders`); a screen with an older or unreadable runtime gets no
+    directive.
+    """
     system = getattr(getattr(envelope, "context", None), "system", None)
     interfaces = getattr(getattr(system, "device", None), "supported_interfaces", None)
     # The model keeps interfaces it knows as attributes (``alexa_presentation_apl``).
-    return getattr(interfaces, "alexa_presentation_apl", None) is not None
+    apl = getattr(interfaces, "alexa_presentation_apl", None)
+    if apl is None:
+        return False  # no screen: the APL module is not even imported (cold start)
+    from ..apl import device_renders
+
+    return device_renders(getattr(getattr(apl, "runtime", None), "max_version", None))
 
 
 def screen_view(
