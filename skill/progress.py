@@ -106,10 +106,22 @@ class DayProgress:
         return sum(self.remaining(goal).values())
 
     def sets_done_of(self, goal: int) -> tuple[int, int]:
-        """Sets done and sets due today, counting only the exercises not left out (and no set
-        past the goal): ``(12, 12)``, not ``(12, 15)``, once one exercise is left out."""
+        """Sets done and sets due today (no set past the goal counts).
+
+        An exercise left out is due no more, but the sets already done of it stay done: a
+        person told "Saved: ankle circles" before leaving it out hears "2 of today's 13
+        sets", never "1 of 12", so done and due differ by exactly the sets still left.
+
+        Returns
+        -------
+        tuple of int
+            ``(done, due)``: ``(12, 12)`` once the goal is met with one exercise left out
+            before any set of it; ``(2, 13)`` with one set of it done first.
+        """
         active = self.active()
-        return sum(min(goal, self.count(e)) for e in active), goal * len(active)
+        kept = sum(min(goal, self.count(e)) for e in self.left_out)
+        done = sum(min(goal, self.count(e)) for e in active) + kept
+        return done, goal * len(active) + kept
 
     def goal_met(self, goal: int) -> bool:
         """Every exercise not left out done ``goal`` times (never, with all five left out)."""

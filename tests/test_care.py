@@ -362,3 +362,20 @@ def test_progress_with_nothing_done_is_said_in_words_not_as_zero_of_fifteen(
     }
     console.say(opening[locale[:2]])
     assert heard in said(console.say(utterance))
+
+
+def test_a_set_saved_before_it_is_left_out_still_counts_in_how_am_i_doing(console, store):
+    """The walk-through of the testing instructions: "Saved: ankle circles", "it hurts", "yes"
+    (leave it out), then "how am I doing" said "1 of today's 12 sets" and "reset today" said
+    "That clears the 2 sets": both must count the set the person was told was saved."""
+    to_the_last_rep(console, "toe grips")
+    assert "Saved: toe grips" in said(console.say("yes"))  # saved; tiptoe walking starts
+    to_the_last_rep(console, "ankle circles")
+    assert "Saved: ankle circles" in said(console.say("it hurts"))
+    assert "leave ankle circles out" in said(console.say("yes"))
+    assert today(store).left_out == frozenset({"ankle_circles"})
+    progress = said(console.say("how am I doing"))
+    assert "2 of today's 13 sets" in progress, progress  # 4 exercises x 3, and the 1 kept
+    left = said(console.say("what's left for today"))
+    assert "11 sets left" in left, left  # 13 - 2: what is due less what is done
+    assert "clears the 2 sets" in said(console.say("reset today"))
