@@ -297,7 +297,7 @@ def test_what_people_naturally_say_is_understood(locale):
         ("sí, quítalo", "AMAZON.YesIntent"),
         ("no lo quites", "AMAZON.NoIntent"),
         ("mejor otro día", "AMAZON.NoIntent"),
-        ("ya me cansé", "AMAZON.PauseIntent"),
+        ("necesito descansar", "AMAZON.PauseIntent"),  # "estoy cansado" stays unmatched (test_nlu)
         ("ya no quiero", "AMAZON.StopIntent"),
         ("eso es todo", "AMAZON.StopIntent"),
         ("empieza desde el principio", "AMAZON.StartOverIntent"),  # was "no exercise called..."
