@@ -305,3 +305,116 @@ def test_counted_templates_read_right_for_zero_and_one(locale, key):
     for text in (zero, one):
         assert not re.search(r"\b1 (série|répétition|seconde)", text), text
         assert " un jour" not in text and "d'un tour" not in text, text
+
+
+# The break-test review (fr-FR, fr-CA): stiff or misleading lines, and what people said that
+# reached no intent.
+@pytest.mark.parametrize("locale", FRENCH)
+def test_counting_and_switching_sides_are_said_plainly(locale):
+    strings = strings_for(locale)
+    for key in ("coach.counted", "dialog.welcome_new"):
+        assert "maintien" not in strings.text(key), key  # "chaque maintien": no one says it
+    switch = strings.text("coach.switch_side", side="le pied droit")
+    assert switch == "Changez de côté : maintenant, le pied droit."
+
+
+@pytest.mark.parametrize("locale", FRENCH)
+def test_no_to_resuming_does_not_sound_like_wiping_the_day(locale):
+    strings = strings_for(locale)
+    ask = strings.text("dialog.reprompt_resume", name="x")
+    told = strings.text("dialog.no_resume_fresh")
+    for text in (ask, told):
+        assert "zéro" not in text, text  # "repartir de zéro" sounded like a reset of the day
+    assert "« oui »" in ask and "« non »" in ask, ask
+    assert "depuis le début" in told and "exercice" in told, told
+
+
+@pytest.mark.parametrize("locale", FRENCH)
+def test_previous_in_the_first_part_does_not_claim_the_start(tmp_path, locale):
+    assert "déjà au début" not in strings_for(locale).text("dialog.nothing_before", name="x")
+    console = Console(
+        make_handler(Config(), SqliteStore(tmp_path / "progress.sqlite3")),
+        Resolver.for_locale(locale),
+        user_id="amzn1.ask.account.FR",
+        locale=locale,
+        clock=lambda: datetime(2026, 11, 24, 15, 0, tzinfo=UTC),
+    )
+    console.say("ouvre exercices pour les jambes")
+    assert "5 sur 10" in to_plain_text(Console.speech_of(console.say("oui")))
+    reply = to_plain_text(Console.speech_of(console.say("précédent")))
+    assert "déjà au début" not in reply, reply  # five reps in, it was not the start
+    assert reply.startswith("Il n'y a pas de passage avant celui-ci"), reply
+
+
+@pytest.mark.parametrize("locale", FRENCH)
+def test_the_kept_place_and_the_reminder_example_read_right(locale):
+    strings = strings_for(locale)
+    kept = strings.text("dialog.pain_kept_place", name="x")
+    assert "l'endroit où" not in kept and "je retiens où vous en étiez" in kept, kept
+    example = strings.text("reminder.reprompt_time")
+    assert example.endswith("« huit heures du matin »."), example
+    found = Resolver.for_locale(locale).resolve(
+        "huit heures du matin", Elicitation("SetReminderIntent", "time")
+    )
+    assert found.intent == "SetReminderIntent" and found.slots["time"]["value"] == "08:00"
+
+
+# What the break-test heard fall through to "Pardon, je n'ai pas compris".
+HEARD_BREAK = [
+    ("plus tard", "AMAZON.NoIntent"),
+    ("pas tout de suite", "AMAZON.NoIntent"),
+    ("pas pour l'instant", "AMAZON.NoIntent"),
+    ("une autre fois", "AMAZON.NoIntent"),
+    ("non ça va", "AMAZON.NoIntent"),
+    ("oui je veux bien", "AMAZON.YesIntent"),
+    ("je veux bien", "AMAZON.YesIntent"),
+    ("avec plaisir", "AMAZON.YesIntent"),
+    ("oui allons-y", "AMAZON.YesIntent"),
+    ("je n'ai pas compris", "AMAZON.RepeatIntent"),
+    ("j'ai pas compris", "AMAZON.RepeatIntent"),
+    ("redis-moi", "AMAZON.RepeatIntent"),
+    ("je veux arrêter", "AMAZON.StopIntent"),
+    ("on arrête", "AMAZON.StopIntent"),
+    ("merci au revoir", "AMAZON.StopIntent"),
+    ("c'est tout pour aujourd'hui", "AMAZON.StopIntent"),
+    ("ça suffit pour aujourd'hui", "AMAZON.StopIntent"),
+    ("combien de temps je garde", "HoldLengthIntent"),
+    ("je tiens combien", "HoldLengthIntent"),
+    ("c'est à quel pied", "WhichSideIntent"),
+    ("quelle jambe je lève", "WhichSideIntent"),
+    ("combien de fois encore", "RepCountIntent"),
+    ("mon bilan de la semaine", "WeekIntent"),
+    ("remets à zéro", "ResetTodayIntent"),
+    ("recommence la journée", "ResetTodayIntent"),
+    ("liste des exercices", "ListExercisesIntent"),
+]
+
+
+@pytest.mark.parametrize("locale", FRENCH)
+@pytest.mark.parametrize(("utterance", "intent"), HEARD_BREAK)
+def test_what_the_break_test_said_reaches_its_intent(locale, utterance, intent):
+    found = Resolver.for_locale(locale).resolve(utterance)
+    assert found.intent == intent, (utterance, found.intent)
+    assert not found.slots
+
+
+@pytest.mark.parametrize("locale", FRENCH)
+def test_a_goal_said_with_faire_is_a_goal_not_an_exercise(locale):
+    resolver = Resolver.for_locale(locale)
+    for said in ("je veux faire deux tours", "seulement deux tours par jour"):
+        found = resolver.resolve(said)
+        assert found.intent == "SetGoalIntent", (said, found.intent)  # was "deux tours", unknown
+        assert found.slots["rounds"]["value"] == "2"
+    assert resolver.resolve("je veux faire le crayon").intent == "StartExerciseIntent"
+
+
+@pytest.mark.parametrize("locale", FRENCH)
+def test_an_exercise_named_by_its_object_is_known(locale):
+    resolver = Resolver.for_locale(locale)
+    for said, exercise_id in (
+        ("comment faire celui avec le crayon", "pencil_pickup"),
+        ("commence celui avec l'élastique", "band_foot_pulls"),
+    ):
+        found = resolver.resolve(said)
+        value = found.slots["exercise"]["value"]
+        assert resolver.value_id(found.intent, "exercise", value) == exercise_id, said

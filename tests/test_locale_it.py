@@ -232,3 +232,81 @@ def test_pausing_keeps_the_place_in_plain_italian():
     for line in lines:
         assert "tenere il segno" not in line and "tenuto il segno" not in line, line
     assert S.text("dialog.reprompt_next_part").endswith("mi ricordo io dove eravamo.")
+
+
+# The break-test review: stiff or misleading lines, and what people said that reached no intent.
+def test_counting_resting_and_starting_over_are_said_plainly():
+    for key in ("coach.counted", "dialog.welcome_new"):
+        assert "ogni tenuta" not in S.text(key), key
+    for key in ("dialog.hold_count", "dialog.hold_seconds"):
+        text = S.text(key, count=3, name="x", rest=2)
+        assert "poi ti riposi per 2 secondi" in text and "poi riposi" not in text, text
+    ask = S.text("dialog.reprompt_resume", name="x")
+    told = S.text("dialog.no_resume_fresh")
+    for text in (ask, told):
+        assert "da zero" not in text and "da capo" not in text, text  # sounded like a reset
+    assert "dall'inizio" in ask and "dall'inizio" in told
+
+
+def test_remaining_runs_on_into_its_list(tmp_path, resolver):
+    assert S.text("dialog.remaining_total", sets="14 serie").endswith("da fare, cioè")
+    handler = make_handler(Config(), SqliteStore(tmp_path / "progress.sqlite3"))
+    console = Console(handler, resolver, user_id="amzn1.ask.account.IT", locale=LOCALE)
+    console.clock = lambda: NOW
+    console.say("apri esercizi per le gambe")
+    reply = to_plain_text(Console.speech_of(console.say("cosa mi resta da fare")))
+    assert "Per oggi hai ancora 15 serie da fare, cioè 3 serie per ciascuno" in reply, reply
+
+
+def test_previous_in_the_first_part_does_not_claim_the_start(tmp_path, resolver):
+    assert "già all'inizio" not in S.text("dialog.nothing_before", name="x")
+    handler = make_handler(Config(), SqliteStore(tmp_path / "progress.sqlite3"))
+    console = Console(handler, resolver, user_id="amzn1.ask.account.IT", locale=LOCALE)
+    console.clock = lambda: NOW
+    console.say("apri esercizi per le gambe")
+    assert "5 su 10" in to_plain_text(Console.speech_of(console.say("sì")))
+    reply = to_plain_text(Console.speech_of(console.say("indietro")))
+    assert "già all'inizio" not in reply, reply  # five reps in, it was not the start
+    assert reply.startswith("Non c'è una parte prima di questa"), reply
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent"),
+    [
+        ("cosa mi resta da fare", "RemainingIntent"),
+        ("cosa mi manca", "RemainingIntent"),
+        ("com'è andata la settimana", "WeekIntent"),
+        ("come è andata questa settimana", "WeekIntent"),
+        ("che lato è", "WhichSideIntent"),
+        ("con quale piede", "WhichSideIntent"),
+        ("quanto tempo tengo", "HoldLengthIntent"),
+        ("quanti secondi", "HoldLengthIntent"),
+        ("più tardi", "AMAZON.NoIntent"),
+        ("non adesso", "AMAZON.NoIntent"),
+        ("un'altra volta", "AMAZON.NoIntent"),
+        ("sì va bene", "AMAZON.YesIntent"),
+        ("va bene dai", "AMAZON.YesIntent"),
+        ("come hai detto", "AMAZON.RepeatIntent"),
+        ("basta per oggi", "AMAZON.StopIntent"),
+        ("grazie ciao", "AMAZON.StopIntent"),
+        ("cancella tutto", "ResetTodayIntent"),
+        ("ricomincia la giornata", "ResetTodayIntent"),
+        ("prossimo esercizio", "AMAZON.NextIntent"),
+    ],
+)
+def test_what_the_break_test_said_reaches_its_intent(resolver, utterance, intent):
+    found = resolver.resolve(utterance)
+    assert found.intent == intent, (utterance, found.intent)
+    assert not found.slots
+
+
+def test_a_goal_and_an_exercise_named_by_its_object_are_understood(resolver):
+    found = resolver.resolve("solo due giri")
+    assert found.intent == "SetGoalIntent" and found.slots["rounds"]["value"] == "2"
+    for said, exercise_id in (
+        ("come si fa quello con la matita", "pencil_pickup"),
+        ("facciamo quello con l'elastico", "band_foot_pulls"),
+    ):
+        found = resolver.resolve(said)
+        value = found.slots["exercise"]["value"]
+        assert resolver.value_id(found.intent, "exercise", value) == exercise_id, said
