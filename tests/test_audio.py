@@ -355,7 +355,7 @@ def test_the_tracker_follows_reps_sides_and_exercises_across_replies():
     assert tracker.label() == "rep 3 of 5, left foot"
     tracker.heard("Now switch to your right foot.")
     assert tracker.label() == "pencil pick-up, right foot"
-    tracker.heard("Rep 1. Pick up the pencil with the toes of your right foot. Hold it.")
+    tracker.heard("Rep 1. Now with your right foot: pick up the pencil with your toes. Hold it.")
     assert tracker.label() == "rep 1 of 5, right foot"
     tracker.heard("Back to toe grips, picking up where you left off. Rep 4. Grip. one")
     assert tracker.label() == "rep 4 of 10"

@@ -184,7 +184,7 @@ def test_how_am_i_doing_counts_without_what_was_left_out(console, store):
     store.leave_out(USER, TODAY, "toe_grips")
     console.say("open leg exercises")
     progress = said(console.say("how am I doing"))
-    assert progress.startswith("So far you've done 1 of today's 12 sets.")
+    assert progress.startswith("You've done 1 of today's 12 sets.")
     assert "You have 11 sets left today" in said(console.say("what's left for today"))
 
 
@@ -250,7 +250,7 @@ def test_nothing_stored_describes_pain(console, store, tmp_path):
             "toe grips",
             0,
             "how long do I hold it",
-            "Each rep of toe grips lasts while I count to 3, then you rest 2 seconds.",
+            "Each rep of toe grips lasts for a count of 3, then you rest 2 seconds.",
         ),
         (
             "tiptoe walking",
@@ -270,10 +270,10 @@ def test_nothing_stored_describes_pain(console, store, tmp_path):
             "how many reps are left",
             "You've done 3 of 5 reps of tiptoe walking, so there are 2 to go.",
         ),
-        ("band foot pulls", 0, "which foot is it", "Next is your left foot."),
+        ("band foot pulls", 0, "which foot is it", "You're on your left foot."),
         ("band foot pulls", 1, "which foot now", "Time to switch: next is your right foot."),
-        ("pencil pick-up", 1, "which foot now", "Next is your right foot."),
-        ("band foot pulls", 2, "which side am I on", "Next is your right foot."),
+        ("pencil pick-up", 1, "which foot now", "You're on your right foot."),
+        ("band foot pulls", 2, "which side am I on", "You're on your right foot."),
         (
             "toe grips",
             0,

@@ -313,7 +313,7 @@ def test_goal_met_says_so_and_streak_grows(make_console, sqlite_path, clock):
     ) or "finished your 3 rounds" in said(console.last_response)
     assert "already done toe grips 3 times today" in said(console.say("start toe grips"))
     progress = said(console.say("how am I doing"))
-    assert "So far you've done 15 of today's 15 sets." in progress
+    assert "You've done 15 of today's 15 sets." in progress
     assert "met your goal on one day" in progress
 
 

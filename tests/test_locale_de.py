@@ -185,3 +185,53 @@ def test_going_to_the_next_exercise_after_a_set_starts_it(tmp_path):
     assert S.text("dialog.skipping", name="Zehenspitzengehen") not in text
     assert S.text("coach.set_intro", name="Zehenspitzengehen", set_number=1, goal=3) in text
     assert store.load(user, NOW.date()).today.done.get("toe_grips") == 1
+
+
+def test_the_pencil_cue_names_the_foot_first_so_the_switch_is_heard():
+    """The second foot of the pencil pick-up starts inside a part ("Wiederholung 5 ...
+    Wiederholung 1"), with no "Wechsle jetzt" line: the cue itself says which foot is next."""
+    cue = S.exercise("pencil_pickup", "cue").format(side=S.side("pencil_pickup", "right"))
+    assert cue.startswith("Jetzt mit dem rechten Fuß:")
+
+
+@pytest.mark.parametrize("exercise_id", ["toe_grips", "ankle_circles"])
+def test_a_counted_rep_is_not_called_a_hold(exercise_id):
+    """Ankle circles are counted too, but nobody holds a circle."""
+    name = S.exercise_name(exercise_id)
+    for count in (1, 3, 10):
+        text = S.text("dialog.hold_count", count=count, name=name, rest=2)
+        assert "hältst du" not in text and "bis ich" not in text
+        assert "zähle ich bei jeder Wiederholung bis" in text
+
+
+@pytest.mark.parametrize(
+    ("utterance", "intent"),
+    [
+        # yes and no in other words
+        ("vielleicht später", "AMAZON.NoIntent"),
+        ("nicht jetzt", "AMAZON.NoIntent"),
+        ("heute nicht", "AMAZON.NoIntent"),
+        ("lass uns das später machen", "AMAZON.NoIntent"),
+        ("na gut", "AMAZON.YesIntent"),
+        ("meinetwegen", "AMAZON.YesIntent"),
+        ("alles klar", "AMAZON.YesIntent"),
+        ("ja ich bin bereit", "AMAZON.YesIntent"),
+        # a moment, not goodbye
+        ("Moment mal", "AMAZON.PauseIntent"),
+        ("eine Sekunde", "AMAZON.PauseIntent"),
+        ("warte mal", "AMAZON.PauseIntent"),
+        # mid-set questions and the rest
+        ("wie viele fehlen noch", "RemainingIntent"),
+        ("bin ich fertig", "RemainingIntent"),
+        ("welche Wiederholung", "RepCountIntent"),
+        ("welche Übung ist das", "AMAZON.HelpIntent"),
+        ("ich verstehe das nicht", "AMAZON.HelpIntent"),
+        ("wo war ich", "AMAZON.ResumeIntent"),
+        ("nochmal von vorne", "AMAZON.StartOverIntent"),
+        ("das reicht für heute", "AMAZON.StopIntent"),
+        ("das kann ich nicht", "SkipIntent"),
+        ("nur zwei Runden", "SetGoalIntent"),
+    ],
+)
+def test_what_people_say_in_their_own_words_is_understood(utterance, intent):
+    assert _resolve(utterance).intent == intent

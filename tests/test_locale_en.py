@@ -108,3 +108,67 @@ def test_the_collisions_the_review_heard_are_gone(locale):
     }
     for phrase, intent in expected.items():
         assert resolver.resolve(phrase).intent == intent, phrase
+
+
+def test_which_foot_mid_side_does_not_sound_like_a_switch(s):
+    """Asked halfway through the left foot, "Next is your left foot" sounded like a change."""
+    side = s.side("band_foot_pulls", "left")
+    assert s.text("dialog.side_next", side=side) == "You're on your left foot."
+
+
+def test_the_pencil_cue_names_the_foot_first_so_the_switch_is_heard(s):
+    """The second foot of the pencil pick-up starts inside a part ("Rep 5 ... Rep 1"), with no
+    "Now switch" line: the cue itself has to say the foot changed."""
+    cue = s.exercise("pencil_pickup", "cue").format(side=s.side("pencil_pickup", "right"))
+    assert cue.startswith("Now with your right foot:")
+
+
+def test_counted_reps_and_progress_read_naturally(s):
+    for count in (1, 3, 10):
+        text = s.text("dialog.hold_count", count=count, name="ankle circles", rest=3)
+        assert "lasts while" not in text and "lasts for a count of" in text
+    done = s.text("dialog.progress_today", done=15, total=15)
+    assert not done.startswith("So far") and done == "You've done 15 of today's 15 sets."
+    assert "start with an exercise" not in s.text("dialog.help_menu")
+
+
+# What people answer with in their own words, in every English model.
+OWN_WORDS = {
+    "maybe later": "AMAZON.NoIntent",
+    "not at the moment": "AMAZON.NoIntent",
+    "let's do it later": "AMAZON.NoIntent",
+    "i'd rather not": "AMAZON.NoIntent",
+    "yes i'm ready": "AMAZON.YesIntent",
+    "i suppose so": "AMAZON.YesIntent",
+    "hang on a sec": "AMAZON.PauseIntent",
+    "just a minute": "AMAZON.PauseIntent",
+    "wait a minute": "AMAZON.PauseIntent",
+    "how many left": "RemainingIntent",
+    "how many sets left": "RemainingIntent",
+    "what rep is it": "RepCountIntent",
+    "how long": "HoldLengthIntent",
+    "what exercise is this": "AMAZON.HelpIntent",
+    "i don't understand": "AMAZON.HelpIntent",
+    "let's carry on": "AMAZON.NextIntent",
+    "say again": "AMAZON.RepeatIntent",
+    "from the start": "AMAZON.StartOverIntent",
+    "start this one over": "AMAZON.StartOverIntent",
+    "skip this": "SkipIntent",
+    "i've had enough": "AMAZON.StopIntent",
+    "make it two": "SetGoalIntent",
+}
+
+
+@pytest.mark.parametrize("locale", ENGLISH)
+def test_what_people_say_in_their_own_words_is_understood(locale):
+    resolver = Resolver.for_locale(locale)
+    for phrase, intent in OWN_WORDS.items():
+        assert resolver.resolve(phrase).intent == intent, phrase
+
+
+def test_regional_answers_are_understood():
+    australia, india = Resolver.for_locale("en-AU"), Resolver.for_locale("en-IN")
+    assert australia.resolve("yeah nah").intent == "AMAZON.NoIntent"
+    assert australia.resolve("no worries").intent == "AMAZON.YesIntent"
+    for pain in ("my calf is paining", "my feet are paining", "it's paining"):
+        assert india.resolve(pain).intent == "PainIntent", pain
