@@ -40,7 +40,7 @@ SCRIPT = [
     ("it hurts", "Shall I leave ankle circles out for the rest of today?"),
     ("yes", "I'll leave ankle circles out"),
     ("what's left for today", "sets left today"),
-    ("how am I doing", "So far you've done 2 of today's 13 sets."),
+    ("how am I doing", "done 2 of today's 13 sets."),
     ("set my goal to two rounds", "Your daily goal is now 2 rounds."),
     ("how do I do ankle circles", "Here's how to do ankle circles."),
     ("help", "I'm your foot and leg exercise coach."),

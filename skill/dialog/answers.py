@@ -10,13 +10,13 @@ from ..ssml import escape
 from .routine import _ask_which, _on_start_exercise, _unknown_exercise
 from .state import Event, EventKind, Mode
 from .turn import (
+    _at_last_segment,
     _follow_up,
     _in_set,
     _menu_question,
     _name,
     _offer_exercise,
     _reask,
-    _say_streak,
     _say_streaks,
     _segments,
     _sets_phrase,
@@ -35,8 +35,8 @@ def howto_reps_key(exercise_id: str) -> str:
 
 def _on_how_to(turn: _Turn, event: Event) -> None:
     exercise_id = event.exercise
-    if exercise_id is None and not event.heard and turn.state.exercise is not None:
-        exercise_id = turn.state.exercise  # "how do I do this one?"
+    if exercise_id is None and not event.heard:
+        exercise_id = _asked_about(turn)  # "how do I do this one?": the set, else the offer
     if exercise_id is None:
         if event.heard:
             _unknown_exercise(turn, event, "how_to")
@@ -73,6 +73,11 @@ def _on_choose_exercise(turn: _Turn, event: Event) -> None:
 
 
 def _on_remaining(turn: _Turn, event: Event) -> None:
+    """ "What's left?": the sets left today, grouped by how many of each. Mid-set, "how many
+    are left" most likely means reps, so the reps to go in this set come first."""
+    exercise_id = turn.state.exercise
+    if exercise_id is not None and not _at_last_segment(turn):
+        _say_rep_count(turn, exercise_id, _reps_done(turn, exercise_id))
     remaining = turn.today.remaining(turn.goal)
     if not turn.today.active():
         turn.say("dialog.all_left_out_today")
@@ -152,10 +157,7 @@ def _on_week(turn: _Turn, event: Event) -> None:
         turn.say("dialog.week_met", days=turn.s.join([_day_name(turn, d) for d in met]))
     else:  # "that day" after one day of exercise, "any of them" after more
         turn.say("dialog.week_met_none", count=len(done))
-    _say_streak(turn)
-    best = turn.snapshot.profile.best_streak
-    if best:  # the week view always gives the best streak, even when it is the current one
-        turn.say("dialog.best_streak", count=best)
+    _say_streaks(turn)  # the best streak only when it is longer than this one: said once
     _follow_up(turn)
 
 
@@ -233,8 +235,7 @@ def _on_set_question(turn: _Turn, event: Event) -> None:
     if exercise_id is None:
         _no_set_running(turn)
         return
-    segments = _segments(turn, exercise_id)
-    done = segments[min(turn.state.segment, len(segments) - 1)].last_rep
+    done = _reps_done(turn, exercise_id)
     exercise = get_exercise(exercise_id)
     name = _name(turn, exercise_id)
     if event.kind is EventKind.REP_COUNT:
@@ -247,6 +248,12 @@ def _on_set_question(turn: _Turn, event: Event) -> None:
         switching = done % exercise.reps == 0 and side_index > 0
         turn.say("dialog.side_switch" if switching else "dialog.side_next", side=side)
     _follow_up(turn)
+
+
+def _reps_done(turn: _Turn, exercise_id: str) -> int:
+    """Reps of the set under way narrated so far (to the end of the part just heard)."""
+    segments = _segments(turn, exercise_id)
+    return segments[min(turn.state.segment, len(segments) - 1)].last_rep
 
 
 def _say_rep_count(turn: _Turn, exercise_id: str, done: int) -> None:

@@ -86,7 +86,9 @@ def _leave(turn: _Turn, paused: bool) -> None:
     if current is not None:
         if _at_last_segment(turn):
             _record_set(turn)
-            turn.say("dialog.goodbye")
+            # "Pause" (or "hang on") after the last rep: the set counts, and the user hears how
+            # to come back, as after a pause mid-set, not a bare goodbye.
+            turn.say("dialog.paused_between" if paused else "dialog.goodbye")
         else:
             # The part just narrated was heard in full (its question came after it): the place
             # kept is the part after it, so no rep is done twice. Walking away keeps the part

@@ -161,6 +161,9 @@ def _on_skip(turn: _Turn, event: Event) -> None:
         return
     after_pain = turn.state.mode is Mode.CONFIRM_LEAVE_OUT
     turn.say("dialog.skipping", name=_name(turn, current))
+    kept = turn.snapshot.profile.position
+    if kept is not None and kept.exercise_id == current:
+        turn.effect(SavePosition(None))  # skipped: never offered again as "pick up where..."
     skipped = tuple(e for e in EXERCISE_IDS if e in turn.state.skipped or e == current)
     turn.state = replace(turn.state, skipped=skipped, exercise=None, segment=0)
     following = _next_in_round(turn, after=current)

@@ -371,6 +371,12 @@ def _ask_resume(turn: _Turn, exercise_id: str) -> None:
     """
     name = _name(turn, exercise_id)
     turn.say("dialog.resume_where", name=name)
+    position = turn.snapshot.profile.position
+    if position is not None and position.segment == 0:
+        # Kept at its first part, so yes starts it again from the top: ask just that, never
+        # "pick up where you left off?" answered by "starting again from the top".
+        turn.ask("dialog.ask_redo", "dialog.reprompt_redo", Mode.CONFIRM_RESUME, name=name)
+        return
     turn.ask("dialog.ask_resume", "dialog.reprompt_resume", Mode.CONFIRM_RESUME, name=name)
 
 

@@ -1,0 +1,138 @@
+"""Faults heard when fluent speakers played whole conversations in the console (issue 16's last
+pass), each typed as they reported it, on a real SQLite store.
+
+After each turn, what the user was told is checked against what the store holds.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from skill.config import Config
+from skill.console import Console, Resolver
+from skill.entry import make_handler
+from skill.progress import Position
+from skill.ssml import to_plain_text
+from skill.store.sqlite import SqliteStore
+
+NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
+USER = "amzn1.ask.account.WALKTHROUGH"
+
+
+def said(response: dict) -> str:
+    return to_plain_text(Console.speech_of(response))
+
+
+@pytest.fixture
+def store(tmp_path):
+    return SqliteStore(tmp_path / "progress.sqlite3")
+
+
+def console_for(store, locale: str = "en-US", now: datetime = NOW) -> Console:
+    handler = make_handler(Config(), store)
+    return Console(handler, Resolver.for_locale(locale), user_id=USER, clock=lambda: now)
+
+
+def position(store) -> Position | None:
+    return store.load(USER, NOW.date()).profile.position
+
+
+def test_a_place_kept_at_the_start_is_offered_from_the_top_not_as_picking_up(store):
+    console = console_for(store)
+    console.say("open leg exercises")
+    console.say("start tiptoe walking")  # "... That's 1 of 5. Ready to keep going?"
+    console.end_session()  # walks away: the part heard is not known to be done
+    assert position(store) == Position("tiptoe_walking", 0)
+    console = console_for(store)
+    asked = said(console.say("open leg exercises"))
+    assert "Shall we do it again from the top?" in asked, asked
+    assert "pick up where you left off" not in asked
+    assert "Starting tiptoe walking again from the top." in said(console.say("yes"))
+
+
+def test_a_place_kept_further_in_is_still_picked_up(store):
+    console = console_for(store)
+    console.say("open leg exercises")
+    console.say("start tiptoe walking")
+    console.say("next")
+    console.say("pause")
+    assert position(store) == Position("tiptoe_walking", 2)
+    console = console_for(store)
+    assert "Shall I pick up where you left off?" in said(console.say("open leg exercises"))
+    assert "picking up where you left off" in said(console.say("yes"))
+
+
+def test_skipping_an_exercise_forgets_the_place_kept_in_it(store):
+    console = console_for(store)
+    console.say("open leg exercises")
+    console.say("start tiptoe walking")
+    console.say("next")
+    console.end_session()  # walks away
+    assert position(store) is not None
+    console = console_for(store)
+    console.say("open leg exercises")
+    console.say("yes")  # back to tiptoe walking
+    assert "Skipping tiptoe walking" in said(console.say("skip"))  # toe grips starts
+    console.say("next")
+    assert "Saved: toe grips" in said(console.say("stop"))
+    assert position(store) is None or position(store).exercise_id != "tiptoe_walking"
+    again = said(console_for(store).say("open leg exercises"))
+    assert "tiptoe walking" not in again, again
+
+
+def test_how_many_are_left_mid_set_gives_the_reps_first(store):
+    console = console_for(store)
+    console.say("open leg exercises")
+    console.say("start toe grips")  # reps 1 to 6 of 10
+    answer = said(console.say("how many are left"))
+    assert answer.startswith("You've done 6 of 10 reps of toe grips, so there are 4 to go."), answer
+    assert "sets left today" in answer
+
+
+def test_pause_after_the_last_rep_counts_the_set_and_says_how_to_come_back(store):
+    console = console_for(store)
+    console.say("open leg exercises")
+    console.say("start toe grips")
+    assert "Ready for tiptoe walking?" in said(console.say("next"))
+    response = console.say("pause")
+    text = said(response)
+    assert "Saved: toe grips" in text
+    assert "say: Alexa, open Leg Exercises" in text, text
+    assert store.load(USER, NOW.date()).today.count("toe_grips") == 1
+
+
+def test_how_do_i_do_this_one_at_an_offer_explains_the_offered_exercise(store):
+    console = console_for(store)
+    console.say("open leg exercises")
+    console.say("start toe grips")
+    console.say("next")
+    assert "Want to start tiptoe walking now?" in said(console.say("what's left for today"))
+    answer = said(console.say("how do I do this one"))
+    assert answer.startswith("Saved: toe grips") or "how to do tiptoe walking" in answer, answer
+    assert "Here's how to do tiptoe walking." in answer, answer
+
+
+def test_the_week_names_a_streak_once_when_it_is_also_the_best(store):
+    for days_ago in (1, 0):
+        day = NOW - timedelta(days=days_ago)
+        console = console_for(store, now=day)
+        console.say("open leg exercises")
+        console.say("set my goal to two rounds")
+        for name in ("toe grips", "tiptoe walking", "ankle circles", "band foot pulls"):
+            for _ in range(2):
+                text = said(console.say(f"start {name}"))
+                while "finished" not in text:
+                    text = said(console.say("next"))
+                console.say("stop")
+                console.say("open leg exercises")
+        for _ in range(2):
+            text = said(console.say("start pencil pick-up"))
+            while "finished" not in text:
+                text = said(console.say("next"))
+            console.say("stop")
+            console.say("open leg exercises")
+    week = said(console_for(store).say("how was my week"))
+    assert "Your streak is 2 days." in week, week
+    assert "longest streak" not in week, week
