@@ -52,12 +52,17 @@ def test_a_place_kept_at_the_start_is_offered_from_the_top_not_as_picking_up(sto
     assert "Starting tiptoe walking again from the top." in said(console.say("yes"))
 
 
-def test_a_place_kept_further_in_is_still_picked_up(store):
+def two_parts_of_tiptoe_walking(store) -> Console:
+    """Open the skill, start tiptoe walking and hear its first two parts."""
     console = console_for(store)
     console.say("open leg exercises")
     console.say("start tiptoe walking")
     console.say("next")
-    console.say("pause")
+    return console
+
+
+def test_a_place_kept_further_in_is_still_picked_up(store):
+    two_parts_of_tiptoe_walking(store).say("pause")
     assert position(store) == Position("tiptoe_walking", 2)
     console = console_for(store)
     assert "Shall I pick up where you left off?" in said(console.say("open leg exercises"))
@@ -65,11 +70,7 @@ def test_a_place_kept_further_in_is_still_picked_up(store):
 
 
 def test_skipping_an_exercise_forgets_the_place_kept_in_it(store):
-    console = console_for(store)
-    console.say("open leg exercises")
-    console.say("start tiptoe walking")
-    console.say("next")
-    console.end_session()  # walks away
+    two_parts_of_tiptoe_walking(store).end_session()  # walks away
     assert position(store) is not None
     console = console_for(store)
     console.say("open leg exercises")
