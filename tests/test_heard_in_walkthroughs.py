@@ -137,3 +137,27 @@ def test_the_week_names_a_streak_once_when_it_is_also_the_best(store):
     week = said(console_for(store).say("how was my week"))
     assert "Your streak is 2 days." in week, week
     assert "longest streak" not in week, week
+
+
+# Each state, reached by what a person says, then "help" (issue 17: help in every state).
+HELP_STATES = {
+    "in a set": ["open leg exercises", "start toe grips"],
+    "after a how-to": ["open leg exercises", "how do I do ankle circles"],
+    "which exercise": ["open leg exercises", "how do I do an exercise"],
+    "the day's goal": ["open leg exercises", "set my goal"],
+    "clearing today": ["open leg exercises", "reset today"],
+    "leaving one out": ["open leg exercises", "start toe grips", "it hurts"],
+    "the first question": ["open leg exercises"],
+}
+
+
+@pytest.mark.parametrize("steps", HELP_STATES.values(), ids=list(HELP_STATES))
+def test_help_says_what_the_skill_does_then_asks_again(store, steps):
+    console = console_for(store)
+    for words in steps:
+        console.say(words)
+    response = console.say("help")
+    text = said(response)
+    assert "foot and leg exercise coach" in text, text
+    assert "how to do" in text and "what's left for today" in text, text
+    assert text.endswith("?") and not response["response"]["shouldEndSession"], text

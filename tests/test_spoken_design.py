@@ -66,6 +66,7 @@ def test_help_mid_set_lists_the_commands_once(locale):
     name = session.name("toe_grips")
     assert heard == " ".join(
         [
+            session.text("dialog.help_about"),  # what the skill does, in every state's help
             session.text("dialog.help_in_set", name=name),
             session.text("dialog.ask_back_to_routine", name=name),
         ]

@@ -50,7 +50,7 @@ def _on_how_to(turn: _Turn, event: Event) -> None:
     turn.say(howto_reps_key(exercise_id), reps=exercise.reps)
     items = turn.s.join([turn.s.text(f"equipment.{k}") for k in exercise.equipment])
     turn.say("coach.you_need", items=items)
-    turn.ssml(escape(turn.s.exercise(exercise_id, "why")))
+    turn.ssml(escape(turn.s.exercise(exercise_id, "tip")))  # practical, never a benefit
     turn.say(
         "dialog.howto_rounds", low=min(ROUNDS_PER_DAY_CHOICES), high=max(ROUNDS_PER_DAY_CHOICES)
     )
@@ -171,17 +171,23 @@ def _on_list(turn: _Turn, event: Event) -> None:
 
 
 def _on_help(turn: _Turn, event: Event) -> None:
+    """Help in every state: what the skill does and can be asked (one sentence; at a menu
+    question, the commands too), then what this moment is about, then its question again."""
     mode = turn.state.mode
     if _in_set(turn) and turn.state.exercise is not None:
+        turn.say("dialog.help_about")
         turn.say("dialog.help_in_set", name=_name(turn, turn.state.exercise))
         _follow_up(turn)
     elif mode is Mode.CONFIRM_RESUME and turn.snapshot.profile.position:
+        turn.say("dialog.help_about")
         turn.say("dialog.help_confirm_resume")  # the reprompt after it names the exercise
         _reask(turn)
     elif mode is Mode.CONFIRM_RESET:
+        turn.say("dialog.help_about")
         turn.say("dialog.help_confirm_reset")
         _reask(turn)
     elif mode is Mode.CONFIRM_LEAVE_OUT:
+        turn.say("dialog.help_about")
         turn.say("dialog.help_leave_out")
         _reask(turn)
     elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL, Mode.OFFER_EXERCISE, Mode.OFFER_ROUND):
