@@ -91,7 +91,7 @@ COLD_OURS = (
 COLD_FLOOR = (
     textwrap.dedent("""
     import json, sys
-    sys.path[:0] = [{scripts!r}]
+    sys.path[:0] = {paths!r}
     import bench_floor_skill
     out = bench_floor_skill.lambda_handler(json.loads(sys.argv[1]), None)
     assert out["response"]["outputSpeech"]["ssml"], out
@@ -119,7 +119,7 @@ def bench_cold(env: dict, repeats: int) -> dict:
     variants = {
         "bare python (python -c pass)": (None, body),
         "ASK-sample-style skill (DynamoDbAdapter)": (
-            COLD_FLOOR.format(scripts=str(ROOT / "scripts")),
+            COLD_FLOOR.format(paths=[str(ROOT / "scripts")]),
             body,
         ),
         "this skill (lambda_function)": (ours, body),
@@ -143,6 +143,104 @@ def bench_cold(env: dict, repeats: int) -> dict:
         asked = [r for r in api.requests if r.path.endswith("/settings/System.timeZone")]
         assert len(asked) == repeats, f"{len(asked)} Settings API calls in {repeats} runs"
     return results
+
+
+# -- 1b. cold start of the shipped package on the runtime's Python ------------------------------
+
+REQUESTS_IMPORT = textwrap.dedent("""
+    import sys, time
+    sys.path[:0] = [{package!r}]
+    started = time.perf_counter()
+    import requests
+    print((time.perf_counter() - started) * 1000)
+""")
+# The floor's packages, as the ASK samples' requirements name them.
+FLOOR_REQUIREMENTS = ("ask-sdk-core", "ask-sdk-dynamodb-persistence-adapter", "boto3")
+
+
+def _fresh(python: Path, code: str, env: dict, arg: str | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one fresh ``python`` process."""
+    argv = [str(python), "-s", "-c", code] + ([arg] if arg else [])
+    started = time.perf_counter()
+    result = subprocess.run(argv, env=env, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    if result.returncode != 0:
+        raise RuntimeError(f"cold start failed: {result.stderr[-2000:]}")
+    return elapsed, int(result.stdout.split()[-1]) / 1024
+
+
+def bench_shipped(env: dict, repeats: int) -> dict:
+    """The first turn as Lambda serves it: build/lambda/ run by python3.13, writing no bytecode,
+    a LaunchRequest from a real device (the Settings API asked), against DynamoDB Local;
+    paired, in alternating order, with the sample-style skill pip-installed for python3.13."""
+    from alexa_api import API_TOKEN, DEVICE_ID, LocalAlexaApi
+    from build_lambda import find_runtime_python
+
+    package = ROOT / "build" / "lambda"
+    python = find_runtime_python("3.13")
+    if python is None or not (package / "lambda_function.py").is_file():
+        return {"note": "needs python3.13 and `make package`"}
+    compiled = any(package.glob("skill/__pycache__/*.cpython-313.pyc"))
+    floor = ROOT / "build" / "bench-floor-py313"
+    if not (floor / "ask_sdk_core").is_dir():
+        # pip compiles what it installs: the floor has its bytecode, as a sample's would.
+        subprocess.run(
+            [
+                str(python),
+                "-m",
+                "pip",
+                "install",
+                "--quiet",
+                "--target",
+                str(floor),
+                *FLOOR_REQUIREMENTS,
+            ],
+            check=True,
+        )
+    run_env = {**env, "PYTHONDONTWRITEBYTECODE": "1"}  # /var/task is read-only
+    with LocalAlexaApi() as api:
+        api.time_zone = "America/New_York"
+        request = envelope(LAUNCH)
+        request["context"]["System"].update(apiEndpoint=api.endpoint, apiAccessToken=API_TOKEN)
+        request["context"]["System"]["device"]["deviceId"] = DEVICE_ID
+        body = json.dumps(request)
+        run_env["REQUESTS_CA_BUNDLE"] = os.environ["REQUESTS_CA_BUNDLE"]
+        ours_code = COLD_OURS.format(lambda_dir=str(package), root=str(package))
+        floor_code = COLD_FLOOR.format(paths=[str(floor), str(ROOT / "scripts")])
+        ours, sample, ratios = [], [], []
+        for index in range(repeats):
+            pair = [("ours", ours_code), ("floor", floor_code)]
+            if index % 2:
+                pair.reverse()  # alternate which goes first
+            timings = {name: _fresh(python, code, run_env, body) for name, code in pair}
+            ours.append(timings["ours"])
+            sample.append(timings["floor"])
+            ratios.append(timings["ours"][0] / timings["floor"][0])
+        asked = [r for r in api.requests if r.path.endswith("/settings/System.timeZone")]
+        assert len(asked) == repeats, f"{len(asked)} Settings API calls in {repeats} runs"
+    requests_ms = [
+        float(
+            subprocess.run(
+                [str(python), "-s", "-c", REQUESTS_IMPORT.format(package=str(package))],
+                env=run_env,
+                capture_output=True,
+                text=True,
+                check=True,
+            ).stdout.split()[-1]
+        )
+        for _ in range(repeats)
+    ]
+    return {
+        "python": str(python),
+        "package_has_bytecode": compiled,
+        "this_skill_ms": statistics.median(r[0] for r in ours) * 1000,
+        "this_skill_rss_mb": statistics.median(r[1] for r in ours),
+        "sample_ms": statistics.median(r[0] for r in sample) * 1000,
+        "sample_rss_mb": statistics.median(r[1] for r in sample),
+        "ratio_median_of_pairs": statistics.median(ratios),
+        "requests_import_ms": statistics.median(requests_ms),
+        "repeats": repeats,
+    }
 
 
 # -- 2. warm turns ----------------------------------------------------------------------------
@@ -414,15 +512,44 @@ def bench_package() -> dict:
     return {"zipped_mb": zipped.stat().st_size / 2**20, "unzipped_mb": size / 2**20}
 
 
+def print_shipped(shipped: dict) -> None:
+    """The first table: the shipped package's first turn against the sample-style skill."""
+    print(f"\nload average {os.getloadavg()}")
+    if "note" in shipped:
+        print(f"0. Shipped package on python3.13: {shipped['note']}\n")
+    else:
+        print(
+            "0. First turn as Lambda serves it: build/lambda/ on python3.13, "
+            "PYTHONDONTWRITEBYTECODE=1, LaunchRequest with the Settings API asked, DynamoDB "
+            f"Local; paired and alternated, median of {shipped['repeats']}"
+            + ("" if shipped["package_has_bytecode"] else " (package WITHOUT bytecode)")
+        )
+        print(
+            f"   this skill (shipped package)  {shipped['this_skill_ms']:8.0f} ms  "
+            f"{shipped['this_skill_rss_mb']:6.1f} MB\n"
+            f"   ASK-sample-style skill (pip-installed for 3.13, with bytecode)  "
+            f"{shipped['sample_ms']:8.0f} ms  {shipped['sample_rss_mb']:6.1f} MB\n"
+            f"   ratio (median of pairs): {shipped['ratio_median_of_pairs']:.2f}x "
+            f"(target <= 0.40x); peak RSS target < 60 MB\n"
+            f"   importing requests from the package (no longer on the first turn): "
+            f"{shipped['requests_import_ms']:.0f} ms\n"
+        )
+
+
 # -- main -------------------------------------------------------------------------------------
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--repeats", type=int, default=7)
+    parser.add_argument("--repeats", type=int, default=9)
     parser.add_argument("--warm-repeats", type=int, default=1000)
     parser.add_argument("--web-seconds", type=float, default=5.0)
     parser.add_argument("--out", default=str(ROOT / "build" / "bench.json"))
+    parser.add_argument(
+        "--shipped-only",
+        action="store_true",
+        help="only the first table: the shipped package on python3.13 against the sample",
+    )
     args = parser.parse_args()
 
     results: dict = {
@@ -457,6 +584,12 @@ def main() -> int:
             AttributeDefinitions=[{"AttributeName": "id", "AttributeType": "S"}],
         )
         env.update(TABLE_NAME=table, FLOOR_TABLE_NAME="bench-floor")
+        results["shipped_first_turn"] = bench_shipped(env, args.repeats)
+        print_shipped(results["shipped_first_turn"])
+        if args.shipped_only:
+            Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+            Path(args.out).write_text(json.dumps(results, indent=2))
+            return 0
         results["cold_start"] = bench_cold(env, args.repeats)
         results["warm_turns"] = bench_warm(table, args.warm_repeats)
         results["dynamodb_per_round"] = bench_dynamodb_round(table)
@@ -466,7 +599,8 @@ def main() -> int:
     cold = results["cold_start"]
     ours = cold["this skill (lambda_function)"]
     sample = cold["ASK-sample-style skill (DynamoDbAdapter)"]
-    print(f"\nMachine: {results['machine']}\n")
+    print(f"\nMachine: {results['machine']}, load average {os.getloadavg()}\n")
+    print("Second table: the dev venv (this Python, bytecode cached)\n")
     print(
         "1. Cold start (fresh process, LaunchRequest against DynamoDB Local; median of "
         f"{args.repeats})"

@@ -14,8 +14,9 @@ are the ones the function will load, whatever machine builds the package:
 The pins are ``lambda/requirements.txt`` (the runtime dependencies and everything they pull in,
 one exact version each; ``sam build`` reads the same file, see docs/deploy.md). Then the
 ``skill`` package, without the modules that only the web host and the terminal console use, and
-``lambda/lambda_function.py`` are copied in, bytecode and console scripts are dropped, the imports
-of the copied code are checked against what was installed, and ``build/lambda.zip`` is written
+``lambda/lambda_function.py`` are copied in, this machine's bytecode and console scripts are
+dropped, the imports of the copied code are checked against what was installed, every module is
+compiled by the runtime's Python (see below), and ``build/lambda.zip`` is written
 with sorted entries, fixed timestamps and fixed permissions, so the same sources and pins give
 the same bytes. Last, ``.aws-sam/build/template.yaml`` is written: template.yaml with the
 function's ``CodeUri`` pointing at that zip, which is where ``sam deploy`` looks first for a
@@ -29,6 +30,16 @@ none (SnapStart's container credentials), and the python3.13 runtime ships boto3
 that. Leaving them out takes the package from ~19 MB to ~3 MB zipped (less for Lambda to fetch
 and unpack on a cold start). ``RUNTIME_PROVIDED`` names them; the lock leaves them out and
 ``check_contents`` refuses a package that has them.
+
+Bytecode. Lambda unpacks the zip into ``/var/task``, which is read-only: a package without
+``.pyc`` files is compiled from source on every cold start (the ASK SDK's model alone is
+hundreds of modules), and nothing compiled is kept. So the build compiles every module with the
+runtime's own interpreter (``python3.13``: bytecode is specific to the minor version), with
+``--invalidation-mode unchecked-hash`` (PEP 552: the ``.pyc`` is used without looking at the
+source's timestamp, which the zip does not keep), ``PYTHONHASHSEED=0`` (so the same sources give
+the same bytes) and source paths as ``/var/task/...``. The interpreter is looked for on the PATH,
+then under pyenv (``$PYENV_ROOT`` or ``~/.pyenv``); when there is none, the package ships without
+bytecode, and the build says so.
 
 Babel (CLDR plural rules and clock conventions, skill/locales) ships data for about 1000
 locales: 10 MB more zipped. ``prune_babel`` keeps the 12 spoken locales (one interaction model
@@ -321,6 +332,80 @@ def copy_sources(package: Path) -> None:
     shutil.copyfile(HANDLER_FILE, package / HANDLER_FILE.name)
 
 
+def find_runtime_python(version: str) -> Path | None:
+    """An interpreter of the runtime's ``major.minor`` version: the PATH, then pyenv's.
+
+    Returns
+    -------
+    Path or None
+        The first candidate that runs and reports exactly ``version``; ``None`` when none does.
+    """
+    candidates: list[Path] = []
+    on_path = shutil.which(f"python{version}")
+    if on_path:
+        candidates.append(Path(on_path))
+    pyenv_root = Path(os.environ.get("PYENV_ROOT") or Path.home() / ".pyenv")
+    candidates += sorted(pyenv_root.glob(f"versions/{version}*/bin/python{version}"), reverse=True)
+    for candidate in candidates:
+        try:
+            result = subprocess.run(
+                [str(candidate), "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
+        except (OSError, subprocess.TimeoutExpired):
+            continue
+        if result.returncode == 0 and result.stdout.strip() == version:
+            return candidate
+    return None
+
+
+def compile_bytecode(package: Path, version: str) -> Path | None:
+    """Compile every module for the runtime (see the docstring); the interpreter used, or None.
+
+    Raises
+    ------
+    BuildError
+        When the runtime's interpreter cannot compile a module of the package.
+    """
+    python = find_runtime_python(version)
+    if python is None:
+        print(
+            f"no python{version} found (PATH, pyenv): the package ships WITHOUT bytecode, and "
+            "Lambda compiles every module on each cold start",
+            flush=True,
+        )
+        return None
+    environment = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    environment["PYTHONHASHSEED"] = "0"  # frozenset constants marshal in hash order
+    result = subprocess.run(
+        [
+            str(python),
+            "-s",
+            "-m",
+            "compileall",
+            "-q",
+            "-j",
+            "0",
+            "--invalidation-mode",
+            "unchecked-hash",
+            "-s",
+            str(package),
+            "-p",
+            "/var/task",
+            str(package),
+        ],
+        env=environment,
+        capture_output=True,
+        text=True,
+    )
+    if result.returncode != 0:
+        raise BuildError(f"python{version} could not compile the package:\n{result.stdout}")
+    print(f"compiled with {python} (unchecked-hash .pyc)", flush=True)
+    return python
+
+
 def strip(package: Path) -> None:
     """Drop what Lambda never uses: bytecode and the console scripts pip puts in bin/."""
     for cache in sorted(package.rglob("__pycache__"), reverse=True):
@@ -555,6 +640,7 @@ def build(out: Path, sam_template: Path) -> Path:
     prune_babel(package)
     check_imports(package)
     check_contents(package, pins)
+    compile_bytecode(package, target["python_version"])
     write_zip(package, archive)
     write_sam_template(archive, sam_template)
     count, unzipped = tree_size(package)

@@ -2,6 +2,10 @@
 
 Lambda uses it as ``lambda_handler``; the console calls it with the envelopes it builds; so all
 of them run the same serialisation, skill ID check, handlers and interceptors.
+
+Lambda passes its context, whose ``get_remaining_time_in_millis()`` gives the turn its deadline;
+a host with no context (``None``: the console, tests) gets a fixed budget, ``turn_seconds``
+from when the handler was called (:mod:`skill.alexa.budget`).
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from ask_sdk_core.exceptions import SerializationException
 from ask_sdk_model import RequestEnvelope
 
 from .alexa import build_skill_builder
+from .alexa.budget import TURN_SECONDS, FixedBudget
 from .config import Config
 from .store import Store, open_store
 
@@ -59,15 +64,34 @@ def session_ended_as_known(event: Mapping[str, Any]) -> dict[str, Any] | None:
 
 
 def make_handler(
-    config: Config, store: Store | None = None
+    config: Config, store: Store | None = None, *, turn_seconds: float = TURN_SECONDS
 ) -> Callable[[dict[str, Any], Any], dict[str, Any]]:
-    """Build the skill once and return its Lambda-style handler."""
+    """Build the skill once and return its Lambda-style handler.
+
+    Parameters
+    ----------
+    config : Config
+        The skill's settings.
+    store : Store, optional
+        Where progress is kept; by default the one ``config`` names (DynamoDB or SQLite).
+    turn_seconds : float
+        The most a turn may take, in seconds: its budget when the handler is called without a
+        context (``None``), and the cap on what Lambda's context says is left.
+
+    Returns
+    -------
+    callable
+        ``handler(event, context) -> response``: the request envelope as parsed JSON and
+        Lambda's context (or ``None``) in, the response envelope as a dict out.
+    """
     if store is None:
         store = open_store(table_name=config.table_name, sqlite_path=config.sqlite_path)
-    skill = build_skill_builder(store, config).create()
+    skill = build_skill_builder(store, config, turn_seconds).create()
     serializer = skill.serializer
 
     def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        if context is None:  # no host context: the budget starts now
+            context = FixedBudget(turn_seconds)
         # As SkillBuilder.lambda_handler does, but a request the model cannot deserialise is
         # answered, not raised. The skill ID check and every handler run as before.
         try:

@@ -46,7 +46,7 @@ from typing import Any, Protocol, cast  # noqa: E402
 from ask_sdk_core.skill import CustomSkill  # noqa: E402
 from ask_sdk_model import RequestEnvelope  # noqa: E402
 from ask_sdk_webservice_support.verifier import AbstractVerifier  # noqa: E402
-from flask import Flask, Response, jsonify, request  # noqa: E402
+from flask import Flask, Response, g, jsonify, request  # noqa: E402
 from flask.logging import default_handler as flask_default_handler  # noqa: E402
 from flask_ask_sdk.skill_adapter import (  # noqa: E402
     VERIFY_SIGNATURE_APP_CONFIG,
@@ -61,7 +61,8 @@ from werkzeug.exceptions import (  # noqa: E402
     UnsupportedMediaType,
 )
 
-from .alexa import build_skill  # noqa: E402
+from .alexa import build_skill_builder  # noqa: E402
+from .alexa.budget import TURN_SECONDS, FixedBudget  # noqa: E402
 from .config import Config  # noqa: E402
 from .entry import session_ended_as_known  # noqa: E402
 from .exceptions import ConfigError  # noqa: E402
@@ -209,14 +210,27 @@ def _session_ended(
     return jsonify(skill.serializer.serialize(response))
 
 
+class _TimedSkill(CustomSkill):
+    """The skill, run with the budget its request started (flask-ask-sdk passes no context)."""
+
+    def invoke(self, request_envelope: RequestEnvelope, context: Any) -> Any:
+        if context is None:
+            context = g.get("turn_budget")
+        return super().invoke(request_envelope=request_envelope, context=context)
+
+
 def create_app(
     config: Config,
     store: Store | None = None,
     *,
     verifiers: Iterable[AbstractVerifier] | None = None,
     allow_unverified: bool = False,
+    turn_seconds: float = TURN_SECONDS,
 ) -> Flask:
     """The web app: ``POST /`` for Alexa, ``GET /healthz`` for load balancers.
+
+    Each request to ``POST /`` has ``turn_seconds`` from its arrival to be answered: the
+    store's and the Alexa APIs' calls give up in time for that (:mod:`skill.alexa.budget`).
 
     ``verifiers`` replaces the default :class:`AlexaSignatureVerifier` (production trust store and
     loader) and must include a signature verifier. The skill ID and timestamp verifiers are always
@@ -250,7 +264,9 @@ def create_app(
 
     if store is None:
         store = open_store(table_name=config.table_name, sqlite_path=config.sqlite_path)
-    skill = build_skill(store, config)
+    skill = _TimedSkill(
+        skill_configuration=build_skill_builder(store, config, turn_seconds).skill_configuration
+    )
     app = Flask("skill.web")
     # No 308 redirects for doubled slashes ("//", "/a//b"): answer the path as it is.
     app.url_map.merge_slashes = False
@@ -268,6 +284,8 @@ def create_app(
 
     @app.post("/")
     def alexa() -> Response:
+        # The turn's budget runs from the request's arrival, verification included.
+        g.turn_budget = FixedBudget(turn_seconds)
         # Werkzeug's router matches "/%2F" (PATH_INFO "//") to "/" even without slash merging:
         # Alexa posts to exactly the endpoint's path, so anything else is not found.
         if request.environ.get("PATH_INFO", "/") != "/":

@@ -116,13 +116,15 @@ def test_zip_exists_and_holds_only_the_runtime(package, capsys):
     assert {"lambda_function", "skill", "ask_sdk_core", "ask_sdk_model", "tzdata"} <= tops
     # The runtime provides boto3 and botocore; the request path does not import them.
     assert not tops & {"boto3", "botocore", "s3transfer", "jmespath"}, sorted(tops)
-    assert archive.stat().st_size < 5_000_000
+    # About 2.5 MB of code and data, and as much again of bytecode for python3.13.
+    assert archive.stat().st_size < 8_000_000
     assert "lambda_function.py" in names
     assert "skill/locales/en.json" in names
     assert "skill/entry.py" in names
     for module in WEB_ONLY_MODULES:
         assert module not in names
-    assert not [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+    compiled = [name for name in names if "__pycache__" in name or name.endswith(".pyc")]
+    assert all(name.endswith(".cpython-313.pyc") for name in compiled), compiled[:5]
     assert any(name.endswith(".dist-info/METADATA") for name in names)  # dist-info kept
 
 
@@ -154,10 +156,28 @@ def test_zip_is_deterministic(package, tmp_path):
 
 def test_build_directory_is_stripped(package):
     _, directory, _, _ = package
-    assert not list(directory.rglob("__pycache__"))
-    assert not list(directory.rglob("*.pyc"))
+    # This machine's bytecode is gone; only the runtime's (python3.13) may be there.
+    assert not [p for p in directory.rglob("*.pyc") if not p.name.endswith(".cpython-313.pyc")]
     assert not (directory / "bin").exists()
     assert not [path for path in directory.iterdir() if path.name.endswith(".txt")]
+
+
+@pytest.mark.skipif(
+    build_lambda.find_runtime_python("3.13") is None, reason="no python3.13 on this machine"
+)
+def test_every_module_ships_bytecode_python313_loads_from_a_read_only_directory(package):
+    """Each module has a python3.13 .pyc that is used without checking the source's mtime
+    (PEP 552 unchecked-hash: flags 0b01), as /var/task is read-only and the zip keeps no
+    timestamps; the path compiled in is /var/task's."""
+    _, directory, _, _ = package
+    sources = [p for p in directory.rglob("*.py")]
+    missing = [
+        p for p in sources if not (p.parent / "__pycache__" / f"{p.stem}.cpython-313.pyc").is_file()
+    ]
+    assert sources and not missing, missing[:5]
+    entry = (directory / "skill" / "__pycache__" / "entry.cpython-313.pyc").read_bytes()
+    assert int.from_bytes(entry[4:8], "little") == 0b01  # hash-based, source not checked
+    assert b"/var/task/skill/entry.py" in entry
 
 
 def test_sam_template_deploys_the_zip(package):

@@ -16,6 +16,7 @@ from ..dialog import Event, EventKind, Mode
 from ..exceptions import StoreError
 from ..locales import strings_for
 from ..store.base import Store
+from .budget import ZONE_LOOKUP_SECONDS, deadline_of, share
 from .elicit import elicit_slot
 from .envelope import request_type, user_id_of
 from .interceptors import strings_of
@@ -154,8 +155,16 @@ class DialogRequestHandler(AbstractRequestHandler):
         strings = strings_of(handler_input)
         event = event_from_request(handler_input)
         access = ApiAccess.from_envelope(envelope)
+        deadline = deadline_of(handler_input)
+
+        def device_zone() -> str | None:
+            # At most a third of the turn: the store is read after it.
+            assert access is not None
+            seconds = share(deadline, 1 / 3, ZONE_LOOKUP_SECONDS)
+            return fetch_time_zone(access, seconds, deadline)
+
         result = run_turn(
-            self.store,
+            self.store.within(deadline),
             TurnInput(
                 user_id=user_id_of(handler_input),
                 event=event,
@@ -164,7 +173,7 @@ class DialogRequestHandler(AbstractRequestHandler):
                 strings=strings,
                 timezone_name=self.timezone_name,
                 budget_seconds=self.budget_seconds,
-                device_zone=(lambda: fetch_time_zone(access)) if access is not None else None,
+                device_zone=device_zone if access is not None else None,
             ),
         )
         handler_input.attributes_manager.request_attributes["outcome"] = (
@@ -229,7 +238,7 @@ class SkillDisabledHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response | None:
         try:
-            self.store.delete_user(user_id_of(handler_input))
+            self.store.within(deadline_of(handler_input)).delete_user(user_id_of(handler_input))
         except StoreError as exc:
             # Raise so Alexa retries the event later rather than the data staying forever.
             log.error("could not delete a disabled user's data: %s", type(exc).__name__)

@@ -22,6 +22,7 @@ from ..dialog import DialogState, Reply, remember
 from ..exceptions import StoreError
 from ..progress import Profile, local_day, parse_zone
 from ..store.base import Store
+from .budget import ZONE_LOOKUP_SECONDS, deadline_of, share
 from .elicit import elicit_slot
 from .envelope import user_id_of
 from .interceptors import strings_of
@@ -43,6 +44,8 @@ log = logging.getLogger(__name__)
 
 SET_INTENT = "SetReminderIntent"
 CANCEL_INTENT = "CancelReminderIntent"
+# The most a Reminders API call may take (each also within the turn's deadline).
+_REMINDER_CALL_SECONDS = 2.0
 # AMAZON.TIME resolves "in the morning" and the like to these; a coach picks a sensible hour.
 _PARTS_OF_DAY = {"MO": (8, 0), "AF": (14, 0), "EV": (19, 0), "NI": (21, 0)}
 _CLOCK = re.compile(r"([01]?[0-9]|2[0-3]):([0-5][0-9])")
@@ -65,11 +68,19 @@ def _spoken_zone(zone: str) -> str:
 
 
 class _ReminderTurn:
-    """One reminder request: reads what it needs, answers, and keeps the session as it was."""
+    """One reminder request: reads what it needs, answers, and keeps the session as it was.
+
+    Every call ends by the turn's deadline, and each of the turn's steps leaves time for the
+    ones after it: the time zone look-up takes at most a third of what is left, creating the
+    reminder at most half, and keeping its token leaves a third for taking the reminder back
+    if the token could not be kept (a reminder that rings but cannot be stopped by voice).
+    """
 
     def __init__(self, handler_input: HandlerInput, store: Store, default_zone: str):
         self.handler_input = handler_input
-        self.store = store
+        self.deadline = deadline_of(handler_input)
+        self.base_store = store
+        self.store = store.within(self.deadline)
         self.default_zone = default_zone
         self.envelope = handler_input.request_envelope
         self.strings = strings_of(handler_input)
@@ -98,7 +109,10 @@ class _ReminderTurn:
         zone = session_zone(self.attributes)
         if zone is not None and not self.attributes.get(ZONE_GUESSED_KEY):
             return zone, False
-        learnt = fetch_time_zone(self.access) if self.access is not None else None
+        learnt = None
+        if self.access is not None:
+            seconds = share(self.deadline, 1 / 3, ZONE_LOOKUP_SECONDS)
+            learnt = fetch_time_zone(self.access, seconds, self.deadline)
         if learnt:
             return learnt, False
         try:
@@ -180,7 +194,13 @@ class _ReminderTurn:
             log.warning("reminder not created: the profile could not be read")
             return self.reply("reminder.failed")
         try:
-            token = create_daily_reminder(self.access, reminder, self.now)
+            token = create_daily_reminder(
+                self.access,
+                reminder,
+                self.now,
+                share(self.deadline, 1 / 2, _REMINDER_CALL_SECONDS),
+                self.deadline,
+            )
         except PermissionMissing:
             return self.ask_permission(hour, minute)
         except AlexaApiError as exc:
@@ -188,16 +208,20 @@ class _ReminderTurn:
             return self.reply("reminder.failed")
         if previous and previous != token:
             try:  # one daily reminder per user: the old one goes
-                delete_reminder(self.access, previous)
+                seconds = share(self.deadline, 1 / 3, _REMINDER_CALL_SECONDS)
+                delete_reminder(self.access, previous, seconds, self.deadline)
             except AlexaApiError as exc:
                 log.warning("old reminder not deleted: %s", type(exc).__name__)
+        # The last third of the turn is kept for taking the reminder back.
+        keeping = self.base_store.within(self.deadline.earlier(self.deadline.remaining() / 3))
         try:
-            self.store.update_profile(self.user_id, reminder_token=token)
+            keeping.update_profile(self.user_id, reminder_token=token)
         except (StoreError, ValueError) as exc:  # ValueError: a token too long to keep
             # A reminder whose token is not kept could never be stopped by voice: take it back.
             log.warning("store write failed: %s (reminder)", type(exc).__name__)
             try:
-                delete_reminder(self.access, token)
+                seconds = self.deadline.cap(_REMINDER_CALL_SECONDS)
+                delete_reminder(self.access, token, seconds, self.deadline)
             except AlexaApiError as undo:
                 log.warning("new reminder not taken back: %s", type(undo).__name__)
             self._forget_cached_snapshot()
@@ -221,8 +245,9 @@ class _ReminderTurn:
             return self.reply("reminder.none")
         if self.access is None:
             return self.reply("reminder.unsupported")
-        try:
-            delete_reminder(self.access, token)  # False: already gone, which is what we want
+        try:  # False: already gone, which is what we want
+            seconds = share(self.deadline, 1 / 2, _REMINDER_CALL_SECONDS)
+            delete_reminder(self.access, token, seconds, self.deadline)
         except PermissionMissing:
             pass  # the permission was withdrawn: Alexa has dropped the skill's reminders
         except AlexaApiError as exc:

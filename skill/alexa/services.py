@@ -6,33 +6,33 @@ are reached the way Alexa asks: at ``context.System.apiEndpoint``, with
 ``context.System.apiAccessToken`` as the bearer token, through the SDK's service clients.
 
 This module is imported on the Lambda cold path, so it imports nothing heavy at import time:
-``requests`` (pulled in by ``ask_sdk_core.api_client``) and the service client modules load on
-the first call that needs them.
+the service client modules load on the first call that needs them, and the HTTP client is the
+project's own (:mod:`skill.alexa.api_client`, the SDK's public ``ApiClient`` interface over
+``http.client``), so ``requests`` is never imported.
 
 Calls are short: Alexa gives a whole turn 8 s, so the time zone look-up gets about 1 s in
 all and falls back (``None``) on any failure; the reminder calls get about 2 s and raise
-:class:`PermissionMissing` or :class:`ApiUnavailable`. Nothing here logs the access token, the
-device id or the user id: a failure is logged by its kind only (``"HTTP 500"``,
-``"ReadTimeout"``), never by the exception's text, which can hold the request URL.
+:class:`PermissionMissing` or :class:`ApiUnavailable`. Each also ends by the turn's
+:class:`~skill.clock.Deadline` when one is given, whichever comes first. Nothing here logs the
+access token, the device id or the user id: a failure is logged by its kind only
+(``"HTTP 500"``, ``"ReadTimeout"``), never by the exception's text, which can hold the URL.
 """
 
 from __future__ import annotations
 
-import functools
 import logging
-import sys
 import zoneinfo
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from ..clock import Deadline
 from ..exceptions import LegSkillError
 from ..progress import zone_name_or_none
 
 if TYPE_CHECKING:
     from ask_sdk_model import RequestEnvelope
-    from ask_sdk_model.services import ApiClientRequest, ApiConfiguration
+    from ask_sdk_model.services import ApiConfiguration
     from ask_sdk_model.services.reminder_management import ReminderRequest
 
 __all__ = [
@@ -120,42 +120,18 @@ class ApiUnavailable(AlexaApiError):
 # --- the HTTP client ----------------------------------------------------------------------------
 
 
-@functools.cache
-def _timed_client_class() -> type:
-    """The SDK's ``DefaultApiClient`` with a timeout, built on first use (it imports requests)."""
-    from ask_sdk_core.api_client import DefaultApiClient
-
-    class TimedApiClient(DefaultApiClient):
-        """``DefaultApiClient`` whose requests give up after about ``timeout`` seconds.
-
-        The SDK's ``invoke`` calls ``requests.<method>(url=..., headers=..., data=...)`` with no
-        timeout, so a slow API would hold the turn until Lambda or Alexa gives up (8 s for the
-        whole turn). ``invoke`` gets that function from ``_resolve_method``; this adds the
-        timeout there and leaves the rest (the HTTPS-only check, the header and body handling)
-        as the SDK has it. requests has no overall deadline, only one to connect (which covers
-        the TLS handshake) and one for each read, so the budget is split between the two.
-        """
-
-        def __init__(self, timeout: float) -> None:
-            self.timeout = (timeout / 2, timeout / 2)  # (connect, read) in seconds
-
-        def _resolve_method(self, request: ApiClientRequest) -> Callable[..., Any]:
-            return functools.partial(super()._resolve_method(request), timeout=self.timeout)
-
-    return TimedApiClient
-
-
-def _configuration(access: ApiAccess, timeout: float) -> ApiConfiguration:
-    # urllib3 logs each request's path at DEBUG, and the paths hold the device id and the
-    # reminder's token: it stays at INFO or above even when LOG_LEVEL is DEBUG.
-    http_log = logging.getLogger("urllib3")
-    http_log.setLevel(max(http_log.level, logging.INFO))
+def _configuration(
+    access: ApiAccess, timeout: float, deadline: Deadline | None
+) -> ApiConfiguration:
+    """The SDK's configuration for one call: our client, ending by ``deadline`` and ``timeout``."""
     from ask_sdk_core.serialize import DefaultSerializer
     from ask_sdk_model.services import ApiConfiguration
 
+    from .api_client import DeadlineApiClient
+
     return ApiConfiguration(
         serializer=DefaultSerializer(),
-        api_client=_timed_client_class()(timeout),
+        api_client=DeadlineApiClient(deadline or Deadline.after(timeout), timeout),
         authorization_value=access.token,
         api_endpoint=access.endpoint,
     )
@@ -166,13 +142,13 @@ def _failure_kind(exc: BaseException) -> str:
 
     Imports nothing, so it cannot fail while describing a failure.
     """
-    requests = sys.modules.get("requests")  # not loaded: no requests error can be in the chain
     seen: BaseException | None = exc
-    for _ in range(8):  # the SDK wraps the requests error twice, as context; a cycle ends here
+    for _ in range(8):  # the SDK wraps the client's error as context; a cycle ends here
         if seen is None:
             break
-        if requests is not None and isinstance(seen, requests.RequestException):
-            return type(seen).__name__  # ReadTimeout, ConnectionError, SSLError...
+        kind = getattr(seen, "kind", None)  # api_client.ApiCallFailed: ReadTimeout, SSLError...
+        if isinstance(kind, str):
+            return kind
         seen = seen.__cause__ or seen.__context__
     status = _http_status(exc)
     return f"HTTP {status}" if status is not None else type(exc).__name__
@@ -212,7 +188,9 @@ def _expected_errors() -> tuple[type[Exception], ...]:
 # --- the time zone ------------------------------------------------------------------------------
 
 
-def fetch_time_zone(access: ApiAccess, timeout: float = 1.0) -> str | None:
+def fetch_time_zone(
+    access: ApiAccess, timeout: float = 1.0, deadline: Deadline | None = None
+) -> str | None:
     """The time zone set on the user's device, from the Alexa Settings API.
 
     ``GET {endpoint}/v2/devices/{deviceId}/settings/System.timeZone``.
@@ -222,7 +200,9 @@ def fetch_time_zone(access: ApiAccess, timeout: float = 1.0) -> str | None:
     access : ApiAccess
         The turn's API access; without a device id nothing is asked.
     timeout : float
-        Roughly the most the call may take, in seconds.
+        The most the call may take, in seconds.
+    deadline : Deadline, optional
+        The turn's: the call also ends by then.
 
     Returns
     -------
@@ -235,7 +215,7 @@ def fetch_time_zone(access: ApiAccess, timeout: float = 1.0) -> str | None:
     try:
         from ask_sdk_model.services.ups import UpsServiceClient
 
-        client = UpsServiceClient(_configuration(access, timeout))
+        client = UpsServiceClient(_configuration(access, timeout, deadline))
         answer = client.get_system_time_zone(access.device_id)
     except Exception as exc:
         log.warning("Time zone look-up failed (%s)", _failure_kind(exc))
@@ -336,7 +316,11 @@ def _reminder_request(reminder: DailyReminder, now_local: datetime) -> ReminderR
 
 
 def create_daily_reminder(
-    access: ApiAccess, reminder: DailyReminder, now_local: datetime, timeout: float = 2.0
+    access: ApiAccess,
+    reminder: DailyReminder,
+    now_local: datetime,
+    timeout: float = 2.0,
+    deadline: Deadline | None = None,
 ) -> str:
     """Create a reminder that goes off every day at ``reminder.hour:reminder.minute``.
 
@@ -352,7 +336,9 @@ def create_daily_reminder(
     now_local : datetime
         The current time: naive in the user's zone, or aware.
     timeout : float
-        Roughly the most the call may take, in seconds.
+        The most the call may take, in seconds.
+    deadline : Deadline, optional
+        The turn's: the call also ends by then.
 
     Returns
     -------
@@ -371,7 +357,7 @@ def create_daily_reminder(
     try:
         from ask_sdk_model.services.reminder_management import ReminderManagementServiceClient
 
-        client = ReminderManagementServiceClient(_configuration(access, timeout))
+        client = ReminderManagementServiceClient(_configuration(access, timeout, deadline))
         answer = client.create_reminder(_reminder_request(reminder, now_local))
     except _expected_errors() as exc:
         raise _reminder_error(exc, "create") from None  # its text can hold the URL
@@ -382,10 +368,23 @@ def create_daily_reminder(
     return token
 
 
-def delete_reminder(access: ApiAccess, alert_token: str, timeout: float = 2.0) -> bool:
+def delete_reminder(
+    access: ApiAccess, alert_token: str, timeout: float = 2.0, deadline: Deadline | None = None
+) -> bool:
     """Delete a reminder this skill created.
 
     ``DELETE {endpoint}/v1/alerts/reminders/{alertToken}``.
+
+    Parameters
+    ----------
+    access : ApiAccess
+        The turn's API access.
+    alert_token : str
+        The token :func:`create_daily_reminder` returned.
+    timeout : float
+        The most the call may take, in seconds.
+    deadline : Deadline, optional
+        The turn's: the call also ends by then.
 
     Returns
     -------
@@ -404,7 +403,7 @@ def delete_reminder(access: ApiAccess, alert_token: str, timeout: float = 2.0) -
     try:
         from ask_sdk_model.services.reminder_management import ReminderManagementServiceClient
 
-        client = ReminderManagementServiceClient(_configuration(access, timeout))
+        client = ReminderManagementServiceClient(_configuration(access, timeout, deadline))
         client.delete_reminder(alert_token)
     except _expected_errors() as exc:
         if _http_status(exc) == 404:

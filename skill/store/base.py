@@ -7,6 +7,7 @@ from datetime import date
 from enum import Enum
 from typing import Final
 
+from ..clock import Deadline
 from ..progress import DayProgress, Position, Profile, Snapshot
 
 __all__ = [
@@ -136,6 +137,25 @@ class Store(ABC):
     @abstractmethod
     def delete_user(self, user_id: str) -> None:
         """Remove everything kept about the user."""
+
+    def within(self, deadline: Deadline) -> Store:
+        """This store for one turn, giving up on any call that would outlast ``deadline``.
+
+        A store that waits on the network (DynamoDB) returns a view that cuts its timeouts,
+        retries and back-offs to the deadline and then fails with ``StoreUnavailable``, so the
+        turn still has time to say what could not be saved. This default, for stores that do
+        not (SQLite, a local file), returns the store itself.
+
+        Parameters
+        ----------
+        deadline : Deadline
+            The turn's (:class:`skill.clock.Deadline`).
+
+        Returns
+        -------
+        Store
+        """
+        return self
 
     def close(self) -> None:  # noqa: B027 - optional: most stores hold nothing to release
         """Release connections (optional)."""

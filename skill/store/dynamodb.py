@@ -18,20 +18,26 @@ counted set is one conditional ``UpdateItem`` (``ADD``, never read-modify-write)
 
 The client (``dynamodb_http``: JSON over HTTPS, SigV4) is created on first use, and botocore is
 not imported at all on Lambda's path: that saves about 100 ms of every cold start.
+
+A turn works on ``store.within(deadline)``: the same table, client and fail-fast state, but no
+call, retry or back-off of that view outlasts the turn's :class:`~skill.clock.Deadline`.
 """
 
 from __future__ import annotations
 
 import contextlib
+import copy
 import logging
 import threading
 import time
 import uuid
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any, TypeAlias
 
+from ..clock import Deadline
 from ..content import EXERCISE_IDS
 from ..exceptions import LegSkillError, StoreError, StoreUnavailable
 from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
@@ -64,6 +70,8 @@ _DAY_RESERVED = frozenset({"pk", "sk", _TTL_ATTRIBUTE, _LAST_WRITE_ATTRIBUTE, _L
 # timeout and a 2 s read timeout: a throttled call gives up after at most ~3 s (jittered backoff
 # of at most 1 s, then 2 s), an unreachable endpoint after ~3 s (3 x 1 s), a hung one after ~6 s
 # (3 x 2 s). botocore's defaults (60 s timeouts, 5 attempts) would let Lambda time out instead.
+# Several calls in one turn could still add up past 7 s: a turn's view of the store
+# (``within(deadline)``) cuts every attempt, retry and back-off to what is left of the turn.
 _CLIENT_CONFIG: dict[str, Any] = {"max_attempts": 3, "connect_timeout": 1, "read_timeout": 2}
 # After the store was found unreachable (retries exhausted, throttled, table missing, no access),
 # later calls on this store fail at once for this long, so one turn that has several writes to
@@ -72,6 +80,9 @@ FAIL_FAST_SECONDS = 5.0
 # Errors about one request (not about the store being reachable): they do not trip fail-fast.
 _REQUEST_SPECIFIC_CODES = frozenset(
     {
+        # The turn's time ran out before any attempt had its full timeouts: says nothing
+        # about the store, and must not make the next turn fail at once.
+        "DeadlineExceeded",
         "ValidationException",
         "SerializationException",
         "ItemCollectionSizeLimitExceededException",
@@ -84,6 +95,24 @@ _BODY_LOGGERS = ("botocore.endpoint", "botocore.parsers")
 _BATCH_ATTEMPTS = 4  # for UnprocessedKeys / UnprocessedItems, on top of the client's retries
 _GOAL_MET_ATTEMPTS = 4  # optimistic retries when two devices record the goal at once
 _BATCH_WRITE_MAX = 25  # DynamoDB's limit per BatchWriteItem
+# The store's method names and DynamoDB's names for the same operations.
+_OPERATIONS = {
+    "batch_get_item": "BatchGetItem",
+    "batch_write_item": "BatchWriteItem",
+    "get_item": "GetItem",
+    "update_item": "UpdateItem",
+    "delete_item": "DeleteItem",
+    "query": "Query",
+}
+
+
+@dataclass
+class _Shared:
+    """What a store and its turn views (:meth:`DynamoDbStore.within`) have in common."""
+
+    client: Any
+    unavailable_until: float = 0.0
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
 
 def user_pk(user_id: str) -> str:
@@ -140,12 +169,40 @@ class DynamoDbStore(Store):
         self, table_name: str, client: Any = None, *, fail_fast_seconds: float = FAIL_FAST_SECONDS
     ):
         self.table_name = table_name
-        self._client = client
-        self._lock = threading.Lock()
+        self._shared = _Shared(client)
         self._fail_fast_seconds = fail_fast_seconds
-        self._unavailable_until = 0.0
+        self._deadline: Deadline | None = None
+
+    def within(self, deadline: Deadline) -> DynamoDbStore:
+        """This store for one turn: no call of the view outlasts ``deadline``.
+
+        The view shares the client, its connections and the fail-fast state with this store.
+        Each DynamoDB attempt's connect and read timeouts are cut to what is left, no retry or
+        back-off starts that would end after it, and once it has passed every call raises
+        :class:`~skill.exceptions.StoreUnavailable` at once. An injected client other than
+        :class:`~.dynamodb_http.DynamoDbHttpClient` (botocore's) cannot be cut short: with
+        it, only calls made after the deadline are refused.
+
+        Parameters
+        ----------
+        deadline : Deadline
+            The turn's.
+
+        Returns
+        -------
+        DynamoDbStore
+            A view; the store itself is unchanged.
+        """
+        view = copy.copy(self)
+        view._deadline = deadline
+        return view
 
     # -- plumbing -------------------------------------------------------------------------
+
+    @property
+    def _client(self) -> Any:
+        """The client if it exists yet (``None`` before the first call)."""
+        return self._shared.client
 
     @property
     def client(self) -> Any:
@@ -156,22 +213,23 @@ class DynamoDbStore(Store):
         StoreUnavailable
             When the client cannot be configured (no region, no credentials).
         """
-        client = self._client
+        shared = self._shared
+        client = shared.client
         if client is not None:
             return client
-        with self._lock:
-            if self._client is None:
+        with shared.lock:
+            if shared.client is None:
                 try:
                     for name in _BODY_LOGGERS:
                         body_log = logging.getLogger(name)
                         body_log.setLevel(max(body_log.level, logging.INFO))
-                    self._client = DynamoDbHttpClient.from_environment(**_CLIENT_CONFIG)
+                    shared.client = DynamoDbHttpClient.from_environment(**_CLIENT_CONFIG)
                 except Exception as exc:  # the contract: StoreError, nothing else
                     log.warning("dynamodb client not created: %s", type(exc).__name__)
                     raise StoreUnavailable(
                         f"cannot create a DynamoDB client: {type(exc).__name__}"
                     ) from exc
-            return self._client
+            return shared.client
 
     def _call(self, operation: str, **params: Any) -> Response:
         """Run one client operation, mapping every failure to :class:`StoreUnavailable`.
@@ -179,11 +237,20 @@ class DynamoDbStore(Store):
         ``ConditionalCheckFailedException`` becomes :class:`_ConditionFailed` (not an error:
         callers decide what it means).
         """
-        if self._fail_fast_seconds and time.monotonic() < self._unavailable_until:
+        shared = self._shared
+        if self._fail_fast_seconds and time.monotonic() < shared.unavailable_until:
             raise StoreUnavailable(f"dynamodb {operation} skipped: store unavailable just now")
+        deadline = self._deadline
+        if deadline is not None and deadline.spent:
+            log.warning("dynamodb %s skipped: the turn's time is spent", operation)
+            raise StoreUnavailable(f"dynamodb {operation} skipped: the turn's time is spent")
         client = self.client
         try:
-            response: Response = getattr(client, operation)(**params)
+            response: Response
+            if deadline is not None and isinstance(client, DynamoDbHttpClient):
+                response = client.call(_OPERATIONS[operation], params, deadline=deadline)
+            else:
+                response = getattr(client, operation)(**params)
             return response
         except Exception as exc:  # an injected botocore client raises many unrelated classes
             code = _error_code(exc)
@@ -191,8 +258,15 @@ class DynamoDbStore(Store):
                 raise _ConditionFailed(getattr(exc, "response", {}).get("Item")) from None
             log.warning("dynamodb %s failed: %s", operation, code)
             if code not in _REQUEST_SPECIFIC_CODES:
-                self._unavailable_until = time.monotonic() + self._fail_fast_seconds
+                shared.unavailable_until = time.monotonic() + self._fail_fast_seconds
             raise StoreUnavailable(f"dynamodb {operation} failed: {code}") from exc
+
+    def _pause(self, seconds: float, operation: str) -> None:
+        """Wait before a batch's next round, unless that would pass the turn's deadline."""
+        if self._deadline is not None and seconds >= self._deadline.remaining():
+            log.warning("dynamodb %s stopped: the turn's time is spent", operation)
+            raise StoreUnavailable(f"dynamodb {operation} stopped: the turn's time is spent")
+        time.sleep(seconds)
 
     def _key(self, user_id: str, sk: str) -> Item:
         return {"pk": {"S": user_pk(user_id)}, "sk": {"S": sk}}
@@ -231,7 +305,7 @@ class DynamoDbStore(Store):
             if not unprocessed.get(self.table_name, {}).get("Keys"):
                 return items
             request = unprocessed
-            time.sleep(0.05 * 2**attempt)
+            self._pause(0.05 * 2**attempt, "batch_get_item")
         log.warning("dynamodb batch_get_item failed: UnprocessedKeys")
         raise StoreUnavailable("dynamodb batch_get_item failed: keys left unprocessed")
 
@@ -509,14 +583,14 @@ class DynamoDbStore(Store):
             pending = response.get("UnprocessedItems") or {}
             if not pending.get(self.table_name):
                 return
-            time.sleep(0.05 * 2**attempt)
+            self._pause(0.05 * 2**attempt, "batch_write_item")
         log.warning("dynamodb batch_write_item failed: UnprocessedItems")
         raise StoreUnavailable("dynamodb batch_write_item failed: items left unprocessed")
 
     def close(self) -> None:
         """Close the client's connections; a later call creates a new client."""
-        with self._lock:
-            client, self._client = self._client, None
+        with self._shared.lock:
+            client, self._shared.client = self._shared.client, None
         if client is not None and hasattr(client, "close"):
             with contextlib.suppress(Exception):  # closing is best effort
                 client.close()

@@ -14,7 +14,9 @@ It behaves like the botocore client it replaces, for the store's purposes:
   (``{"Error": {"Code", "Message"}, "ResponseMetadata": ..., "Item"?}``);
 - botocore's "standard" retry mode: throttling codes, 5xx, connection errors and CRC32
   mismatches are retried with jittered exponential backoff, up to ``max_attempts`` in all;
-- separate connect and read timeouts; keep-alive connections, one per thread.
+- separate connect and read timeouts; keep-alive connections, one per thread;
+- a turn's :class:`~skill.clock.Deadline` (``call(..., deadline=)``): no attempt, read or
+  back-off outlasts it, so a hung endpoint cannot hold a turn past its time.
 
 Credentials come from the environment (Lambda always sets them); anywhere else (a profile, SSO,
 a container role, SnapStart) botocore's credential chain is used, imported only then.
@@ -37,7 +39,7 @@ from datetime import datetime
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
-from ..clock import utc_now
+from ..clock import Deadline, utc_now
 from ..exceptions import LegSkillError
 
 __all__ = ["Credentials", "DynamoDbHttpClient", "DynamoDbHttpError", "Response", "sign_request"]
@@ -313,26 +315,67 @@ class DynamoDbHttpClient:
 
     # -- the wire -------------------------------------------------------------------------------
 
-    def call(self, operation: str, params: Mapping[str, Any]) -> Response:
-        """Send one operation with retries; the parsed response, or :class:`DynamoDbHttpError`."""
+    def call(
+        self, operation: str, params: Mapping[str, Any], deadline: Deadline | None = None
+    ) -> Response:
+        """Send one operation with retries.
+
+        Parameters
+        ----------
+        operation : str
+            DynamoDB's name for it (``"UpdateItem"``).
+        params : mapping
+            The request, in DynamoDB's JSON shape.
+        deadline : Deadline, optional
+            When to give up: each attempt's connect and read timeouts are cut to what is left,
+            and no retry (or back-off) starts that would end after it.
+
+        Returns
+        -------
+        dict
+            The parsed response, with ``ResponseMetadata``.
+
+        Raises
+        ------
+        DynamoDbHttpError
+            DynamoDB's error; the transport's (``ReadTimeoutError``...); or
+            ``DeadlineExceeded`` when the deadline ran out before any attempt had its full
+            timeouts (with one that had, that attempt's error is raised instead, so a hung
+            endpoint is still reported as one).
+        """
         for observer in self.observers:
             observer(operation, params)
         body = json.dumps(params, separators=(",", ":")).encode("utf-8")
         attempt = 0
+        full_failure: DynamoDbHttpError | None = None  # from an attempt the deadline did not cut
         while True:
             attempt += 1
+            connect, read = self.connect_timeout, self.read_timeout
+            if deadline is not None:
+                connect, read = deadline.cap(connect), deadline.cap(read)
+                if connect <= 0 or read <= 0:
+                    raise _out_of_time(full_failure, attempt - 1)
+            cut = (connect, read) != (self.connect_timeout, self.read_timeout)
             try:
-                response = self._send_once(operation, body)
+                response = self._send_once(operation, body, connect, read)
                 response.setdefault("ResponseMetadata", {})["RetryAttempts"] = attempt - 1
                 return response
             except DynamoDbHttpError as error:
+                if cut and _timed_out(error):
+                    raise _out_of_time(full_failure, attempt) from None
                 if attempt >= self.max_attempts or not _retryable(error):
                     error.response["ResponseMetadata"]["RetryAttempts"] = attempt - 1
                     raise
+                full_failure = error
             # Standard mode's backoff: a random share of 2**(attempt - 1) seconds, capped.
-            time.sleep(random.random() * min(_BACKOFF_CAP_SECONDS, 2.0 ** (attempt - 1)))
+            pause = random.random() * min(_BACKOFF_CAP_SECONDS, 2.0 ** (attempt - 1))
+            if deadline is not None and pause >= deadline.remaining():
+                raise _out_of_time(full_failure, attempt)
+            time.sleep(pause)
 
-    def _send_once(self, operation: str, body: bytes) -> Response:
+    def _send_once(
+        self, operation: str, body: bytes, connect_timeout: float, read_timeout: float
+    ) -> Response:
         headers = sign_request(
             {
                 "Host": self._host_header,
@@ -346,7 +389,9 @@ class DynamoDbHttpClient:
         )
         headers["User-Agent"] = _USER_AGENT
         headers["Content-Length"] = str(len(body))
-        status, response_headers, payload = self._exchange(headers, body)
+        status, response_headers, payload = self._exchange(
+            headers, body, connect_timeout, read_timeout
+        )
         checksum = response_headers.get("x-amz-crc32")
         if (
             checksum is not None
@@ -375,11 +420,14 @@ class DynamoDbHttpClient:
         }
         return parsed
 
-    def _exchange(self, headers: dict[str, str], body: bytes) -> tuple[int, dict[str, str], bytes]:
+    def _exchange(
+        self, headers: dict[str, str], body: bytes, connect_timeout: float, read_timeout: float
+    ) -> tuple[int, dict[str, str], bytes]:
         """POST once; a dropped keep-alive connection is replaced and the request resent."""
         for fresh in (False, True):
-            connection, reused = self._connection(fresh)
+            connection, reused = self._connection(fresh, connect_timeout)
             try:
+                connection.sock.settimeout(read_timeout)  # connected: from now on, reads
                 connection.request("POST", "/", body=body, headers=headers)
                 response = connection.getresponse()
                 payload = response.read()
@@ -397,9 +445,12 @@ class DynamoDbHttpClient:
                 raise DynamoDbHttpError("EndpointConnectionError", type(exc).__name__) from None
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def _connection(self, fresh: bool) -> tuple[http.client.HTTPConnection, bool]:
+    def _connection(
+        self, fresh: bool, connect_timeout: float
+    ) -> tuple[http.client.HTTPConnection, bool]:
         connection = getattr(self._local, "connection", None)
-        if connection is not None and not fresh:
+        # A connection the server asked to close (``Connection: close``) has no socket left.
+        if connection is not None and not fresh and connection.sock is not None:
             return connection, True
         if connection is not None:
             self._drop(connection)
@@ -409,13 +460,11 @@ class DynamoDbHttpClient:
             connection = http.client.HTTPSConnection(
                 self._host,
                 self._port,
-                timeout=self.connect_timeout,
+                timeout=connect_timeout,
                 context=ssl.create_default_context(),
             )
         else:
-            connection = http.client.HTTPConnection(
-                self._host, self._port, timeout=self.connect_timeout
-            )
+            connection = http.client.HTTPConnection(self._host, self._port, timeout=connect_timeout)
         try:
             connection.connect()
         except TimeoutError:
@@ -424,7 +473,6 @@ class DynamoDbHttpClient:
         except OSError as exc:
             connection.close()
             raise DynamoDbHttpError("EndpointConnectionError", type(exc).__name__) from None
-        connection.sock.settimeout(self.read_timeout)  # connected: from now on, reads
         self._local.connection = connection
         with self._connections_lock:
             self._connections.append(connection)
@@ -461,3 +509,15 @@ def _retryable(error: DynamoDbHttpError) -> bool:
             "CRC32CheckFailed",
         )
     )
+
+
+def _timed_out(error: DynamoDbHttpError) -> bool:
+    return error.code in ("ReadTimeoutError", "ConnectTimeoutError")
+
+
+def _out_of_time(full_failure: DynamoDbHttpError | None, retries: int) -> DynamoDbHttpError:
+    """The error for a call whose deadline ran out: the last attempt that had its full time
+    failed with ``full_failure`` (reported as it was), or none did (``DeadlineExceeded``)."""
+    error = full_failure or DynamoDbHttpError("DeadlineExceeded", "the turn's time ran out")
+    error.response["ResponseMetadata"]["RetryAttempts"] = max(0, retries - 1)
+    return error
