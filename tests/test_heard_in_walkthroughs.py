@@ -161,3 +161,13 @@ def test_help_says_what_the_skill_does_then_asks_again(store, steps):
     assert "foot and leg exercise coach" in text, text
     assert "how to do" in text and "what's left for today" in text, text
     assert text.endswith("?") and not response["response"]["shouldEndSession"], text
+
+
+def test_a_round_already_begun_is_carried_on_not_started(store):
+    console = console_for(store)
+    assert said(console.say("open leg exercises")).endswith("Shall we start round 1?")
+    console.say("start toe grips")
+    console.say("next")
+    assert "Saved: toe grips" in said(console.say("stop"))
+    again = said(console_for(store).say("open leg exercises"))
+    assert again.endswith("Shall we carry on with round 1?"), again

@@ -313,7 +313,11 @@ def _menu_question(turn: _Turn) -> None:
         turn.ask("dialog.ask_anything_else", "dialog.reprompt_anything_else", Mode.MENU)
     else:
         round_ = turn.today.current_round(turn.goal)
-        turn.ask("dialog.ask_start_round", "dialog.reprompt_start_round", Mode.MENU, round=round_)
+        # "Carry on with round 2" once any exercise has its set of round 2: "start" is for a
+        # round nobody has begun.
+        begun = any(turn.today.count(e) >= round_ for e in turn.today.active())
+        question = "continue_round" if begun else "start_round"
+        turn.ask(f"dialog.ask_{question}", f"dialog.reprompt_{question}", Mode.MENU, round=round_)
 
 
 def _ask_about(turn: _Turn, exercise_id: str, question: str, mode: Mode) -> None:
