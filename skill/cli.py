@@ -118,7 +118,12 @@ def _skill_package(args: argparse.Namespace) -> int:
     from .skillpackage import PackageRefused, build_package, stack_function_arn
 
     try:
-        if bool(args.function_arn) == bool(args.stack):
+        if not args.function_arn and not args.stack:
+            raise PackageRefused(
+                "give the deployed function's ARN (make skill-package ARN=arn:aws:lambda:...) "
+                "or its stack (STACK=...)"
+            )
+        if args.function_arn and args.stack:
             raise PackageRefused("give the function's ARN (--function-arn) or a --stack, not both")
         if not args.privacy_base_url:
             raise PackageRefused(

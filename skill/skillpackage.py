@@ -13,6 +13,7 @@ arguments are unusable, and removes what it wrote when a check fails.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import zipfile
 from collections.abc import Callable
@@ -27,6 +28,9 @@ from .exceptions import LegSkillError
 __all__ = ["SOURCE", "PackageRefused", "Packaged", "build_package", "stack_function_arn"]
 
 SOURCE = Path(__file__).resolve().parent.parent / "interaction_model"
+PRIVACY = SOURCE.parent / "docs" / "privacy"  # the policies the deployer publishes
+# The AWS region each policy names as where the data is kept: "(us-east-1, Northern Virginia)".
+_POLICY_REGION = re.compile(r"\(([a-z]{2}(?:-[a-z]+)+-\d),")
 _COPIED = ("skill.json", "interactionModels", "assets")  # name_free/ is notes, not package
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed: the same inputs give the same zip
 STACK_OUTPUT = "SkillFunctionArn"  # template.yaml's output with the function's ARN
@@ -57,6 +61,14 @@ def _check_arguments(function_arn: str, privacy_base_url: str) -> None:
         raise PackageRefused(f"the privacy base URL {privacy_base_url!r} is not an https URL")
     if is_placeholder_url(privacy_base_url):
         raise PackageRefused(f"the privacy base URL {privacy_base_url} is a placeholder")
+    region = function_arn.split(":")[3]
+    for policy in sorted(PRIVACY.glob("*.html")):
+        named = _POLICY_REGION.findall(policy.read_text(encoding="utf-8"))
+        if named and region not in named:
+            raise PackageRefused(
+                f"{policy.name} says the data is kept in {named[0]}, but the function is in "
+                f"{region}: correct docs/privacy/*.html before publishing them"
+            )
 
 
 def _fill(manifest: dict[str, Any], function_arn: str, privacy_base_url: str) -> None:

@@ -230,6 +230,8 @@ def test_the_package_gets_the_arn_the_privacy_urls_and_the_icons(tmp_path):
         ("arn:aws:lambda:us-east-1:42:function:x", PRIVACY_BASE, "not a Lambda function ARN"),
         (ARN, "http://legs.example-host.net/privacy", "not an https URL"),
         (ARN, "https://example.com/privacy", "is a placeholder"),
+        # The policies say the data is kept in us-east-1: a function elsewhere contradicts them.
+        (ARN.replace("us-east-1", "eu-west-1"), PRIVACY_BASE, "kept in us-east-1, but the"),
     ],
 )
 def test_unusable_arguments_are_refused_before_anything_is_written(tmp_path, arn, url, words):
@@ -257,6 +259,9 @@ def test_the_command_refuses_in_one_line_with_exit_2(tmp_path, capsys):
     assert error.startswith("leg-skill skill-package: refused: ") and "123456789012" in error
     assert main(["skill-package", "--function-arn", ARN, "--out", out]) == 2
     assert "--privacy-base-url" in capsys.readouterr().err
+    # `make skill-package` without ARN= passes an empty ARN: say what to give, not "not both".
+    assert main(["skill-package", "--function-arn", "", "--out", out]) == 2
+    assert "ARN=arn:aws:lambda:" in capsys.readouterr().err
     code = main(["skill-package", "--function-arn", ARN, "--out", out,
                  "--privacy-base-url", PRIVACY_BASE])  # fmt: skip
     assert code == 0 and manifest(Path(out))["events"]["endpoint"]["uri"] == ARN

@@ -171,3 +171,44 @@ def test_a_round_already_begun_is_carried_on_not_started(store):
     assert "Saved: toe grips" in said(console.say("stop"))
     again = said(console_for(store).say("open leg exercises"))
     assert again.endswith("Shall we carry on with round 1?"), again
+
+
+@pytest.mark.parametrize(
+    "words", ["I fell", "I've fallen", "I can't get up", "my chest hurts", "I'm out of breath"]
+)
+def test_a_fall_or_breathlessness_mid_set_stops_the_set(store, words):
+    """They were "Sorry, I didn't get that. ... Ready to keep going?"."""
+    console = console_for(store)
+    console.say("open leg exercises")
+    console.say("start tiptoe walking")
+    text = said(console.say(words))
+    assert text.startswith("Stop there and rest."), text
+    assert "keep going" not in text
+
+
+@pytest.mark.parametrize(
+    ("locale", "words"),
+    [
+        ("en-GB", "i've had a fall"),
+        ("en-IN", "i can't breathe"),
+        ("de-DE", "ich bin hingefallen"),
+        ("de-DE", "ich bekomme keine luft"),
+        ("es-MX", "me caí"),
+        ("es-ES", "me duele el pecho"),
+        ("fr-FR", "je suis tombée"),
+        ("fr-CA", "je manque d'air"),
+        ("it-IT", "sono caduto"),
+        ("it-IT", "mi manca il respiro"),
+    ],
+)
+def test_falls_and_breathlessness_are_heard_in_every_language(locale, words):
+    assert Resolver.for_locale(locale).resolve(words).intent == "PainIntent"
+
+
+def test_a_one_shot_question_offers_the_kept_place_by_name(store):
+    """It said "Shall we start round 1?", and yes went on with the paused set at rep 5."""
+    two_parts_of_tiptoe_walking(store).say("pause")
+    console = console_for(store)
+    text = said(console.say("ask leg exercises how am I doing"))
+    assert text.endswith("Shall I pick up where you left off?"), text
+    assert "partway through tiptoe walking" in text

@@ -11,15 +11,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .effects import LeaveOut, RecordGoalMet, SavePosition
-from .routine import _after_round
 from .state import Event, Mode
 from .turn import (
     _ask_leave_out,
     _at_last_segment,
     _keep_place,
     _name,
-    _next_in_round,
-    _offer_exercise,
     _record_set,
     _Turn,
 )
@@ -30,13 +27,13 @@ def _on_pain(turn: _Turn, event: Event) -> None:
     when to see someone, then offer to leave the exercise out for today, or say goodbye."""
     current = turn.state.exercise
     turn.say("dialog.pain_stop")
+    turn.say("dialog.pain_advice")  # the advice comes straight after "stop", before any "Saved"
     if current is not None and _at_last_segment(turn):
         _record_set(turn)  # every rep was narrated: it counts, and the rest of today is asked
     elif current is not None:
         # Cut short inside the part under way: that part is where it resumes.
         _keep_place(turn, turn.state.segment)
         turn.state = replace(turn.state, exercise=None, segment=0, mode=Mode.MENU)
-    turn.say("dialog.pain_advice")
     if (
         current is not None
         and current not in turn.today.left_out
@@ -49,7 +46,8 @@ def _on_pain(turn: _Turn, event: Event) -> None:
 
 
 def _on_leave_out_confirmed(turn: _Turn) -> None:
-    """Yes to "leave {name} out for the rest of today?"."""
+    """Yes to "leave {name} out for the rest of today?": left out, then rest. Nothing else is
+    offered straight after something hurt; the routine goes on when the user comes back."""
     exercise_id = turn.state.offer
     assert exercise_id is not None
     was_met = turn.today.goal_met(turn.goal)
@@ -65,11 +63,9 @@ def _on_leave_out_confirmed(turn: _Turn) -> None:
         return
     if not was_met and turn.today.goal_met(turn.goal):
         turn.effect(RecordGoalMet(turn.today.day))
-    following = _next_in_round(turn)
-    if following is None:
-        _after_round(turn)
-        return
-    _offer_exercise(turn, following)
+        turn.say_if_saved("dialog.goal_done_today", goal=turn.goal)
+    turn.say("dialog.rest_now")
+    turn.finish()
 
 
 def _on_leave_out_declined(turn: _Turn) -> None:

@@ -358,8 +358,15 @@ def _follow_up(turn: _Turn) -> None:
             Mode.IN_SET,
             name=_name(turn, turn.state.exercise),
         )
-    elif turn.state.mode is Mode.CONFIRM_RESUME and position is not None:
-        # Still the question asked at launch: pick up where the user left off?
+    elif position is not None and (
+        turn.state.mode is Mode.CONFIRM_RESUME
+        or (
+            turn.today.count(position.exercise_id) < turn.goal
+            and position.exercise_id not in turn.today.left_out
+        )
+    ):
+        # The question asked at launch, also after a one-shot question ("ask leg exercises how
+        # am I doing"): a kept place is offered by name, never resumed behind "start round 1?".
         _ask_resume(turn, position.exercise_id)
     else:
         _menu_question(turn)
