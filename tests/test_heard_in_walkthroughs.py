@@ -212,3 +212,16 @@ def test_a_one_shot_question_offers_the_kept_place_by_name(store):
     text = said(console.say("ask leg exercises how am I doing"))
     assert text.endswith("Shall I pick up where you left off?"), text
     assert "partway through tiptoe walking" in text
+
+
+def test_resuming_partway_through_a_side_names_the_foot(store):
+    console = console_for(store)
+    console.say("open leg exercises")
+    console.say("start band foot pulls")
+    console.say("next")
+    assert "switch to your right foot" in said(console.say("next"))
+    console.say("pause")
+    console = console_for(store)
+    console.say("open leg exercises")
+    text = said(console.say("yes"))
+    assert "picking up where you left off. You're on your right foot. Rep 7." in text, text

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from ..content import EXERCISE_IDS
+from ..content import EXERCISE_IDS, get_exercise
 from ..progress import current_streak
 from .effects import SavePosition
 from .state import Event, Mode
@@ -22,6 +22,7 @@ from .turn import (
     _record_set,
     _safety_once,
     _say_streak,
+    _segments,
     _sets_phrase,
     _Turn,
 )
@@ -88,6 +89,14 @@ def _resume_position(turn: _Turn) -> None:
         turn.say("dialog.start_over_set", name=_name(turn, position.exercise_id))
     else:
         turn.say("coach.resume_intro", name=_name(turn, position.exercise_id))
+        exercise = get_exercise(position.exercise_id)
+        parts = _segments(turn, position.exercise_id)  # a stored place may lie past its end
+        done = parts[min(position.segment, len(parts)) - 1].last_rep
+        if exercise.sides and done % exercise.reps:
+            # Hours later nobody remembers the foot: name it ("You're on your right foot."),
+            # unless the part starts a side, whose first rep names it anyway.
+            side = exercise.sides[min(done // exercise.reps, len(exercise.sides) - 1)]
+            turn.say("dialog.side_next", side=turn.s.side(position.exercise_id, side))
     _narrate(turn, position.exercise_id, position.segment)
 
 
