@@ -52,17 +52,17 @@ def test_a_place_kept_at_the_start_is_offered_from_the_top_not_as_picking_up(sto
     assert "Starting tiptoe walking again from the top." in said(console.say("yes"))
 
 
-def two_parts_of_tiptoe_walking(store) -> Console:
-    """Open the skill, start tiptoe walking and hear its first two parts."""
+def two_parts_of(store, exercise: str = "tiptoe walking") -> Console:
+    """Open the skill, start ``exercise`` and hear its first two parts."""
     console = console_for(store)
     console.say("open leg exercises")
-    console.say("start tiptoe walking")
+    console.say(f"start {exercise}")
     console.say("next")
     return console
 
 
 def test_a_place_kept_further_in_is_still_picked_up(store):
-    two_parts_of_tiptoe_walking(store).say("pause")
+    two_parts_of(store).say("pause")
     assert position(store) == Position("tiptoe_walking", 2)
     console = console_for(store)
     assert "Shall I pick up where you left off?" in said(console.say("open leg exercises"))
@@ -70,7 +70,7 @@ def test_a_place_kept_further_in_is_still_picked_up(store):
 
 
 def test_skipping_an_exercise_forgets_the_place_kept_in_it(store):
-    two_parts_of_tiptoe_walking(store).end_session()  # walks away
+    two_parts_of(store).end_session()  # walks away
     assert position(store) is not None
     console = console_for(store)
     console.say("open leg exercises")
@@ -105,10 +105,7 @@ def test_pause_after_the_last_rep_counts_the_set_and_says_how_to_come_back(store
 
 
 def test_how_do_i_do_this_one_at_an_offer_explains_the_offered_exercise(store):
-    console = console_for(store)
-    console.say("open leg exercises")
-    console.say("start toe grips")
-    console.say("next")
+    console = two_parts_of(store, "toe grips")
     assert "Want to start tiptoe walking now?" in said(console.say("what's left for today"))
     answer = said(console.say("how do I do this one"))
     assert answer.startswith("Saved: toe grips") or "how to do tiptoe walking" in answer, answer
@@ -207,7 +204,7 @@ def test_falls_and_breathlessness_are_heard_in_every_language(locale, words):
 
 def test_a_one_shot_question_offers_the_kept_place_by_name(store):
     """It said "Shall we start round 1?", and yes went on with the paused set at rep 5."""
-    two_parts_of_tiptoe_walking(store).say("pause")
+    two_parts_of(store).say("pause")
     console = console_for(store)
     text = said(console.say("ask leg exercises how am I doing"))
     assert text.endswith("Shall I pick up where you left off?"), text
@@ -215,10 +212,7 @@ def test_a_one_shot_question_offers_the_kept_place_by_name(store):
 
 
 def test_resuming_partway_through_a_side_names_the_foot(store):
-    console = console_for(store)
-    console.say("open leg exercises")
-    console.say("start band foot pulls")
-    console.say("next")
+    console = two_parts_of(store, "band foot pulls")
     assert "switch to your right foot" in said(console.say("next"))
     console.say("pause")
     console = console_for(store)
