@@ -219,3 +219,34 @@ def test_resuming_partway_through_a_side_names_the_foot(store):
     console.say("open leg exercises")
     text = said(console.say("yes"))
     assert "picking up where you left off. You're on your right foot. Rep 7." in text, text
+
+
+@pytest.mark.parametrize(
+    ("locale", "words", "rounds"),
+    [
+        ("en-US", "set my goal to one round", "1"),
+        ("en-GB", "i only want to do one round", "1"),
+        ("en-US", "set my goal", None),
+        ("de-DE", "ich will nur eine runde machen", "1"),
+        ("es-MX", "solo quiero hacer una ronda", "1"),
+        ("fr-FR", "je veux faire seulement un tour", "1"),
+        ("it-IT", "voglio fare solo un giro", "1"),
+        ("it-IT", "cambia il mio obiettivo", None),
+    ],
+)
+def test_one_round_or_no_number_still_reaches_the_goal(locale, words, rounds):
+    """They fell back ("Sorry, I didn't get that"); now the skill says two or three."""
+    found = Resolver.for_locale(locale).resolve(words)
+    assert found.intent == "SetGoalIntent"
+    assert (found.slots.get("rounds") or {}).get("value") == rounds
+
+
+def test_a_goal_of_one_round_is_answered_with_the_choices(store):
+    console = console_for(store)
+    console.say("open leg exercises")
+    text = said(console.say("set my goal to one round"))
+    assert (
+        text
+        == "I can set your daily goal to two or three rounds. Which would you like, two or three?"
+    )
+    assert store.load(USER, NOW.date()).profile.goal == 3  # unchanged
