@@ -23,6 +23,7 @@ NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 TODAY = NOW.date()
 USER = "amzn1.ask.account.CARE"
 ADVICE = "If the pain doesn't ease, talk to your doctor or a physical therapist."
+URGENT = "If it feels serious, call for help right away."  # after a fall or chest pain too
 
 
 def said(response: dict) -> str:
@@ -118,7 +119,9 @@ def test_no_to_leaving_it_out_keeps_it_and_the_place_and_lets_the_user_rest(cons
 def test_it_hurts_after_the_last_rep_counts_the_set_then_asks(console, store):
     to_the_last_rep(console, "ankle circles")
     text = said(console.say("ouch"))
-    assert text.startswith(f"Stop there and rest. {ADVICE} Saved: ankle circles, set 1 of 3 today.")
+    assert text.startswith(
+        f"Stop there and rest. {ADVICE} {URGENT} Saved: ankle circles, set 1 of 3 today."
+    )
     assert text.endswith("Shall I leave ankle circles out for the rest of today?")
     assert today(store).count("ankle_circles") == 1
     assert position(store) is None
@@ -128,7 +131,8 @@ def test_it_hurts_with_nothing_running_advises_and_says_goodbye(console, store):
     console.say("open leg exercises")
     response = console.say("it hurts")
     assert said(response) == (
-        "Stop there and rest. " + ADVICE + " Take it easy, and come back whenever you feel ready."
+        f"Stop there and rest. {ADVICE} {URGENT} "
+        "Take it easy, and come back whenever you feel ready."
     )
     assert ends(response)
     assert today(store).left_out == frozenset() and position(store) is None

@@ -180,6 +180,7 @@ def test_a_fall_or_breathlessness_mid_set_stops_the_set(store, words):
     console.say("start tiptoe walking")
     text = said(console.say(words))
     assert text.startswith("Stop there and rest."), text
+    assert "If it feels serious, call for help right away." in text
     assert "keep going" not in text
 
 

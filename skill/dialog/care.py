@@ -28,6 +28,7 @@ def _on_pain(turn: _Turn, event: Event) -> None:
     current = turn.state.exercise
     turn.say("dialog.pain_stop")
     turn.say("dialog.pain_advice")  # the advice comes straight after "stop", before any "Saved"
+    turn.say("dialog.pain_urgent")  # "I fell", "my chest hurts" come here too: say to get help
     if current is not None and _at_last_segment(turn):
         _record_set(turn)  # every rep was narrated: it counts, and the rest of today is asked
     elif current is not None:
