@@ -251,3 +251,15 @@ def test_a_goal_of_one_round_is_answered_with_the_choices(store):
         == "I can set your daily goal to two or three rounds. Which would you like, two or three?"
     )
     assert store.load(USER, NOW.date()).profile.goal == 3  # unchanged
+
+
+def test_previous_in_the_first_part_does_not_claim_to_be_at_the_start(store):
+    """At rep 6 of 10 it said "We're at the start of toe grips", and replayed reps 1 to 6."""
+    console = console_for(store)
+    console.say("open leg exercises")
+    assert "That's 6 of 10." in said(console.say("start toe grips"))
+    text = said(console.say("previous"))
+    assert text.startswith("There's no part before this one, so here's toe grips from the start"), (
+        text
+    )
+    assert "We're at the start" not in text
