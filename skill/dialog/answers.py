@@ -17,8 +17,8 @@ from .turn import (
     _name,
     _offer_exercise,
     _reask,
+    _reps_through,
     _say_streaks,
-    _segments,
     _sets_phrase,
     _Turn,
     side_progress,
@@ -77,7 +77,7 @@ def _on_remaining(turn: _Turn, event: Event) -> None:
     are left" most likely means reps, so the reps to go in this set come first."""
     exercise_id = turn.state.exercise
     if exercise_id is not None and not _at_last_segment(turn):
-        _say_rep_count(turn, exercise_id, _reps_done(turn, exercise_id))
+        _say_rep_count(turn, exercise_id, _reps_through(turn, exercise_id, turn.state.segment))
     remaining = turn.today.remaining(turn.goal)
     if not turn.today.active():
         turn.say("dialog.all_left_out_today")
@@ -178,17 +178,11 @@ def _on_help(turn: _Turn, event: Event) -> None:
         turn.say("dialog.help_about")
         turn.say("dialog.help_in_set", name=_name(turn, turn.state.exercise))
         _follow_up(turn)
-    elif mode is Mode.CONFIRM_RESUME and turn.snapshot.profile.position:
+        return
+    about = _CONFIRMATION_HELP.get(mode)
+    if about and (mode is not Mode.CONFIRM_RESUME or turn.snapshot.profile.position):
         turn.say("dialog.help_about")
-        turn.say("dialog.help_confirm_resume")  # the reprompt after it names the exercise
-        _reask(turn)
-    elif mode is Mode.CONFIRM_RESET:
-        turn.say("dialog.help_about")
-        turn.say("dialog.help_confirm_reset")
-        _reask(turn)
-    elif mode is Mode.CONFIRM_LEAVE_OUT:
-        turn.say("dialog.help_about")
-        turn.say("dialog.help_leave_out")
+        turn.say(about)  # the resume question's reprompt after it names the exercise
         _reask(turn)
     elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL, Mode.OFFER_EXERCISE, Mode.OFFER_ROUND):
         turn.say("dialog.help_menu")  # the commands, once: then only the question (S1)
@@ -196,6 +190,14 @@ def _on_help(turn: _Turn, event: Event) -> None:
     else:
         turn.say("dialog.help_menu")
         _menu_question(turn)
+
+
+# What help says at a yes/no question, after what the skill does.
+_CONFIRMATION_HELP = {
+    Mode.CONFIRM_RESUME: "dialog.help_confirm_resume",
+    Mode.CONFIRM_RESET: "dialog.help_confirm_reset",
+    Mode.CONFIRM_LEAVE_OUT: "dialog.help_leave_out",
+}
 
 
 # --- questions asked mid-set: one sentence, then back to the set ---------------------------
@@ -241,7 +243,7 @@ def _on_set_question(turn: _Turn, event: Event) -> None:
     if exercise_id is None:
         _no_set_running(turn)
         return
-    done = _reps_done(turn, exercise_id)
+    done = _reps_through(turn, exercise_id, turn.state.segment)
     exercise = get_exercise(exercise_id)
     name = _name(turn, exercise_id)
     if event.kind is EventKind.REP_COUNT:
@@ -254,12 +256,6 @@ def _on_set_question(turn: _Turn, event: Event) -> None:
         switching = done % exercise.reps == 0 and side_index > 0
         turn.say("dialog.side_switch" if switching else "dialog.side_next", side=side)
     _follow_up(turn)
-
-
-def _reps_done(turn: _Turn, exercise_id: str) -> int:
-    """Reps of the set under way narrated so far (to the end of the part just heard)."""
-    segments = _segments(turn, exercise_id)
-    return segments[min(turn.state.segment, len(segments) - 1)].last_rep
 
 
 def _say_rep_count(turn: _Turn, exercise_id: str, done: int) -> None:

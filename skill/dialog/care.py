@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .effects import LeaveOut, RecordGoalMet, SavePosition
+from .effects import LeaveOut, RecordGoalMet
 from .state import Event, Mode
 from .turn import (
     _ask_leave_out,
     _at_last_segment,
+    _forget_place,
     _keep_place,
     _name,
     _record_set,
@@ -54,9 +55,7 @@ def _on_leave_out_confirmed(turn: _Turn) -> None:
     was_met = turn.today.goal_met(turn.goal)
     turn.effect(LeaveOut(exercise_id, turn.today.day))
     turn.say_if_saved("dialog.left_out", kind=LeaveOut, name=_name(turn, exercise_id))
-    position = turn.snapshot.profile.position
-    if position is not None and position.exercise_id == exercise_id:
-        turn.effect(SavePosition(None))
+    _forget_place(turn, exercise_id)  # nothing to resume in an exercise left out
     turn.state = replace(turn.state, mode=Mode.MENU, offer=None, exercise=None, segment=0)
     if not turn.today.active():
         turn.say("dialog.all_left_out")

@@ -13,6 +13,7 @@ from .turn import (
     _ask_resume,
     _at_last_segment,
     _follow_up,
+    _forget_place,
     _in_set,
     _menu_question,
     _name,
@@ -20,11 +21,13 @@ from .turn import (
     _next_in_round,
     _offer_exercise,
     _record_set,
+    _reps_through,
+    _resumable,
     _safety_once,
     _say_streak,
-    _segments,
     _sets_phrase,
     _Turn,
+    side_progress,
 )
 
 
@@ -62,8 +65,7 @@ def _on_start_routine(turn: _Turn, event: Event) -> None:
     if turn.state.mode is Mode.OFFER_EXERCISE and turn.state.offer in EXERCISE_IDS:
         _start_exercise(turn, turn.state.offer)  # the next exercise of the routine, as offered
         return
-    position = turn.snapshot.profile.position
-    if position is not None and turn.today.count(position.exercise_id) < turn.goal:
+    if _resumable(turn) is not None:
         _resume_position(turn)
         return
     if turn.today.goal_met(turn.goal):
@@ -90,12 +92,11 @@ def _resume_position(turn: _Turn) -> None:
     else:
         turn.say("coach.resume_intro", name=_name(turn, position.exercise_id))
         exercise = get_exercise(position.exercise_id)
-        parts = _segments(turn, position.exercise_id)  # a stored place may lie past its end
-        done = parts[min(position.segment, len(parts)) - 1].last_rep
+        done = _reps_through(turn, position.exercise_id, position.segment - 1)
         if exercise.sides and done % exercise.reps:
             # Hours later nobody remembers the foot: name it ("You're on your right foot."),
             # unless the part starts a side, whose first rep names it anyway.
-            side = exercise.sides[min(done // exercise.reps, len(exercise.sides) - 1)]
+            side = exercise.sides[side_progress(position.exercise_id, done)[0]]
             turn.say("dialog.side_next", side=turn.s.side(position.exercise_id, side))
     _narrate(turn, position.exercise_id, position.segment)
 
@@ -170,9 +171,7 @@ def _on_skip(turn: _Turn, event: Event) -> None:
         return
     after_pain = turn.state.mode is Mode.CONFIRM_LEAVE_OUT
     turn.say("dialog.skipping", name=_name(turn, current))
-    kept = turn.snapshot.profile.position
-    if kept is not None and kept.exercise_id == current:
-        turn.effect(SavePosition(None))  # skipped: never offered again as "pick up where..."
+    _forget_place(turn, current)  # skipped: never offered again as "pick up where..."
     skipped = tuple(e for e in EXERCISE_IDS if e in turn.state.skipped or e == current)
     turn.state = replace(turn.state, skipped=skipped, exercise=None, segment=0)
     following = _next_in_round(turn, after=current)

@@ -276,7 +276,6 @@ def _record_set(turn: _Turn) -> None:
     """Count the set just finished (the user has moved on) and clear its resume position."""
     exercise_id = turn.state.exercise
     assert exercise_id is not None
-    position = turn.snapshot.profile.position
     turn.state = replace(turn.state, exercise=None, segment=0, mode=Mode.MENU)
     if turn.today.count(exercise_id) >= turn.goal:
         turn.say("dialog.set_already_full", name=_name(turn, exercise_id), goal=turn.goal)
@@ -287,8 +286,7 @@ def _record_set(turn: _Turn) -> None:
     turn.parts.append(
         SavedAck(len(turn.effects) - 1, _name(turn, exercise_id), set_number, turn.goal)
     )
-    if position is not None and position.exercise_id == exercise_id:
-        turn.effect(SavePosition(None))
+    _forget_place(turn, exercise_id)
     if not was_met and turn.today.goal_met(turn.goal):
         turn.effect(RecordGoalMet(turn.today.day))
 
@@ -348,7 +346,7 @@ def _follow_up(turn: _Turn) -> None:
     ):
         _offer_exercise(turn, offered)
         return
-    position = turn.snapshot.profile.position
+    position = _resumable(turn)
     if turn.state.mode is Mode.CONFIRM_LEAVE_OUT and offered in EXERCISE_IDS:
         _ask_leave_out(turn, offered)  # still the question asked after "it hurts"
     elif turn.state.exercise is not None:
@@ -358,13 +356,7 @@ def _follow_up(turn: _Turn) -> None:
             Mode.IN_SET,
             name=_name(turn, turn.state.exercise),
         )
-    elif position is not None and (
-        turn.state.mode is Mode.CONFIRM_RESUME
-        or (
-            turn.today.count(position.exercise_id) < turn.goal
-            and position.exercise_id not in turn.today.left_out
-        )
-    ):
+    elif position is not None:
         # The question asked at launch, also after a one-shot question ("ask leg exercises how
         # am I doing"): a kept place is offered by name, never resumed behind "start round 1?".
         _ask_resume(turn, position.exercise_id)
@@ -404,6 +396,31 @@ def _keep_place(turn: _Turn, segment: int) -> None:
     exercise_id = turn.state.exercise
     assert exercise_id is not None
     turn.effect(SavePosition(Position(exercise_id, segment)))
+
+
+def _forget_place(turn: _Turn, exercise_id: str) -> None:
+    """Drop the place kept in ``exercise_id`` (its set counted, skipped or left out), if any."""
+    kept = turn.snapshot.profile.position
+    if kept is not None and kept.exercise_id == exercise_id:
+        turn.effect(SavePosition(None))
+
+
+def _resumable(turn: _Turn) -> Position | None:
+    """The place kept last time while it can still be picked up: its exercise neither done
+    ``goal`` times today nor left out."""
+    kept = turn.snapshot.profile.position
+    if kept is None or kept.exercise_id not in turn.today.active():
+        return None
+    return kept if turn.today.count(kept.exercise_id) < turn.goal else None
+
+
+def _reps_through(turn: _Turn, exercise_id: str, segment_index: int) -> int:
+    """Reps of ``exercise_id``'s set narrated to the end of part ``segment_index`` (0 before
+    the first part; a stored index past the set's end counts as its last part)."""
+    if segment_index < 0:
+        return 0
+    parts = _segments(turn, exercise_id)
+    return parts[min(segment_index, len(parts) - 1)].last_rep
 
 
 def _reask(turn: _Turn, *, tell_answers: bool = True) -> None:
