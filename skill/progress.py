@@ -118,10 +118,8 @@ class DayProgress:
             ``(done, due)``: ``(12, 12)`` once the goal is met with one exercise left out
             before any set of it; ``(2, 13)`` with one set of it done first.
         """
-        active = self.active()
-        kept = sum(min(goal, self.count(e)) for e in self.left_out)
-        done = sum(min(goal, self.count(e)) for e in active) + kept
-        return done, goal * len(active) + kept
+        done = sum(min(goal, self.count(e)) for e in EXERCISE_IDS)  # left out or not
+        return done, done + self.remaining_total(goal)
 
     def goal_met(self, goal: int) -> bool:
         """Every exercise not left out done ``goal`` times (never, with all five left out)."""

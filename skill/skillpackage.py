@@ -22,13 +22,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from .certify import certify, is_placeholder_url, lambda_arn_problem
+from .certify import PRIVACY_DIR, certify, is_placeholder_url, lambda_arn_problem
 from .exceptions import LegSkillError
 
 __all__ = ["SOURCE", "PackageRefused", "Packaged", "build_package", "stack_function_arn"]
 
 SOURCE = Path(__file__).resolve().parent.parent / "interaction_model"
-PRIVACY = SOURCE.parent / "docs" / "privacy"  # the policies the deployer publishes
 # The AWS region each policy names as where the data is kept: "(us-east-1, Northern Virginia)".
 _POLICY_REGION = re.compile(r"\(([a-z]{2}(?:-[a-z]+)+-\d),")
 _COPIED = ("skill.json", "interactionModels", "assets")  # name_free/ is notes, not package
@@ -62,7 +61,7 @@ def _check_arguments(function_arn: str, privacy_base_url: str) -> None:
     if is_placeholder_url(privacy_base_url):
         raise PackageRefused(f"the privacy base URL {privacy_base_url} is a placeholder")
     region = function_arn.split(":")[3]
-    for policy in sorted(PRIVACY.glob("*.html")):
+    for policy in sorted(PRIVACY_DIR.glob("*.html")):
         named = _POLICY_REGION.findall(policy.read_text(encoding="utf-8"))
         if named and region not in named:
             raise PackageRefused(

@@ -27,7 +27,7 @@ from typing import Any
 
 from .coaching import plan_set
 from .content import EXERCISE_IDS, get_exercise
-from .locales import TIME_FIELDS, Strings, strings_for
+from .locales import EXACT_FORMS, PLURAL_CATEGORIES, TIME_FIELDS, Strings, strings_for
 from .ssml import to_plain_text
 
 __all__ = [
@@ -152,7 +152,7 @@ def _leaves(node: Any, path: tuple[str, ...] = ()) -> Iterator[tuple[str, Any]]:
         yield ".".join(path), node
 
 
-_FORM_KEYS = {"zero", "one", "two", "few", "many", "other", "=0"}
+_FORM_KEYS = {*PLURAL_CATEGORIES, *EXACT_FORMS}
 
 
 def _sides(exercise_id: str | None) -> list[tuple[str, str]]:

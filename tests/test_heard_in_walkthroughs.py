@@ -263,3 +263,26 @@ def test_previous_in_the_first_part_does_not_claim_to_be_at_the_start(store):
         text
     )
     assert "We're at the start" not in text
+
+
+def test_with_every_exercise_left_out_after_a_set_the_progress_says_so(store):
+    """The set done first still counts, but nothing is due: not "2 of today's 2 sets"."""
+    console = console_for(store)
+    console.say("open leg exercises")
+    console.say("start toe grips")
+    console.say("next")
+    assert "Saved: toe grips" in said(console.say("yes"))  # and tiptoe walking starts
+    for name in (
+        "toe grips",
+        "tiptoe walking",
+        "ankle circles",
+        "band foot pulls",
+        "pencil pick-up",
+    ):
+        console.say(f"ask leg exercises to start {name}")
+        assert "Shall I leave" in said(console.say("it hurts"))
+        console.say("yes")
+    today = store.load(USER, NOW.date()).today
+    assert len(today.left_out) == 5 and today.count("toe_grips") == 1
+    text = said(console.say("ask leg exercises how am I doing"))
+    assert text.startswith("You've left every exercise out for today"), text

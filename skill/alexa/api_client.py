@@ -166,16 +166,22 @@ class DeadlineApiClient(ApiClient):
             timeout=ends.remaining(),
             context=_tls_context(_ca_file()),
         )
+
+        def left_for_this_step() -> None:
+            """Each step waits only for what is left of the deadline (never 0: that would
+            make the socket non-blocking)."""
+            if connection.sock is not None:
+                connection.sock.settimeout(ends.remaining() or 0.001)
+
         step = "connect"
         try:
             connection.connect()
             step = "read"
-            connection.sock.settimeout(ends.remaining() or 0.001)
+            left_for_this_step()
             connection.request(method, path, body=body, headers=headers)
-            connection.sock.settimeout(ends.remaining() or 0.001)
+            left_for_this_step()
             answer = connection.getresponse()
-            if connection.sock is not None:
-                connection.sock.settimeout(ends.remaining() or 0.001)
+            left_for_this_step()
             payload = answer.read()
             return ApiClientResponse(
                 headers=list(answer.getheaders()),

@@ -94,20 +94,19 @@ def summary_card(strings: Strings, snapshot: Snapshot) -> tuple[str, str]:
     goal = snapshot.profile.goal
     today = snapshot.today
     done, total = today.sets_done_of(goal)
-    lines = [strings.text("card.summary_done", done=done, total=total)]
     remaining = today.remaining(goal)
-    if not total:
+    if not today.active():
         lines = [strings.text("dialog.all_left_out_today")]
-    elif remaining:
-        left = strings.join(
-            [
+    else:
+        lines = [strings.text("card.summary_done", done=done, total=total)]
+        if remaining:
+            names = [
                 strings.text("dialog.remaining_item", count=n, name=strings.exercise_name(e))
                 for e, n in remaining.items()
             ]
-        )
-        lines.append(strings.text("card.summary_left", left=left))
-    else:
-        lines.append(strings.text("card.summary_all_done"))
+            lines.append(strings.text("card.summary_left", left=strings.join(names)))
+        else:
+            lines.append(strings.text("card.summary_all_done"))
     streak = current_streak(snapshot.profile, today.day)
     if streak:
         lines.append(strings.text("dialog.streak", count=streak))

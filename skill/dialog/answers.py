@@ -106,13 +106,12 @@ def _on_remaining(turn: _Turn, event: Event) -> None:
 
 def _on_progress(turn: _Turn, event: Event) -> None:
     done, total = turn.today.sets_done_of(turn.goal)
-    if total:
-        if done:
-            turn.say("dialog.progress_today", done=turn.s.tally(done), total=total)
-        else:  # "0 of 15" is no way to say it
-            turn.say("dialog.progress_none_today", total=total)
-    else:
+    if not turn.today.active():
         turn.say("dialog.all_left_out_today")
+    elif done:
+        turn.say("dialog.progress_today", done=turn.s.tally(done), total=total)
+    else:  # "0 of 15" is no way to say it
+        turn.say("dialog.progress_none_today", total=total)
     _say_streaks(turn)
     if event.history is not None:
         days = {d.day: d for d in event.history}

@@ -119,9 +119,9 @@ def _spanish_minutes(minute: int) -> str:
 
 def _spanish(t: _Parts) -> str:
     if (t.hour, t.minute) == (0, 0):
-        return "a medianoche"
+        return f"a {t.midnight}"
     if (t.hour, t.minute) == (12, 0):
-        return "a las 12 del mediodía"
+        return f"a las 12 del {t.noon}"
     dial = 12 if t.hour == 0 else t.dial
     said = "a la una" if dial == 1 else f"a las {dial}"
     if not t.twelve and t.hour >= 13 and t.minute:
