@@ -248,17 +248,24 @@ class SqliteStore(Store):
         first = last_day - timedelta(days=days - 1)
 
         def read(db: sqlite3.Connection) -> list[DayProgress]:
+            span = (user_id, day_key(first), day_key(last_day))
             by_day: dict[str, dict[str, int]] = {}
             for day, exercise_id, count in db.execute(
                 "SELECT day, exercise_id, count FROM day_sets WHERE user_id = ? "
                 "AND day BETWEEN ? AND ? ORDER BY day",
-                (user_id, day_key(first), day_key(last_day)),
+                span,
             ):
                 by_day.setdefault(day, {})[exercise_id] = count
+            out: dict[str, set[str]] = {}  # one query for the week's left-out exercises
+            for day, exercise_id in db.execute(
+                "SELECT day, exercise_id FROM day_left_out WHERE user_id = ? "
+                "AND day BETWEEN ? AND ?",
+                span,
+            ):
+                if exercise_id in EXERCISE_IDS:
+                    out.setdefault(day, set()).add(exercise_id)
             return [
-                DayProgress(
-                    date.fromisoformat(d), done, _left_out(db, user_id, date.fromisoformat(d))
-                )
+                DayProgress(date.fromisoformat(d), done, frozenset(out.get(d, ())))
                 for d, done in by_day.items()
             ]
 
