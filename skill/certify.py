@@ -31,9 +31,12 @@ __all__ = [
     "ICON_PIXELS",
     "LIMITS",
     "PLACEHOLDER_ACCOUNT",
+    "PRIVACY_DIR",
+    "REGION",
     "Check",
     "certify",
     "is_placeholder_url",
+    "lambda_arn",
     "lambda_arn_problem",
     "png_size",
     "report",
@@ -44,8 +47,9 @@ PRIVACY_DIR = REPO / "docs" / "privacy"
 PLACEHOLDER_ACCOUNT = "123456789012"  # the account in the committed package's ARNs
 # Hosts reserved for examples (RFC 2606): the committed package's privacy URLs use one.
 _PLACEHOLDER_HOSTS = ("example.com", "example.org", "example.net")
+REGION = r"[a-z]{2}(?:-[a-z]+)+-\d"  # an AWS region name: us-east-1, eu-west-1
 _LAMBDA_ARN = re.compile(
-    r"arn:aws:lambda:(?P<region>[a-z]{2}(?:-[a-z]+)+-\d):(?P<account>\d{12}):function:"
+    rf"arn:aws:lambda:(?P<region>{REGION}):(?P<account>\d{{12}}):function:"
     r"(?P<name>[A-Za-z0-9_-]{1,64})(?::[A-Za-z0-9_$-]{1,128})?"
 )
 # Field -> (the most, what is counted). Keywords: a count and a length each.
@@ -96,6 +100,12 @@ def png_size(path: Path) -> tuple[int, int] | None:
     return width, height
 
 
+def lambda_arn(arn: object) -> re.Match[str] | None:
+    """``arn`` parsed as a Lambda function ARN (groups ``region``, ``account``, ``name``), or
+    ``None`` when it is not one."""
+    return _LAMBDA_ARN.fullmatch(arn) if isinstance(arn, str) else None
+
+
 def lambda_arn_problem(arn: object, allow_placeholder: bool = False) -> str | None:
     """What is wrong with ``arn`` as the skill's endpoint, or ``None`` when it will do.
 
@@ -103,10 +113,9 @@ def lambda_arn_problem(arn: object, allow_placeholder: bool = False) -> str | No
     version or alias); the committed package's account 123456789012 is refused unless
     ``allow_placeholder``.
     """
-    if not isinstance(arn, str) or not _LAMBDA_ARN.fullmatch(arn):
+    match = lambda_arn(arn)
+    if match is None:
         return f"{arn!r} is not a Lambda function ARN"
-    match = _LAMBDA_ARN.fullmatch(arn)
-    assert match is not None
     if match["account"] == PLACEHOLDER_ACCOUNT and not allow_placeholder:
         return f"{arn} is the placeholder ARN (account {PLACEHOLDER_ACCOUNT})"
     return None

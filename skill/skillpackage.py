@@ -22,14 +22,21 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
-from .certify import PRIVACY_DIR, certify, is_placeholder_url, lambda_arn_problem
+from .certify import (
+    PRIVACY_DIR,
+    REGION,
+    certify,
+    is_placeholder_url,
+    lambda_arn,
+    lambda_arn_problem,
+)
 from .exceptions import LegSkillError
 
 __all__ = ["SOURCE", "PackageRefused", "Packaged", "build_package", "stack_function_arn"]
 
 SOURCE = Path(__file__).resolve().parent.parent / "interaction_model"
 # The AWS region each policy names as where the data is kept: "(us-east-1, Northern Virginia)".
-_POLICY_REGION = re.compile(r"\(([a-z]{2}(?:-[a-z]+)+-\d),")
+_POLICY_REGION = re.compile(rf"\(({REGION}),")
 _COPIED = ("skill.json", "interactionModels", "assets")  # name_free/ is notes, not package
 _ZIP_TIME = (2026, 1, 1, 0, 0, 0)  # fixed: the same inputs give the same zip
 STACK_OUTPUT = "SkillFunctionArn"  # template.yaml's output with the function's ARN
@@ -60,7 +67,9 @@ def _check_arguments(function_arn: str, privacy_base_url: str) -> None:
         raise PackageRefused(f"the privacy base URL {privacy_base_url!r} is not an https URL")
     if is_placeholder_url(privacy_base_url):
         raise PackageRefused(f"the privacy base URL {privacy_base_url} is a placeholder")
-    region = function_arn.split(":")[3]
+    arn = lambda_arn(function_arn)
+    assert arn is not None  # lambda_arn_problem said it is one
+    region = arn["region"]
     for policy in sorted(PRIVACY_DIR.glob("*.html")):
         named = _POLICY_REGION.findall(policy.read_text(encoding="utf-8"))
         if named and region not in named:
