@@ -27,9 +27,10 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, time
+from typing import TYPE_CHECKING
 
-from babel import Locale
-from babel.dates import get_period_id
+if TYPE_CHECKING:  # Babel is imported when a time is first said, not on every cold start
+    from babel import Locale
 
 __all__ = ["TIME_FIELDS", "SpokenTime", "time_of_day"]
 
@@ -198,6 +199,8 @@ def time_of_day(
     twelve = bool(re.search(r"[hK]", pattern)) or data.language in _SPOKEN_TWELVE_HOUR
     dial = ((hour % 12) or 12) if twelve else hour
     at = time(hour, minute, tzinfo=UTC)
+    from babel.dates import get_period_id
+
     period = _period_name(data, get_period_id(at, type="selection", locale=data))
     parts = _Parts(
         hour=hour,
