@@ -226,6 +226,20 @@ launch, how_to = json.loads(sys.argv[2]), json.loads(sys.argv[3])
 first = lambda_function.lambda_handler(launch, None)
 how_to["session"]["attributes"] = first.get("sessionAttributes") or {}
 second = lambda_function.lambda_handler(how_to, None)
+unused = ("datastore", "device_address", "directive", "endpoint_enumeration", "list_management",
+          "lwa", "monetization", "proactive_events", "skill_messaging", "timer_management")
+unused_loaded = sorted(n for n in sys.modules if n.split(".")[2:3] and n.split(".")[2] in unused
+                       and n.startswith("ask_sdk_model.services."))
+babel_loaded = "babel" in sys.modules
+# The SDK's own name for the factory still builds the SDK's factory, with its real clients.
+import ask_sdk_core.skill as core
+from ask_sdk_model.services import ApiConfiguration
+factory = core.ServiceClientFactory(api_configuration=ApiConfiguration(
+    serializer=None, api_client=None, authorization_value="token",
+    api_endpoint="https://api.amazonalexa.com"))
+built = [type(factory).__module__ + "." + type(factory).__name__,
+         type(factory.get_ups_service()).__name__,
+         type(factory.get_list_management_service()).__name__]
 stdlib = os.path.dirname(os.__file__)
 elsewhere, extensions = [], []
 for name, module in sorted(sys.modules.items()):
@@ -245,6 +259,9 @@ print(json.dumps({
     "skill_file": sys.modules["skill"].__file__,
     "tzdata_loaded": "tzdata" in sys.modules,
     "boto3_loaded": "boto3" in sys.modules,
+    "unused_service_clients_loaded": unused_loaded,
+    "babel_loaded": babel_loaded,
+    "factory_built": built,
     "elsewhere": elsewhere,
     "extensions": extensions,
 }))
@@ -392,4 +409,13 @@ def test_handler_answers_from_a_bare_interpreter(package, tmp_path, interpreter)
     assert report["extensions"] == []  # no compiled extension on the cold path
     assert report["tzdata_loaded"]  # the user's day came from the packaged zone database
     assert not report["boto3_loaded"]  # the SQLite store does not pay for boto3
+    # The cold start skips what the first turns never use (skill/alexa/_lazy_factory.py,
+    # skill/locales/plurals.py), and the SDK's factory still works when something builds one.
+    assert report["unused_service_clients_loaded"] == []
+    assert not report["babel_loaded"]
+    assert report["factory_built"] == [
+        "ask_sdk_model.services.service_client_factory.ServiceClientFactory",
+        "UpsServiceClient",
+        "ListManagementServiceClient",
+    ]
     assert database.is_file()  # progress was kept (the safety line heard)

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from ask_sdk_core.skill import CustomSkill
-from ask_sdk_core.skill_builder import SkillBuilder
+from . import _lazy_factory
 
-from ..config import Config
-from ..store.base import Store
-from .budget import TURN_SECONDS, DeadlineInterceptor
-from .handlers import ErrorHandler, build_handlers
-from .interceptors import LocaleInterceptor, RequestLogInterceptor, ResponseLogInterceptor
+# Before the SDK's first import: ask_sdk_core.skill -> ServiceClientFactory -> 140 modules.
+_lazy_factory.install()
+
+from ask_sdk_core.skill import CustomSkill  # noqa: E402
+from ask_sdk_core.skill_builder import SkillBuilder  # noqa: E402
+
+from ..config import Config  # noqa: E402
+from ..store.base import Store  # noqa: E402
+from .budget import TURN_SECONDS, DeadlineInterceptor  # noqa: E402
+from .handlers import ErrorHandler, build_handlers  # noqa: E402
+from .interceptors import LocaleInterceptor, RequestLogInterceptor, ResponseLogInterceptor  # noqa: E402
 
 __all__ = ["build_skill", "build_skill_builder"]
 
