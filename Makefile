@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: chat test test-moved-clock package bench fuzz lint nlu-eval certify skill-package icons clean
+.PHONY: chat test test-moved-clock package build-SkillFunction bench fuzz lint nlu-eval certify skill-package icons clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,6 +29,11 @@ test-moved-clock: $(STAMP)
 ## package: build/lambda.zip and the template `sam deploy` uses (needs PyPI, not AWS)
 package: $(STAMP)
 	$(BIN)/python scripts/build_lambda.py
+
+## build-SkillFunction: what `sam build` runs (template.yaml's makefile build method): the
+## package `make package` builds, copied into SAM's ARTIFACTS_DIR; needs python3.11+ and PyPI
+build-SkillFunction:
+	$(PYTHON) scripts/build_lambda.py --artifacts "$(ARTIFACTS_DIR)"
 
 ## bench: cold start, warm turns, DynamoDB work per round, web host, package size
 bench: $(STAMP)

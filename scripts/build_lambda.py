@@ -2,6 +2,7 @@
 """Build the Lambda deployment package: ``build/lambda/`` and ``build/lambda.zip``.
 
     python scripts/build_lambda.py            # make package
+    python scripts/build_lambda.py --artifacts DIR   # sam build (template.yaml's makefile method)
     python scripts/build_lambda.py --lock     # re-pin lambda/requirements.txt from pyproject.toml
 
 Standard library only; it needs PyPI (through pip) but no AWS access. The target is read from
@@ -22,6 +23,12 @@ the same bytes. Last, ``.aws-sam/build/template.yaml`` is written: template.yaml
 function's ``CodeUri`` pointing at that zip, which is where ``sam deploy`` looks first for a
 built template, so ``make package`` then ``sam deploy`` deploys exactly this zip (as
 ``sam build`` then ``sam deploy`` deploys what sam build made; whichever ran last wins).
+
+``sam build`` ships the same thing: template.yaml gives the function SAM's ``makefile`` build
+method (https://docs.aws.amazon.com/serverless-application-model/latest/developerguide/
+building-custom-runtimes.html), whose ``build-SkillFunction`` target in the project's Makefile
+runs this script with ``--artifacts "$ARTIFACTS_DIR"``: the package is built as above, then its
+files are copied into the directory SAM zips, and no template is written (SAM writes its own).
 
 boto3 is not bundled. Lambda's request path does not import it: the store talks to DynamoDB
 through its own small client (skill/store/dynamodb_http.py), with the credentials Lambda puts in
@@ -621,7 +628,28 @@ def tree_size(directory: Path) -> tuple[int, int]:
     return len(files), sum(path.stat().st_size for path in files)
 
 
-def build(out: Path, sam_template: Path) -> Path:
+def build(out: Path, sam_template: Path | None, artifacts: Path | None = None) -> Path:
+    """Build the package into ``out``; write the template for ``sam deploy`` unless None.
+
+    Parameters
+    ----------
+    out
+        Where ``lambda/`` and ``lambda.zip`` go.
+    sam_template
+        Where to write template.yaml with ``CodeUri`` at the zip; None writes none.
+    artifacts
+        ``sam build``'s ``ARTIFACTS_DIR``: the package's files are copied there too.
+
+    Returns
+    -------
+    Path
+        The zip.
+
+    Raises
+    ------
+    BuildError
+        When pip, the import check, the contents check or the compiler refuses.
+    """
     started = time.monotonic()
     target = read_target()
     package = out / "lambda"
@@ -642,13 +670,19 @@ def build(out: Path, sam_template: Path) -> Path:
     check_contents(package, pins)
     compile_bytecode(package, target["python_version"])
     write_zip(package, archive)
-    write_sam_template(archive, sam_template)
+    if sam_template is not None:
+        write_sam_template(archive, sam_template)
+    if artifacts is not None:
+        shutil.copytree(package, artifacts, dirs_exist_ok=True)
     count, unzipped = tree_size(package)
     print(
         f"{archive}: {archive.stat().st_size / 1e6:.1f} MB zipped, {unzipped / 1e6:.1f} MB "
         f"unzipped in {count} files ({time.monotonic() - started:.0f} s)"
     )
-    print(f"{sam_template}: template.yaml with CodeUri {archive.name}; `sam deploy` uses it")
+    if sam_template is not None:
+        print(f"{sam_template}: template.yaml with CodeUri {archive.name}; `sam deploy` uses it")
+    if artifacts is not None:
+        print(f"{artifacts}: the same files, for sam build to zip")
     return archive
 
 
@@ -668,6 +702,12 @@ def main(argv: list[str] | None = None) -> int:
         "(default: .aws-sam/build/template.yaml, where sam build writes it)",
     )
     parser.add_argument(
+        "--artifacts",
+        type=Path,
+        help="also copy the package's files into this directory and write no template "
+        "(what template.yaml's makefile build method runs for `sam build`)",
+    )
+    parser.add_argument(
         "--lock",
         action="store_true",
         help="re-pin lambda/requirements.txt from pyproject.toml, then stop",
@@ -676,6 +716,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.lock:
             lock(read_target())
+        elif args.artifacts is not None:
+            build(args.out.resolve(), None, args.artifacts.resolve())
         else:
             build(args.out.resolve(), args.sam_template.resolve())
     except BuildError as exc:

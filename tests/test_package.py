@@ -190,7 +190,49 @@ def test_sam_template_deploys_the_zip(package):
     code_uri = rewritten["Resources"]["SkillFunction"]["Properties"].pop("CodeUri")
     assert (built.parent / code_uri).resolve() == archive.resolve()
     assert original["Resources"]["SkillFunction"]["Properties"].pop("CodeUri") == "lambda/"
-    assert rewritten == original
+    assert rewritten == original  # the build method's Metadata too: sam deploy ignores it
+
+
+def test_sam_build_ships_what_make_package_ships(package, tmp_path):
+    """template.yaml's makefile build method runs the same script, whose --artifacts copy is the
+    package file for file (checked with SAM CLI 1.170.0: `sam build` runs it and succeeds)."""
+    from dynamodb_local import load_template
+
+    metadata = load_template(REPO_ROOT / "template.yaml")["Resources"]["SkillFunction"]["Metadata"]
+    assert metadata == {"BuildMethod": "makefile", "ContextPath": ".", "WorkingDirectory": "."}
+    artifacts = tmp_path / "artifacts"
+    dry_run = subprocess.run(
+        ["make", "-n", "build-SkillFunction", f"ARTIFACTS_DIR={artifacts}"],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert f'scripts/build_lambda.py --artifacts "{artifacts}"' in dry_run.stdout
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(SCRIPT),
+            "--out",
+            str(tmp_path / "out"),
+            "--artifacts",
+            str(artifacts),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert not (tmp_path / "out" / "sam").exists()  # SAM writes its own template
+
+    def files(root: Path) -> dict[str, bytes]:
+        return {
+            p.relative_to(root).as_posix(): p.read_bytes() for p in root.rglob("*") if p.is_file()
+        }
+
+    _, directory, _, _ = package
+    assert files(artifacts) == files(directory)
 
 
 def test_pins_cover_the_runtime_dependencies():
