@@ -253,6 +253,13 @@ class TimedStore:
         self.inner = inner
         self.spent = 0.0
 
+    def within(self, deadline):
+        # The handlers call store.within(deadline) each turn: time the store it returns too,
+        # or every call through it would count as the skill's own time.
+        timed = TimedStore(self.inner.within(deadline))
+        timed.spent, timed.parent = 0.0, self
+        return timed
+
     def __getattr__(self, name):
         attr = getattr(self.inner, name)
         if not callable(attr):
@@ -263,7 +270,11 @@ class TimedStore:
             try:
                 return attr(*args, **kwargs)
             finally:
-                self.spent += time.perf_counter() - started
+                elapsed = time.perf_counter() - started
+                self.spent += elapsed
+                parent = self.__dict__.get("parent")
+                if parent is not None:
+                    parent.spent += elapsed
 
         return timed
 
