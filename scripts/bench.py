@@ -361,7 +361,9 @@ def bench_dynamodb_round(table: str) -> dict:
     import botocore.session
 
     from skill.config import Config
+    from skill.content import EXERCISE_IDS
     from skill.entry import make_handler
+    from skill.progress import KNOWN_AFTER_SETS
     from skill.store.dynamodb import DynamoDbStore
 
     # The store takes a botocore client in place of its own: the same calls go out, and
@@ -387,21 +389,36 @@ def bench_dynamodb_round(table: str) -> dict:
     events.register("provide-client-params.dynamodb.*", ask_for_capacity)
     events.register("after-call.dynamodb.*", after)
     handler = make_handler(Config(skill_id=SKILL_ID, table_name=table), store)
-    user = f"{USER}-round"
-    attributes: dict = {}
-    requests = [LAUNCH, intent("StartRoutineIntent")]
-    out = None
-    for i in range(200):
-        request = requests[i] if i < len(requests) else intent("AMAZON.NextIntent")
-        out = handler(envelope(request, attributes, new=i == 0, user=user), None)
-        attributes = out.get("sessionAttributes") or {}
-        speech = out["response"].get("outputSpeech", {}).get("ssml", "")
-        if out["response"].get("shouldEndSession") or "That&apos;s round" in speech:
-            break
-    handler(envelope(intent("AMAZON.StopIntent"), attributes, new=False, user=user), None)
-    counts["turns"] = i + 2
-    measured = json.loads(json.dumps(counts))  # a copy: the check below also reads
-    measured["sets_saved"] = store.load(user, datetime.now(UTC).date()).today.total()
+
+    def one_round(user: str) -> dict:
+        for key in ("read_calls", "write_calls"):
+            counts[key] = 0
+        counts.update(read_units=0.0, write_units=0.0, calls={})
+        attributes: dict = {}
+        requests = [LAUNCH, intent("StartRoutineIntent")]
+        out = None
+        for i in range(200):
+            request = requests[i] if i < len(requests) else intent("AMAZON.NextIntent")
+            out = handler(envelope(request, attributes, new=i == 0, user=user), None)
+            attributes = out.get("sessionAttributes") or {}
+            speech = out["response"].get("outputSpeech", {}).get("ssml", "")
+            if out["response"].get("shouldEndSession") or "That&apos;s round" in speech:
+                break
+        handler(envelope(intent("AMAZON.StopIntent"), attributes, new=False, user=user), None)
+        measured = json.loads(json.dumps(counts))  # a copy: the check below also reads
+        measured["turns"] = i + 2
+        measured["sets_saved"] = store.load(user, datetime.now(UTC).date()).today.total()
+        return measured
+
+    # Someone who knows the five exercises (three sets of each done before): no set adds the
+    # known-sets counter any more. Then a new user's first round, which does (skill/progress.py
+    # KNOWN_AFTER_SETS: one more write per set for the first three sets of each exercise).
+    known_user = f"{USER}-round-known"
+    for exercise_id in EXERCISE_IDS:
+        for _ in range(KNOWN_AFTER_SETS):
+            store.count_known(known_user, exercise_id)
+    measured = one_round(known_user)
+    measured["new_user"] = one_round(f"{USER}-round-new")
     return measured
 
 
@@ -642,6 +659,8 @@ def main() -> int:
         f"\n3. DynamoDB per full round (launch, five sets, stop): {d['read_calls']} read "
         f"calls, {d['write_calls']} write calls (target 1 and 7), {d['read_units']:g} RCU, "
         f"{d['write_units']:g} WCU; calls {d['calls']}; sets saved {d['sets_saved']}"
+        f"\n   a new user's first round: {d['new_user']['write_calls']} write calls "
+        f"(the known-sets counter: one per set, for each exercise's first three sets only)"
     )
     w = results["web_host"]
     print(

@@ -65,7 +65,7 @@ from pathlib import Path
 from .content import EXERCISE_IDS, EXERCISES, Exercise, get_exercise
 from .exceptions import LegSkillError
 from .locales import Strings
-from .ssml import split_on_breaks, unwrap
+from .ssml import rate_of, split_on_breaks, unwrap
 
 __all__ = [
     "ESPEAK",
@@ -454,20 +454,23 @@ class Synthesizer:
             raise AudioError(f"leg-skill: {ESPEAK} has no voice {voice!r}")
         self.voice = voice
         self.words_per_minute = words_per_minute
-        self._cache: dict[str, bytes] = {}
+        self._cache: dict[tuple[str, int], bytes] = {}
 
     @property
     def format(self) -> WavFormat:
         """The engine's format: mono, 16-bit, at its rate in Hz (22050 for espeak-ng)."""
         return self._engine.format
 
-    def speech(self, text: str) -> tuple[WavFormat, bytes]:
+    def speech(self, text: str, percent: int = 100) -> tuple[WavFormat, bytes]:
         """The engine's audio for plain text, its edge padding trimmed (cached per text).
 
         Parameters
         ----------
         text : str
             Plain text (not SSML) in the voice's language.
+        percent : int
+            The reply's speaking rate in percent of this synthesizer's (SSML ``prosody``, as
+            :func:`skill.ssml.at_rate` writes it): the person's "slower" or "faster".
 
         Returns
         -------
@@ -479,14 +482,14 @@ class Synthesizer:
         AudioError
             The engine failed.
         """
-        if text not in self._cache:
-            samples = _trim(
-                self._engine.synthesise(text, self.voice, self.words_per_minute or _RATE_NORMAL)
-            )
+        words_per_minute = round((self.words_per_minute or _RATE_NORMAL) * percent / 100)
+        key = (text, words_per_minute)
+        if key not in self._cache:
+            samples = _trim(self._engine.synthesise(text, self.voice, words_per_minute))
             if sys.byteorder == "big":
                 samples.byteswap()  # WAV is little-endian
-            self._cache[text] = samples.tobytes()
-        return self.format, self._cache[text]
+            self._cache[key] = samples.tobytes()
+        return self.format, self._cache[key]
 
     def render(self, ssml: str) -> Rendering:
         """One reply as one WAV stream: each text piece spoken, then its pause in silence.
@@ -495,7 +498,8 @@ class Synthesizer:
         ----------
         ssml : str
             The reply's SSML (``<speak>`` optional); ``<break>`` tags become silence of exactly
-            ``round(seconds * rate)`` frames, chained ones summed.
+            ``round(seconds * rate)`` frames, chained ones summed; a ``prosody`` rate around
+            the reply (:func:`skill.ssml.at_rate`) slows or speeds the speech, never the pauses.
 
         Returns
         -------
@@ -511,8 +515,9 @@ class Synthesizer:
         chunks: list[bytes] = []
         pieces: list[Piece] = []
         frames_so_far = 0
+        percent = rate_of(ssml)
         for text, pause in split_on_breaks(unwrap(ssml)):
-            speech = self.speech(text)[1] if text else b""
+            speech = self.speech(text, percent)[1] if text else b""
             silence = fmt.silence(pause)
             pieces.append(
                 Piece(

@@ -131,7 +131,14 @@ def _side_switch(exercise: Exercise, strings: Strings, side: str) -> str:
 
 @lru_cache(maxsize=256)
 def plan_set(
-    exercise_id: str, strings: Strings, budget_seconds: float, set_number: int, goal: int
+    exercise_id: str,
+    strings: Strings,
+    budget_seconds: float,
+    set_number: int,
+    goal: int,
+    *,
+    brief: bool = False,
+    cues: bool = True,
 ) -> tuple[Segment, ...]:
     """Cut one set into segments that each fit ``budget_seconds`` with the closing reserve."""
     exercise = get_exercise(exercise_id)

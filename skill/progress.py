@@ -11,10 +11,15 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .content import DEFAULT_ROUNDS_PER_DAY, EXERCISE_IDS
 
 __all__ = [
+    "DEFAULT_RATE",
+    "DETAIL_LEVELS",
+    "KNOWN_AFTER_SETS",
+    "RATES",
     "DayProgress",
     "Position",
     "PositionDict",
     "Profile",
+    "Settings",
     "Snapshot",
     "current_streak",
     "local_day",
@@ -52,6 +57,48 @@ class Position:
         return cls(str(exercise_id), max(0, int(segment)))
 
 
+# Speaking rates a person can step through with "slower" and "faster", in percent of the voice's
+# normal rate, as SSML's <prosody rate="85%"> takes them (Alexa accepts 20% and up: "Speech
+# Synthesis Markup Language (SSML) Reference", prosody,
+# https://developer.amazon.com/en-US/docs/alexa/custom-skills/speech-synthesis-markup-language-ssml-reference.html).
+RATES: tuple[int, ...] = (70, 85, 100, 115)
+DEFAULT_RATE = 100
+# How much a set's introduction says: "auto" (all of it until the exercise is known, then a
+# short reminder), "less" (the short one always), "more" (all of it always).
+DETAIL_LEVELS: tuple[str, ...] = ("auto", "less", "more")
+# Completed sets of an exercise after which "auto" gives the short introduction: the fourth set
+# of an exercise is introduced in one line.
+KNOWN_AFTER_SETS = 3
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How this person wants to be coached; the defaults for someone new.
+
+    Attributes
+    ----------
+    rate:
+        Speaking rate in percent of normal, one of :data:`RATES`; holds and rests keep their
+        seconds whatever the rate.
+    detail:
+        One of :data:`DETAIL_LEVELS`.
+    cues:
+        Words inside holds and rests of 10 s or more ("halfway", "three, two, one"); False:
+        silence.
+    routine_out:
+        Exercise ids left out of this person's routine until they are added back (no
+        resistance band, no pencil): not due, not "left", not holding the goal back.
+    """
+
+    rate: int = DEFAULT_RATE
+    detail: str = "auto"
+    cues: bool = True
+    routine_out: frozenset[str] = frozenset()
+
+    def is_default(self) -> bool:
+        return self == Settings()
+
+
 @dataclass(frozen=True)
 class Profile:
     """What the skill keeps about a user beyond one day."""
@@ -65,6 +112,13 @@ class Profile:
     last_met_day: date | None = None
     time_zone: str | None = None  # IANA name from the Alexa Settings API; None: never learned
     reminder_token: str | None = None  # alert token of the daily reminder; None: no reminder
+    settings: Settings = Settings()
+    # Completed sets per exercise id, counted up to KNOWN_AFTER_SETS (then no longer written).
+    known: Mapping[str, int] = field(default_factory=dict)
+
+    def knows(self, exercise_id: str) -> bool:
+        """Has done :data:`KNOWN_AFTER_SETS` sets of the exercise (across days)."""
+        return int(self.known.get(exercise_id, 0)) >= KNOWN_AFTER_SETS
 
 
 @dataclass(frozen=True)
@@ -80,11 +134,15 @@ class DayProgress:
     left_out:
         Exercise ids the user chose to leave out for the rest of this day (after saying
         something hurt). They are not "left" and do not hold the goal back; nothing says why.
+    out_of_routine:
+        Exercise ids out of the person's routine (:attr:`Settings.routine_out`), counted like
+        ``left_out``; :class:`Snapshot` keeps it in step with the profile.
     """
 
     day: date
     done: Mapping[str, int] = field(default_factory=dict)
     left_out: frozenset[str] = frozenset()
+    out_of_routine: frozenset[str] = frozenset()
 
     def count(self, exercise_id: str) -> int:
         return int(self.done.get(exercise_id, 0))
@@ -93,8 +151,11 @@ class DayProgress:
         return sum(self.count(e) for e in EXERCISE_IDS)
 
     def active(self) -> tuple[str, ...]:
-        """The exercises of today's routine, in order: all five but those left out."""
-        return tuple(e for e in EXERCISE_IDS if e not in self.left_out)
+        """The exercises of today's routine, in order: all five but those left out today or
+        out of the person's routine."""
+        return tuple(
+            e for e in EXERCISE_IDS if e not in self.left_out and e not in self.out_of_routine
+        )
 
     def remaining(self, goal: int) -> dict[str, int]:
         """Sets left per exercise, in routine order, leaving out those that are complete or
@@ -144,10 +205,20 @@ class DayProgress:
 
 @dataclass(frozen=True)
 class Snapshot:
-    """What one session needs from the store: the profile and today's progress."""
+    """What one session needs from the store: the profile and today's progress.
+
+    Today's ``out_of_routine`` always equals the profile's ``settings.routine_out``: every
+    snapshot is built here, so what is left, rounds, the goal and the streak all count without
+    the exercises a person left out of their routine.
+    """
 
     profile: Profile
     today: DayProgress
+
+    def __post_init__(self) -> None:
+        routine_out = self.profile.settings.routine_out
+        if self.today.out_of_routine != routine_out:
+            object.__setattr__(self, "today", replace(self.today, out_of_routine=routine_out))
 
 
 # Names zoneinfo loads that are no place a device could be in.

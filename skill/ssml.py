@@ -12,9 +12,11 @@ __all__ = [
     "MAX_BREAK_SECONDS",
     "MAX_SPEECH_CHARS",
     "SECONDS_PER_WORD",
+    "at_rate",
     "break_seconds",
     "escape",
     "pause",
+    "rate_of",
     "speak",
     "split_on_breaks",
     "spoken_seconds",
@@ -146,3 +148,32 @@ def to_plain_text(ssml: str, show_pauses: bool = True) -> str:
         if seconds and show_pauses:
             out.append(_format_pause(seconds))
     return " ".join(out)
+
+
+_RATE_RE = re.compile(r'^<speak><prosody rate="(\d+)%">')
+
+
+def at_rate(ssml: str, percent: int) -> str:
+    """``<speak>…</speak>`` said at ``percent`` of the voice's normal rate; unchanged at 100.
+
+    Alexa's SSML ``prosody`` takes a rate as a percentage of 20% or more ("Speech Synthesis
+    Markup Language (SSML) Reference", prosody, https://developer.amazon.com/en-US/docs/alexa/
+    custom-skills/speech-synthesis-markup-language-ssml-reference.html); ``<break>`` lengths
+    are absolute, so holds and rests keep their seconds at any rate.
+
+    Raises
+    ------
+    ValueError
+        For a rate under 20%.
+    """
+    if percent < 20:
+        raise ValueError("Alexa's prosody rate is 20% or more")
+    if percent == 100:
+        return ssml
+    return speak(f'<prosody rate="{percent}%">{unwrap(ssml)}</prosody>')
+
+
+def rate_of(ssml: str) -> int:
+    """The rate :func:`at_rate` gave ``<speak>…</speak>``, in percent (100 when none)."""
+    match = _RATE_RE.match(ssml)
+    return int(match.group(1)) if match else 100

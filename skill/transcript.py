@@ -116,6 +116,22 @@ SAY_BACK: tuple[SayBack, ...] = (
     SayBack("dialog.reprompt_leave_out", "AMAZON.YesIntent", _A),
     SayBack("dialog.reprompt_leave_out", "AMAZON.NoIntent", _A),
     SayBack("reminder.reprompt_time", "SetReminderIntent", elicits="time"),
+    SayBack("settings.detail_less", "MoreDetailIntent"),
+    SayBack("settings.add_back_hint", "AddExerciseIntent", "band_foot_pulls"),
+    SayBack("settings.start_out_of_routine", "AddExerciseIntent", _A),
+    SayBack("settings.help", "SlowerIntent"),
+    SayBack("settings.help", "LessTalkIntent"),
+    SayBack("settings.help", "CountdownOffIntent"),
+    SayBack("settings.help", "SettingsIntent"),
+    SayBack("settings.help_in_set", "SlowerIntent"),
+    SayBack("settings.how_to_change", "SlowerIntent"),
+    SayBack("settings.how_to_change", "FasterIntent"),
+    SayBack("settings.how_to_change", "LessTalkIntent"),
+    SayBack("settings.how_to_change", "MoreDetailIntent"),
+    SayBack("settings.how_to_change", "CountdownOffIntent"),
+    SayBack("settings.how_to_change", "ResetSettingsIntent"),
+    SayBack("settings.equipment_needed", "NoEquipmentIntent", slot=("equipment", "band")),
+    SayBack("settings.equipment_needed", "NoEquipmentIntent", slot=("equipment", "pencil")),
 )
 
 
@@ -203,6 +219,9 @@ def _variants(strings: Strings, key: str, value: Any) -> Iterator[tuple[str, dic
         "names": strings.join([strings.exercise_name(e) for e in EXERCISE_IDS[:2]]),
         "items": strings.join([str(v) for _, v in sorted(strings.raw("equipment").items())][:2]),
         "days": strings.join([*strings.raw("weekdays")[:1], strings.text("day_today")]),
+        "rate": strings.text("settings.rate_85"),
+        "detail": strings.text("settings.detail_is_auto"),
+        "countdown": strings.text("settings.countdown_is_on"),
     }
     for combination in itertools.product(*axes) if axes else [()]:
         fields = dict(fixed)

@@ -568,3 +568,17 @@ def test_chat_plays_each_reply_in_the_background_while_the_screen_follows(synthe
     assert expected <= elapsed < expected + 1.0
     assert "Hold it there. [1.5 s] And release." in out.getvalue()
     assert not Path(played).exists() and not Path(played).parent.exists()  # cleaned up
+
+
+def test_a_slower_reply_is_spoken_slower_and_its_pauses_keep_their_length(synthesizer):
+    """ "Slower" (issue 19): the console hears the rate the skill sets with SSML prosody."""
+    from skill.ssml import at_rate
+
+    reply = '<speak>Lift your heels and walk on your toes. <break time="10s"/> Rest.</speak>'
+    normal, slow = synthesizer.render(reply), synthesizer.render(at_rate(reply, 70))
+    assert [p.text for p in slow.pieces] == [p.text for p in normal.pieces]
+    assert slow.pieces[0].pause_seconds == normal.pieces[0].pause_seconds == 10.0
+    assert slow.pieces[0].speech_seconds > normal.pieces[0].speech_seconds
+    # espeak's words per minute scale with the rate: 70% takes about 1/0.7 as long to say.
+    ratio = slow.pieces[0].speech_seconds / normal.pieces[0].speech_seconds
+    assert 1.25 < ratio < 1.6

@@ -11,6 +11,9 @@ not). After every turn the store is read back and checked against what the user 
 - a set whose last rep was narrated ("That's X finished.") is in the store after the next turn,
   unless that turn was "repeat" (it stays owed) or "no" to "Shall I mark this one done?"
   (then it is never counted);
+- "I've taken X out of your routine" and "I've put X back" are what the profile holds, "That
+  leaves N sets for today" is what the store says is left, and every reply is said at the
+  speaking rate the profile holds (SSML prosody; "slower", "faster", "reset my settings");
 - nothing is counted past the goal, and nothing is taken away but by a confirmed reset;
 - a reply that keeps the session open ends with a question.
 """
@@ -32,7 +35,7 @@ from skill.content import EXERCISE_IDS
 from skill.entry import make_handler
 from skill.locales import strings_for
 from skill.progress import current_streak
-from skill.ssml import to_plain_text
+from skill.ssml import rate_of, to_plain_text
 from skill.store.sqlite import SqliteStore
 
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
@@ -44,6 +47,9 @@ FINISHED = re.compile(r"That's (?P<name>[a-z -]+?) finished\.")
 LEFT = re.compile(r"You have (?P<n>\w+) sets? left today")
 LEFT_OUT = re.compile(r"Okay, I'll leave (?P<name>[a-z -]+?) out for the rest of today\.")
 STREAK = re.compile(r"Your streak is (?P<n>\w+) days?\.")
+TAKEN_OUT = re.compile(r"I've taken (?P<name>[a-z -]+?) out of your routine")
+PUT_BACK = re.compile(r"I've put (?P<name>[a-z -]+?) back in your routine\.")
+LEAVES = re.compile(r"That leaves (?P<n>\w+) sets? for today\.")
 # What is said when the goal is met, from the strings, so a rewording cannot silence the check.
 GOAL_MET = re.compile(
     "|".join(
@@ -90,6 +96,18 @@ UTTERANCES = [
     "how many more reps",
     "which foot am I on",
     "how long is this hold",
+    # how a person is coached (issue 19)
+    "slower",
+    "faster",
+    "normal speed",
+    "less talking",
+    "no countdown",
+    "I don't have a resistance band",
+    "I don't have a pencil",
+    "add band foot pulls back",
+    "I have a pencil now",
+    "what are my settings",
+    "reset my settings",
 ]
 END_REASONS = ["USER_INITIATED", "EXCEEDED_MAX_REPROMPTS", "ERROR", "SOMETHING_NEW"]
 
@@ -154,6 +172,17 @@ class Conversation(RuleBasedStateMachine):
         for match in LEFT.finditer(text):
             left = sum(max(0, goal - now.get(e, 0)) for e in today.active())
             assert _words_number(match["n"]) == left, f"{match[0]} vs {now}\n{where}"
+        for match in LEAVES.finditer(text):
+            left = today.remaining_total(goal)
+            assert _words_number(match["n"]) == left, f"{match[0]} vs {today}\n{where}"
+        routine_out = profile.settings.routine_out
+        for match in TAKEN_OUT.finditer(text):
+            assert NAMES[match["name"]] in routine_out, f"{match[0]} vs {routine_out}\n{where}"
+        for match in PUT_BACK.finditer(text):
+            assert NAMES[match["name"]] not in routine_out, f"{match[0]}\n{where}"
+        if response is not None and text:
+            rate = rate_of(Console.speech_of(response))
+            assert rate == profile.settings.rate, f"said at {rate}%, stored {profile}\n{where}"
         if self.owed is not None and not reset:
             exercise_id, number = self.owed
             declined = utterance == "no" and self.last_text.rstrip().endswith(MARK_DONE)

@@ -259,6 +259,15 @@ class FaultyStore(Store):
     def delete_user(self, *a, **k):
         return self._call("delete_user", *a, **k)
 
+    def set_in_routine(self, *a, **k):
+        return self._call("set_in_routine", *a, **k)
+
+    def count_known(self, *a, **k):
+        return self._call("count_known", *a, **k)
+
+    def reset_settings(self, *a, **k):
+        return self._call("reset_settings", *a, **k)
+
 
 # --- the routine --------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from skill.content import DEFAULT_ROUNDS_PER_DAY, EXERCISE_IDS
-from skill.progress import DayProgress, Position, Profile
+from skill.progress import KNOWN_AFTER_SETS, DayProgress, Position, Profile, Settings
 from skill.store.base import Store
 from skill.store.sqlite import _SCHEMA, SqliteStore
 
@@ -490,3 +490,87 @@ def test_only_an_exercise_id_can_be_left_out(store):
         with pytest.raises(ValueError):
             store.leave_out(USER, DAY, bad)
     assert store.load(USER, DAY).today.left_out == frozenset()
+
+
+# -- coaching settings, the routine, known exercises (issue 19) ------------------------------
+
+
+def test_new_profiles_have_the_default_settings(store):
+    profile = store.load(USER, DAY).profile
+    assert profile.settings == Settings() and profile.known == {}
+
+
+def test_settings_saved_each_alone_and_kept_with_the_rest(store):
+    store.update_profile(USER, goal=2, safety_heard=True)
+    store.update_profile(USER, rate=85)
+    store.update_profile(USER, detail="less")
+    store.update_profile(USER, cues=False)
+    profile = store.load(USER, DAY).profile
+    assert profile.settings == Settings(rate=85, detail="less", cues=False)
+    assert (profile.goal, profile.safety_heard) == (2, True)
+    store.update_profile(USER, rate=115, goal=3)  # with another field, one write
+    profile = store.load(USER, DAY).profile
+    assert profile.settings == Settings(rate=115, detail="less", cues=False)
+    assert profile.goal == 3
+    assert store.load(OTHER, DAY).profile.settings == Settings()
+
+
+@pytest.mark.parametrize(
+    "arguments", [{"rate": 50}, {"rate": 100.5}, {"detail": "loud"}, {"cues": "yes"}]
+)
+def test_a_setting_the_skill_could_not_choose_is_refused_before_writing(store, arguments):
+    with pytest.raises(ValueError):
+        store.update_profile(USER, goal=2, **arguments)
+    assert store.load(USER, DAY).profile == Profile()
+
+
+def test_an_exercise_out_of_the_routine_stays_out_across_days_until_put_back(store):
+    store.set_in_routine(USER, BAND, included=False)
+    store.set_in_routine(USER, BAND, included=False)  # idempotent
+    store.set_in_routine(USER, "pencil_pickup", included=False)
+    for day in (DAY, DAY + timedelta(days=3)):
+        snapshot = store.load(USER, day)
+        assert snapshot.profile.settings.routine_out == {BAND, "pencil_pickup"}
+        assert snapshot.today.remaining_total(3) == 9  # three exercises x three rounds
+    store.set_in_routine(USER, BAND, included=True)
+    store.set_in_routine(USER, BAND, included=True)
+    assert store.load(USER, DAY).profile.settings.routine_out == {"pencil_pickup"}
+    store.set_in_routine(USER, "pencil_pickup", included=True)
+    assert store.load(USER, DAY).profile.settings == Settings()
+    with pytest.raises(ValueError):
+        store.set_in_routine(USER, "push_ups", included=False)
+
+
+def test_known_sets_count_up_per_exercise(store):
+    for _ in range(KNOWN_AFTER_SETS):
+        store.count_known(USER, TOE)
+    store.count_known(USER, ANKLE)
+    profile = store.load(USER, DAY).profile
+    assert dict(profile.known) == {TOE: KNOWN_AFTER_SETS, ANKLE: 1}
+    assert profile.knows(TOE) and not profile.knows(ANKLE)
+    assert all(type(n) is int for n in profile.known.values())
+    with pytest.raises(ValueError):
+        store.count_known(USER, "push_ups")
+
+
+def test_reset_settings_restores_the_defaults_and_keeps_progress(store):
+    store.add_set(USER, DAY, TOE, 3)
+    store.update_profile(USER, goal=2, rate=70, detail="more", cues=False)
+    store.set_in_routine(USER, BAND, included=False)
+    store.count_known(USER, TOE)
+    store.record_goal_met(USER, DAY)
+    store.reset_settings(USER)
+    snapshot = store.load(USER, DAY)
+    assert snapshot.profile.settings == Settings()
+    assert (snapshot.profile.goal, snapshot.profile.streak) == (2, 1)
+    assert dict(snapshot.profile.known) == {TOE: 1}
+    assert dict(snapshot.today.done) == {TOE: 1}
+    store.reset_settings(OTHER)  # nothing kept: fine
+
+
+def test_delete_user_forgets_settings_routine_and_known_sets(store):
+    store.update_profile(USER, rate=70, cues=False)
+    store.set_in_routine(USER, BAND, included=False)
+    store.count_known(USER, TOE)
+    store.delete_user(USER)
+    assert store.load(USER, DAY).profile == Profile()

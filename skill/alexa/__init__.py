@@ -14,7 +14,12 @@ from ..config import Config  # noqa: E402
 from ..store.base import Store  # noqa: E402
 from .budget import TURN_SECONDS, DeadlineInterceptor  # noqa: E402
 from .handlers import ErrorHandler, build_handlers  # noqa: E402
-from .interceptors import LocaleInterceptor, RequestLogInterceptor, ResponseLogInterceptor  # noqa: E402
+from .interceptors import (  # noqa: E402
+    LocaleInterceptor,
+    RequestLogInterceptor,
+    ResponseLogInterceptor,
+    SpeechRateInterceptor,
+)
 
 __all__ = ["build_skill", "build_skill_builder"]
 
@@ -48,6 +53,7 @@ def build_skill_builder(
     for handler in build_handlers(store, config.default_timezone, config.budget_seconds):
         builder.add_request_handler(handler)
     builder.add_exception_handler(ErrorHandler())
+    builder.add_global_response_interceptor(SpeechRateInterceptor())
     builder.add_global_response_interceptor(ResponseLogInterceptor())
     return builder
 

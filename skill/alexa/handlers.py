@@ -71,7 +71,30 @@ INTENT_EVENTS: dict[str, EventKind] = {
     "RepCountIntent": EventKind.REP_COUNT,
     "WhichSideIntent": EventKind.WHICH_SIDE,
     "FinishedIntent": EventKind.FINISHED,
+    "SlowerIntent": EventKind.PACE,
+    "FasterIntent": EventKind.PACE,
+    "NormalSpeedIntent": EventKind.PACE,
+    "LessTalkIntent": EventKind.DETAIL,
+    "MoreDetailIntent": EventKind.DETAIL,
+    "CountdownOffIntent": EventKind.COUNTDOWN,
+    "CountdownOnIntent": EventKind.COUNTDOWN,
+    "NoEquipmentIntent": EventKind.NO_EQUIPMENT,
+    "AddExerciseIntent": EventKind.ADD_EXERCISE,
+    "SettingsIntent": EventKind.SETTINGS,
+    "ResetSettingsIntent": EventKind.RESET_SETTINGS,
 }
+# The choice a setting's intent names, passed to the dialog as the event's ``heard``.
+INTENT_CHOICES: dict[str, str] = {
+    "SlowerIntent": "slower",
+    "FasterIntent": "faster",
+    "NormalSpeedIntent": "normal",
+    "LessTalkIntent": "less",
+    "MoreDetailIntent": "more",
+    "CountdownOffIntent": "off",
+    "CountdownOnIntent": "on",
+}
+# The Equipment slot type's value ids (interaction_model/): what a person may say they lack.
+EQUIPMENT_IDS = frozenset({"band", "pencil"})
 
 
 def _slot(handler_input: HandlerInput, name: str) -> Slot | None:
@@ -96,6 +119,19 @@ def _exercise_slot(handler_input: HandlerInput) -> tuple[str | None, str | None]
             if value is not None and value.id in EXERCISE_IDS:
                 return value.id, heard
     return None, heard
+
+
+def _equipment_slot(handler_input: HandlerInput) -> str | None:
+    """The Equipment slot's resolved id (``band``, ``pencil``), or None."""
+    slot = _slot(handler_input, "equipment")
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        status = getattr(getattr(authority, "status", None), "code", None)
+        if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
+            value = authority.values[0].value
+            if value is not None and value.id in EQUIPMENT_IDS:
+                return str(value.id)
+    return None
 
 
 def _number_slot(handler_input: HandlerInput, name: str) -> int | None:
@@ -128,7 +164,12 @@ def event_from_request(handler_input: HandlerInput) -> Event:
         return Event(kind, exercise=exercise, heard=heard)
     if kind is EventKind.SET_GOAL:
         return Event(kind, number=_number_slot(handler_input, "rounds"))
-    return Event(kind)
+    if kind is EventKind.NO_EQUIPMENT:
+        return Event(kind, heard=_equipment_slot(handler_input))
+    if kind is EventKind.ADD_EXERCISE:
+        exercise, _ = _exercise_slot(handler_input)
+        return Event(kind, exercise=exercise, heard=_equipment_slot(handler_input))
+    return Event(kind, heard=INTENT_CHOICES.get(request.intent.name or ""))
 
 
 class DialogRequestHandler(AbstractRequestHandler):

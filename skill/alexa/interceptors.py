@@ -11,11 +11,13 @@ from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import Response
 
 from ..locales import Strings, strings_for
+from ..ssml import at_rate
 
 __all__ = [
     "LocaleInterceptor",
     "RequestLogInterceptor",
     "ResponseLogInterceptor",
+    "SpeechRateInterceptor",
     "strings_of",
     "user_ref",
 ]
@@ -53,6 +55,29 @@ class RequestLogInterceptor(AbstractRequestInterceptor):
 
     def process(self, handler_input: HandlerInput) -> None:
         handler_input.attributes_manager.request_attributes["started"] = time.perf_counter()
+
+
+class SpeechRateInterceptor(AbstractResponseInterceptor):
+    """Say every reply at the person's speaking rate ("slower", "faster"): speech and reprompt.
+
+    One place for every handler (the dialog's and the reminders'), reading the rate from the
+    profile the turn left in the session attributes, so the reply that confirms "slower" is
+    already slower.
+    """
+
+    def process(self, handler_input: HandlerInput, response: Response | None) -> None:
+        from .turn import speech_rate_of  # the dialog edge; imported here: it imports this
+
+        if response is None or handler_input.request_envelope.session is None:
+            return  # skill events have no session, and nothing is said
+        rate = speech_rate_of(handler_input.attributes_manager.session_attributes or {})
+        if rate == 100:
+            return
+        reprompt = response.reprompt.output_speech if response.reprompt is not None else None
+        for speech in (response.output_speech, reprompt):
+            ssml = getattr(speech, "ssml", None)
+            if isinstance(ssml, str) and ssml:
+                speech.ssml = at_rate(ssml, rate)  # type: ignore[union-attr]
 
 
 class ResponseLogInterceptor(AbstractResponseInterceptor):

@@ -17,6 +17,7 @@ from ..clock import utc_now
 from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES
 from ..dialog import (
     AddSet,
+    ChangeSettings,
     Context,
     DialogState,
     Event,
@@ -33,9 +34,13 @@ from ..dialog import (
 from ..exceptions import StoreError
 from ..locales import Strings
 from ..progress import (
+    DEFAULT_RATE,
+    DETAIL_LEVELS,
+    RATES,
     DayProgress,
     Position,
     Profile,
+    Settings,
     Snapshot,
     local_day,
     parse_zone,
@@ -60,6 +65,7 @@ ZONE_KEY = "zone"  # the zone this session runs on, once learnt
 # Set while that zone is the configured default: neither the device nor the profile gave one.
 ZONE_GUESSED_KEY = "zone_guessed"
 NOTICES_KEY = "notices"  # the store notices already said this session ("write", "read")
+RATE_KEY = "rate"  # the speaking rate the store holds, in percent (speech_rate_of)
 
 
 @dataclass(frozen=True)
@@ -97,6 +103,11 @@ def snapshot_to_dict(snapshot: Snapshot) -> dict[str, object]:
         "last_met": p.last_met_day.isoformat() if p.last_met_day else None,
         "zone": p.time_zone,
         "reminder": p.reminder_token,
+        "rate": p.settings.rate,
+        "detail": p.settings.detail,
+        "cues": p.settings.cues,
+        "out": sorted(p.settings.routine_out),
+        "known": dict(p.known),
     }
 
 
@@ -115,6 +126,12 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
             last_met_day=date.fromisoformat(data["last_met"]) if data.get("last_met") else None,
             time_zone=zone_name_or_none(data.get("zone")),
             reminder_token=str(data["reminder"]) if data.get("reminder") else None,
+            settings=_settings_from(data),
+            known={
+                str(k): int(v)
+                for k, v in dict(data.get("known") or {}).items()
+                if k in EXERCISE_IDS
+            },
         )
         done = {str(k): int(v) for k, v in dict(data["done"]).items()}
         left_out = frozenset(e for e in data.get("left_out") or () if e in EXERCISE_IDS)
@@ -128,6 +145,29 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
     ):
         return None
     return snapshot
+
+
+def _settings_from(data: Mapping[str, Any]) -> Settings:
+    """The cached coaching settings; defaults for anything the skill could not have written."""
+    defaults = Settings()
+    rate, detail = data.get("rate"), data.get("detail")
+    return Settings(
+        rate=rate if rate in RATES else defaults.rate,
+        detail=detail if detail in DETAIL_LEVELS else defaults.detail,
+        cues=data.get("cues") is not False,
+        routine_out=frozenset(e for e in data.get("out") or () if e in EXERCISE_IDS),
+    )
+
+
+def speech_rate_of(attributes: Mapping[str, Any]) -> int:
+    """The person's speaking rate (percent) as the session last read or saved it, else 100.
+
+    Kept apart from the cached snapshot, which is dropped whenever the profile may have changed
+    behind it (a failed write, a reminder), so a reply is never said at a rate the store does
+    not hold: after a failed write, the rate read before the turn.
+    """
+    rate = attributes.get(RATE_KEY)
+    return rate if rate in RATES else DEFAULT_RATE
 
 
 def session_zone(attributes: Mapping[str, Any]) -> str | None:
@@ -152,7 +192,26 @@ def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int, goa
         store.reset_day(user_id, effect.day)
     elif isinstance(effect, LeaveOut):
         store.leave_out(user_id, effect.day, effect.exercise_id)
+    elif isinstance(effect, ChangeSettings):
+        if effect.reset:
+            store.reset_settings(user_id)
+        if effect.routine is not None:
+            store.set_in_routine(user_id, *effect.routine)
+        if (effect.rate, effect.detail, effect.cues) != (None, None, None):
+            store.update_profile(user_id, rate=effect.rate, detail=effect.detail, cues=effect.cues)
     return True
+
+
+def _count_known(store: Store, user_id: str, exercise_id: str) -> None:
+    """One more set of an exercise the person is still learning (for the short introduction).
+
+    Best effort: the set itself is saved; a count that fails only means one more full
+    introduction later.
+    """
+    try:
+        store.count_known(user_id, exercise_id)
+    except StoreError as exc:
+        log.warning("store write failed: %s (known sets)", type(exc).__name__)
 
 
 # Effects that rest on what the store said about the profile: skipped when it could not be read.
@@ -213,7 +272,12 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
     event = turn.event
     if event.kind in (EventKind.PROGRESS, EventKind.WEEK) and not read_failed:
         try:
-            history = tuple(store.recent_days(turn.user_id, today, 7))
+            # The week counts without the exercises out of the routine, as today does.
+            routine_out = snapshot.profile.settings.routine_out
+            history = tuple(
+                replace(day, out_of_routine=routine_out)
+                for day in store.recent_days(turn.user_id, today, 7)
+            )
         except StoreError:
             history = None
         event = Event(event.kind, history=history)
@@ -235,6 +299,8 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
             # Another device finished this exercise's last set for today first.
             refused = True
             results[index] = WriteResult.REFUSED
+        elif isinstance(effect, AddSet) and not snapshot.profile.knows(effect.exercise_id):
+            _count_known(store, turn.user_id, effect.exercise_id)
     # The reply as it is true now: acknowledgements of sets that were not written are left out.
     speech = dialog.render(outcome.messages, turn.strings, results)
     if write_failed or read_failed:
@@ -262,4 +328,7 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
         attributes.pop(SNAPSHOT_KEY, None)  # the cached copy may be wrong: read again next turn
     else:
         attributes[SNAPSHOT_KEY] = snapshot_to_dict(outcome.snapshot)
+    if not read_failed:  # the rate the store holds: the new one only once it is written
+        saved = snapshot if write_failed else outcome.snapshot
+        attributes[RATE_KEY] = saved.profile.settings.rate
     return TurnResult(outcome, attributes, write_failed or read_failed)

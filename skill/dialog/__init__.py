@@ -16,6 +16,7 @@ The package, by concern (each module imports only those above it; this one impor
 - ``answers``: how-to, what's left, progress, the week, the list, help, and the questions asked
   mid-set (how long is the hold, which rep, which side);
 - ``care``: "it hurts": stop, rest, keep the place, leave the exercise out for today;
+- ``settings``: pace, how much is said, the countdown, the exercises in the routine;
 - ``controls``: next, previous, repeat, pause, stop, yes, no, the fallback, the goal, reset, the
   end of a session;
 - here: the handler table, :func:`handle` (one turn) and :func:`remember`.
@@ -55,6 +56,7 @@ from .controls import (
 )
 from .effects import (
     AddSet,
+    ChangeSettings,
     Effect,
     LeaveOut,
     MarkSafetyHeard,
@@ -72,6 +74,15 @@ from .routine import (
     _on_start_over,
     _on_start_routine,
 )
+from .settings import (
+    _on_add_exercise,
+    _on_countdown,
+    _on_detail,
+    _on_no_equipment,
+    _on_pace,
+    _on_reset_settings,
+    _on_settings,
+)
 from .state import (
     DEFAULT_BUDGET_SECONDS,
     Context,
@@ -87,6 +98,7 @@ from .turn import _at_last_segment, _in_set, _settle, _Turn
 __all__ = [
     "DEFAULT_BUDGET_SECONDS",
     "AddSet",
+    "ChangeSettings",
     "Context",
     "DialogState",
     "Effect",
@@ -138,6 +150,13 @@ _HANDLERS: dict[EventKind, Callable[[_Turn, Event], None]] = {
     EventKind.REP_COUNT: _on_set_question,
     EventKind.WHICH_SIDE: _on_set_question,
     EventKind.FINISHED: _on_finished,
+    EventKind.PACE: _on_pace,
+    EventKind.DETAIL: _on_detail,
+    EventKind.COUNTDOWN: _on_countdown,
+    EventKind.NO_EQUIPMENT: _on_no_equipment,
+    EventKind.ADD_EXERCISE: _on_add_exercise,
+    EventKind.SETTINGS: _on_settings,
+    EventKind.RESET_SETTINGS: _on_reset_settings,
     EventKind.SESSION_ENDED: _on_session_ended,
 }
 

@@ -3,6 +3,7 @@ list of exercises, help."""
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, timedelta
 
 from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES, HoldKind, get_exercise
@@ -44,6 +45,8 @@ def _on_how_to(turn: _Turn, event: Event) -> None:
             _ask_which(turn, "how_to")
         return
     exercise = get_exercise(exercise_id)
+    if turn.state.exercise != exercise_id:  # a set under way keeps its parts as they are
+        turn.state = replace(turn.state, full_steps=exercise_id)  # its next set in full
     turn.say("dialog.howto_intro", name=_name(turn, exercise_id))
     for step in turn.s.exercise(exercise_id, "steps"):
         turn.ssml(escape(step))
@@ -57,7 +60,7 @@ def _on_how_to(turn: _Turn, event: Event) -> None:
     if (
         turn.state.exercise is not None
         or turn.today.count(exercise_id) >= turn.goal
-        or exercise_id in turn.today.left_out
+        or exercise_id not in turn.today.active()
     ):
         _follow_up(turn)
         return
@@ -176,6 +179,7 @@ def _on_help(turn: _Turn, event: Event) -> None:
     if _in_set(turn) and turn.state.exercise is not None:
         turn.say("dialog.help_about")
         turn.say("dialog.help_in_set", name=_name(turn, turn.state.exercise))
+        turn.say("settings.help_in_set")
         _follow_up(turn)
         return
     about = _CONFIRMATION_HELP.get(mode)
@@ -185,9 +189,11 @@ def _on_help(turn: _Turn, event: Event) -> None:
         _reask(turn)
     elif mode in (Mode.ASK_EXERCISE, Mode.ASK_GOAL, Mode.OFFER_EXERCISE, Mode.OFFER_ROUND):
         turn.say("dialog.help_menu")  # the commands, once: then only the question (S1)
+        turn.say("settings.help")
         _reask(turn, tell_answers=False)
     else:
         turn.say("dialog.help_menu")
+        turn.say("settings.help")
         _menu_question(turn)
 
 

@@ -48,4 +48,28 @@ class RecordGoalMet:
     day: date
 
 
-Effect = AddSet | SavePosition | SetGoal | ResetDay | LeaveOut | MarkSafetyHeard | RecordGoalMet
+@dataclass(frozen=True)
+class ChangeSettings:
+    """Change how this person is coached (:class:`~skill.progress.Settings`).
+
+    ``rate``, ``detail``, ``cues``: the new value, or ``None`` to leave it; ``routine``: an
+    exercise id and whether it is in the routine; ``reset``: back to every default first.
+    """
+
+    rate: int | None = None
+    detail: str | None = None
+    cues: bool | None = None
+    routine: tuple[str, bool] | None = None
+    reset: bool = False
+
+
+Effect = (
+    AddSet
+    | SavePosition
+    | SetGoal
+    | ResetDay
+    | LeaveOut
+    | MarkSafetyHeard
+    | RecordGoalMet
+    | ChangeSettings
+)

@@ -125,6 +125,11 @@ def _unknown_exercise(turn: _Turn, event: Event, purpose: str) -> None:
 
 def _start_exercise(turn: _Turn, exercise_id: str) -> None:
     asked = turn.state.mode is Mode.OFFER_EXERCISE and turn.state.offer == exercise_id
+    if exercise_id in turn.today.out_of_routine:
+        # Out of the routine ("I don't have a band"): say how to add it back, start nothing.
+        turn.say("settings.start_out_of_routine", name=_name(turn, exercise_id))
+        _follow_up(turn)
+        return
     if exercise_id in turn.today.left_out and not asked:
         # Left out today after "it hurts": check before starting it again.
         turn.say("dialog.left_out_earlier", name=_name(turn, exercise_id))

@@ -46,6 +46,13 @@ class EventKind(str, Enum):
     REP_COUNT = "rep_count"  # "which rep am I on?", "how many are left?"
     WHICH_SIDE = "which_side"
     FINISHED = "finished"  # "I'm done": the set (or the session) is over
+    PACE = "pace"  # heard: "slower", "faster" or "normal"
+    DETAIL = "detail"  # heard: "less" or "more"
+    COUNTDOWN = "countdown"  # heard: "on" or "off"
+    NO_EQUIPMENT = "no_equipment"  # heard: the equipment's id ("band", "pencil") or None
+    ADD_EXERCISE = "add_exercise"  # exercise, or heard: the equipment now at hand
+    SETTINGS = "settings"  # "what are my settings?"
+    RESET_SETTINGS = "reset_settings"
     SESSION_ENDED = "session_ended"
 
 
@@ -90,6 +97,7 @@ class DialogState:
     last_reprompt: str | None = None
     last_question: str | None = None  # the question last asked, for asking it again
     safety_said: bool = False  # the safety line was said in this session (saved or not)
+    full_steps: str | None = None  # asked how to do it: this exercise's next set in full
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -104,6 +112,7 @@ class DialogState:
             "last_reprompt": self.last_reprompt,
             "last_question": self.last_question,
             "safety_said": self.safety_said,
+            "full_steps": self.full_steps,
         }
 
     @classmethod
@@ -128,6 +137,7 @@ class DialogState:
         def _int(value: object, default: int) -> int:
             return int(value) if isinstance(value, (int, float)) and value >= 0 else default
 
+        full_steps = _text("full_steps")
         raw_skipped = data.get("skipped")
         skipped = (
             tuple(e for e in raw_skipped if e in EXERCISE_IDS)
@@ -146,6 +156,7 @@ class DialogState:
             last_reprompt=_text("last_reprompt"),
             last_question=_text("last_question"),
             safety_said=data.get("safety_said") is True,
+            full_steps=full_steps if full_steps in EXERCISE_IDS else None,
         )
 
 

@@ -7,10 +7,11 @@ from dataclasses import dataclass, field, replace
 from ..coaching import Segment, plan_set
 from ..content import EXERCISE_IDS, get_exercise
 from ..locales import Strings
-from ..progress import DayProgress, Position, Snapshot, current_streak, next_streak
+from ..progress import DayProgress, Position, Settings, Snapshot, current_streak, next_streak
 from ..ssml import escape
 from .effects import (
     AddSet,
+    ChangeSettings,
     Effect,
     LeaveOut,
     MarkSafetyHeard,
@@ -103,6 +104,12 @@ class _Turn:
         elif isinstance(effect, RecordGoalMet):
             streak, best = next_streak(profile, effect.day)
             profile = replace(profile, streak=streak, best_streak=best, last_met_day=effect.day)
+        elif isinstance(effect, ChangeSettings):
+            profile = replace(profile, settings=_changed(profile.settings, effect))
+        if isinstance(effect, AddSet) and not profile.knows(effect.exercise_id):
+            known = dict(profile.known)
+            known[effect.exercise_id] = known.get(effect.exercise_id, 0) + 1
+            profile = replace(profile, known=known)
         self.snapshot = Snapshot(profile, today)
 
     def outcome(self) -> Outcome:
@@ -118,6 +125,22 @@ class _Turn:
         return Outcome(self.state, reply, tuple(self.effects), self.snapshot, tuple(self.parts))
 
 
+def _changed(settings: Settings, change: ChangeSettings) -> Settings:
+    """``settings`` after ``change`` (a reset first, then the values it gives)."""
+    if change.reset:
+        settings = Settings()
+    routine_out = settings.routine_out
+    if change.routine is not None:
+        exercise_id, included = change.routine
+        routine_out = routine_out - {exercise_id} if included else routine_out | {exercise_id}
+    return Settings(
+        rate=settings.rate if change.rate is None else change.rate,
+        detail=settings.detail if change.detail is None else change.detail,
+        cues=settings.cues if change.cues is None else change.cues,
+        routine_out=routine_out,
+    )
+
+
 # ---------------------------------------------------------------------------------------------
 # Building blocks
 
@@ -127,8 +150,26 @@ def _name(turn: _Turn, exercise_id: str) -> str:
 
 
 def _segments(turn: _Turn, exercise_id: str) -> tuple[Segment, ...]:
+    """The set's parts as this person is coached: the short introduction once they know the
+    exercise (or always, or never, as they chose; in full after "how do I do it?"), and the
+    words inside long holds unless they said "no countdown". Neither changes while a set is
+    under way: what is known changes when a set is counted, and "how do I do it" mid-set
+    applies to the next set."""
     set_number = min(turn.goal, turn.today.count(exercise_id) + 1)
-    return plan_set(exercise_id, turn.s, turn.ctx.budget_seconds, set_number, turn.goal)
+    profile = turn.snapshot.profile
+    settings = profile.settings
+    brief = turn.state.full_steps != exercise_id and (
+        settings.detail == "less" or (settings.detail == "auto" and profile.knows(exercise_id))
+    )
+    return plan_set(
+        exercise_id,
+        turn.s,
+        turn.ctx.budget_seconds,
+        set_number,
+        turn.goal,
+        brief=brief,
+        cues=settings.cues,
+    )
 
 
 def _safety_once(turn: _Turn) -> None:
@@ -283,6 +324,8 @@ def _record_set(turn: _Turn) -> None:
     was_met = turn.today.goal_met(turn.goal)
     set_number = turn.today.count(exercise_id) + 1
     turn.effect(AddSet(exercise_id, turn.today.day))
+    if turn.state.full_steps == exercise_id:
+        turn.state = replace(turn.state, full_steps=None)  # heard in full once: done
     turn.parts.append(
         SavedAck(len(turn.effects) - 1, _name(turn, exercise_id), set_number, turn.goal)
     )

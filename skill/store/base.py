@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Final
 
 from ..clock import Deadline
-from ..progress import DayProgress, Position, Profile, Snapshot
+from ..progress import DETAIL_LEVELS, RATES, DayProgress, Position, Profile, Snapshot
 
 __all__ = [
     "DAY_ITEM_TTL_DAYS",
@@ -18,6 +18,7 @@ __all__ = [
     "Store",
     "Unset",
     "check_profile_text",
+    "check_settings",
     "day_key",
 ]
 
@@ -45,6 +46,24 @@ UNSET: Final = Unset.UNSET
 
 def day_key(day: date) -> str:
     return day.isoformat()
+
+
+def check_settings(rate: object = None, detail: object = None, cues: object = None) -> None:
+    """Refuse, before anything is written, a coaching setting the skill could not have chosen.
+
+    Raises
+    ------
+    ValueError
+        For a ``rate`` not in :data:`~skill.progress.RATES`, a ``detail`` not in
+        :data:`~skill.progress.DETAIL_LEVELS`, or a ``cues`` that is not a bool (``None``: not
+        given).
+    """
+    if rate is not None and rate not in RATES:
+        raise ValueError(f"rate must be one of {RATES}")
+    if detail is not None and detail not in DETAIL_LEVELS:
+        raise ValueError(f"detail must be one of {DETAIL_LEVELS}")
+    if cues is not None and not isinstance(cues, bool):
+        raise ValueError("cues must be a bool")
 
 
 def check_profile_text(time_zone: object = UNSET, reminder_token: object = UNSET) -> None:
@@ -100,8 +119,15 @@ class Store(ABC):
         position_ts: int = 0,
         time_zone: str | Unset | None = UNSET,
         reminder_token: str | Unset | None = UNSET,
+        rate: int | None = None,
+        detail: str | None = None,
+        cues: bool | None = None,
     ) -> bool:
         """Change settings, all of them in one atomic write where the store allows.
+
+        ``rate`` (percent, one of :data:`~skill.progress.RATES`), ``detail`` (one of
+        :data:`~skill.progress.DETAIL_LEVELS`) and ``cues``: the coaching settings
+        (:class:`~skill.progress.Settings`); ``None`` leaves them as they are.
 
         ``goal`` and ``safety_heard``: ``None`` leaves them as they are. ``position``,
         ``time_zone`` (an IANA name cached from the Alexa Settings API) and ``reminder_token``
@@ -116,6 +142,27 @@ class Store(ABC):
         longer than ``TIME_ZONE_MAX_CHARS`` or ``reminder_token`` longer than
         ``REMINDER_TOKEN_MAX_CHARS`` characters (or either is empty or not a string).
         """
+
+    @abstractmethod
+    def set_in_routine(self, user_id: str, exercise_id: str, included: bool) -> None:
+        """Put an exercise back in the user's routine, or take it out until it is put back
+        (:attr:`~skill.progress.Settings.routine_out`); one atomic, idempotent write.
+
+        Raises
+        ------
+        ValueError
+            Before writing, for an id that is no exercise.
+        """
+
+    @abstractmethod
+    def count_known(self, user_id: str, exercise_id: str) -> None:
+        """Add one to the user's completed sets of ``exercise_id`` (:attr:`Profile.known`), an
+        atomic increment. Raises ``ValueError`` for an id that is no exercise."""
+
+    @abstractmethod
+    def reset_settings(self, user_id: str) -> None:
+        """Back to the default :class:`~skill.progress.Settings` (rate, detail, cues, and every
+        exercise in the routine), in one atomic write; progress and streaks stay."""
 
     @abstractmethod
     def record_goal_met(self, user_id: str, day: date) -> Profile:

@@ -5,7 +5,10 @@ Key design (single table, every item bounded in size)::
     pk                sk                 attributes
     USER#<user id>    PROFILE            goal, safety_heard, position {exercise, segment},
                                          position_ts, streak, best_streak, last_met_day,
-                                         time_zone (S), reminder_token (S) (both bounded)
+                                         time_zone (S), reminder_token (S) (both bounded),
+                                         rate (N), detail (S), cues (BOOL),
+                                         routine_out (SS of exercise ids),
+                                         known_<exercise id> (N, at most 5 of them)
     USER#<user id>    DAY#YYYY-MM-DD     one number per exercise id (sets done that day),
                                          expires_at (TTL, epoch seconds)
 
@@ -40,8 +43,25 @@ from typing import Any, TypeAlias
 from ..clock import Deadline
 from ..content import EXERCISE_IDS
 from ..exceptions import LegSkillError, StoreError, StoreUnavailable
-from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
-from .base import DAY_ITEM_TTL_DAYS, UNSET, Store, Unset, check_profile_text, day_key
+from ..progress import (
+    DETAIL_LEVELS,
+    RATES,
+    DayProgress,
+    Position,
+    Profile,
+    Settings,
+    Snapshot,
+    next_streak,
+)
+from .base import (
+    DAY_ITEM_TTL_DAYS,
+    UNSET,
+    Store,
+    Unset,
+    check_profile_text,
+    check_settings,
+    day_key,
+)
 from .dynamodb_http import DynamoDbHttpClient, Response
 
 __all__ = ["DAY_SK_PREFIX", "PROFILE_SK", "DynamoDbStore", "day_sk", "expires_at", "user_pk"]
@@ -54,6 +74,8 @@ AttributeValue: TypeAlias = dict[str, Any]
 Item: TypeAlias = dict[str, AttributeValue]
 
 PROFILE_SK = "PROFILE"
+# Profile attributes counting the sets that taught a person an exercise: known_<exercise id>.
+_KNOWN_PREFIX = "known_"
 DAY_SK_PREFIX = "DAY#"
 _USER_PK_PREFIX = "USER#"
 _TTL_ATTRIBUTE = "expires_at"
@@ -364,6 +386,9 @@ class DynamoDbStore(Store):
         position_ts: int = 0,
         time_zone: str | Unset | None = UNSET,
         reminder_token: str | Unset | None = UNSET,
+        rate: int | None = None,
+        detail: str | None = None,
+        cues: bool | None = None,
     ) -> bool:
         """Change settings in one ``UpdateItem`` (``SET`` and ``REMOVE`` in one expression).
 
@@ -384,10 +409,17 @@ class DynamoDbStore(Store):
             empty or not a string (see :func:`~.base.check_profile_text`).
         """
         check_profile_text(time_zone, reminder_token)
+        check_settings(rate, detail, cues)
         fields: dict[str, AttributeValue] = {}
         remove: list[str] = []
         if goal is not None:
             fields["goal"] = _n(goal)
+        if rate is not None:
+            fields["rate"] = _n(rate)
+        if detail is not None:
+            fields["detail"] = {"S": detail}
+        if cues is not None:
+            fields["cues"] = {"BOOL": cues}
         if safety_heard is not None:
             fields["safety_heard"] = {"BOOL": bool(safety_heard)}
         for name, text in (("time_zone", time_zone), ("reminder_token", reminder_token)):
@@ -449,6 +481,41 @@ class DynamoDbStore(Store):
         if condition:
             params["ConditionExpression"] = condition
         return self._call("update_item", **params)
+
+    def set_in_routine(self, user_id: str, exercise_id: str, included: bool) -> None:
+        """``DELETE`` the id from, or ``ADD`` it to, the profile's ``routine_out`` string set:
+        one ``UpdateItem``, idempotent (DynamoDB removes an emptied set)."""
+        if exercise_id not in EXERCISE_IDS:
+            raise ValueError("not an exercise id")
+        action = "DELETE" if included else "ADD"
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key=self._key(user_id, PROFILE_SK),
+            UpdateExpression=f"{action} #out :ids",
+            ExpressionAttributeNames={"#out": "routine_out"},
+            ExpressionAttributeValues={":ids": {"SS": [exercise_id]}},
+        )
+
+    def count_known(self, user_id: str, exercise_id: str) -> None:
+        """``ADD`` 1 to the profile's ``known_<exercise id>``: one ``UpdateItem``."""
+        if exercise_id not in EXERCISE_IDS:
+            raise ValueError("not an exercise id")
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key=self._key(user_id, PROFILE_SK),
+            UpdateExpression="ADD #known :one",
+            ExpressionAttributeNames={"#known": f"{_KNOWN_PREFIX}{exercise_id}"},
+            ExpressionAttributeValues={":one": {"N": "1"}},
+        )
+
+    def reset_settings(self, user_id: str) -> None:
+        """``REMOVE`` the coaching settings and ``routine_out``: one ``UpdateItem`` (missing
+        attributes read as the defaults)."""
+        self._set_fields(
+            self._key(user_id, PROFILE_SK), {}, ["rate", "detail", "cues", "routine_out"]
+        )
 
     def record_goal_met(self, user_id: str, day: date) -> Profile:
         """Extend the streak once for ``day``, however many devices report it.
@@ -651,6 +718,23 @@ def _counters(item: Mapping[str, Any] | None) -> dict[str, int]:
     }
 
 
+def _settings(item: Mapping[str, Any]) -> Settings:
+    """The coaching settings of a profile item; defaults for what is missing or unknown."""
+    defaults = Settings()
+    rate = int(item.get("rate", {}).get("N", defaults.rate))
+    detail = item.get("detail", {}).get("S", defaults.detail)
+    cues = item.get("cues", {}).get("BOOL", defaults.cues)
+    routine_out = frozenset(
+        e for e in item.get("routine_out", {}).get("SS", ()) if e in EXERCISE_IDS
+    )
+    return Settings(
+        rate=rate if rate in RATES else defaults.rate,
+        detail=detail if detail in DETAIL_LEVELS else defaults.detail,
+        cues=bool(cues),
+        routine_out=routine_out,
+    )
+
+
 def _profile(item: Mapping[str, Any] | None) -> Profile:
     """The profile item as a :class:`Profile`; defaults for what is missing."""
     defaults = Profile()
@@ -678,6 +762,12 @@ def _profile(item: Mapping[str, Any] | None) -> Profile:
             last_met_day=date.fromisoformat(last_met) if last_met else None,
             time_zone=item.get("time_zone", {}).get("S") or None,
             reminder_token=item.get("reminder_token", {}).get("S") or None,
+            settings=_settings(item),
+            known={
+                e: int(item[f"{_KNOWN_PREFIX}{e}"]["N"])
+                for e in EXERCISE_IDS
+                if f"{_KNOWN_PREFIX}{e}" in item
+            },
         )
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise StoreError("malformed profile item in DynamoDB") from exc

@@ -22,8 +22,17 @@ from typing import TypeAlias, TypeVar
 
 from ..content import EXERCISE_IDS
 from ..exceptions import StoreUnavailable
-from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
-from .base import UNSET, Store, Unset, check_profile_text, day_key
+from ..progress import (
+    DETAIL_LEVELS,
+    RATES,
+    DayProgress,
+    Position,
+    Profile,
+    Settings,
+    Snapshot,
+    next_streak,
+)
+from .base import UNSET, Store, Unset, check_profile_text, check_settings, day_key
 
 __all__ = ["SqliteStore", "default_path"]
 
@@ -53,7 +62,28 @@ CREATE TABLE IF NOT EXISTS day_left_out (
     exercise_id TEXT NOT NULL,
     PRIMARY KEY (user_id, day, exercise_id)
 );
+CREATE TABLE IF NOT EXISTS coaching (
+    user_id TEXT PRIMARY KEY,
+    rate INTEGER,
+    detail TEXT,
+    cues INTEGER
+);
+CREATE TABLE IF NOT EXISTS routine_out (
+    user_id TEXT NOT NULL,
+    exercise_id TEXT NOT NULL,
+    PRIMARY KEY (user_id, exercise_id)
+);
+CREATE TABLE IF NOT EXISTS known_sets (
+    user_id TEXT NOT NULL,
+    exercise_id TEXT NOT NULL,
+    sets INTEGER NOT NULL,
+    PRIMARY KEY (user_id, exercise_id)
+);
 """
+# Tables of what a person chose (coaching settings, their routine, the sets that taught them an
+# exercise): new tables rather than new profile columns, so files of any earlier version get
+# them from CREATE TABLE IF NOT EXISTS.
+_USER_TABLES = ("day_sets", "day_left_out", "coaching", "routine_out", "known_sets", "profiles")
 # Profile columns added after the first release, with their types: added to older files.
 _ADDED_PROFILE_COLUMNS = {"time_zone": "TEXT", "reminder_token": "TEXT"}
 _PROFILE_COLUMNS = (
@@ -134,7 +164,8 @@ class SqliteStore(Store):
                     (user_id, day_key(day)),
                 )
             )
-            return Snapshot(_profile(row), DayProgress(day, done, _left_out(db, user_id, day)))
+            profile = _with_coaching(db, user_id, _profile(row))
+            return Snapshot(profile, DayProgress(day, done, _left_out(db, user_id, day)))
 
         return self._run(read)
 
@@ -160,8 +191,17 @@ class SqliteStore(Store):
         position_ts: int = 0,
         time_zone: str | Unset | None = UNSET,
         reminder_token: str | Unset | None = UNSET,
+        rate: int | None = None,
+        detail: str | None = None,
+        cues: bool | None = None,
     ) -> bool:
         check_profile_text(time_zone, reminder_token)
+        check_settings(rate, detail, cues)
+        coaching = {
+            name: value
+            for name, value in (("rate", rate), ("detail", detail), ("cues", cues))
+            if value is not None
+        }
         settings: dict[str, object] = {}
         if goal is not None:
             settings["goal"] = goal
@@ -182,6 +222,16 @@ class SqliteStore(Store):
                         f"UPDATE profiles SET {assignments} WHERE user_id = ?",
                         (*settings.values(), user_id),
                     )
+                if coaching:  # column names from the fixed tuple above
+                    db.execute("INSERT OR IGNORE INTO coaching (user_id) VALUES (?)", (user_id,))
+                    assignments = ", ".join(f"{name} = ?" for name in coaching)
+                    db.execute(
+                        f"UPDATE coaching SET {assignments} WHERE user_id = ?",
+                        (
+                            *(int(v) if isinstance(v, bool) else v for v in coaching.values()),
+                            user_id,
+                        ),
+                    )
                 accepted = True
                 if position is not UNSET:
                     encoded = json.dumps(position.to_dict()) if position else None
@@ -198,6 +248,38 @@ class SqliteStore(Store):
                 raise
 
         return self._run(write)
+
+    def set_in_routine(self, user_id: str, exercise_id: str, included: bool) -> None:
+        if exercise_id not in EXERCISE_IDS:
+            raise ValueError("not an exercise id")
+        sql = (
+            "DELETE FROM routine_out WHERE user_id = ? AND exercise_id = ?"
+            if included
+            else "INSERT OR IGNORE INTO routine_out (user_id, exercise_id) VALUES (?, ?)"
+        )
+        self._run(lambda db: db.execute(sql, (user_id, exercise_id)))
+
+    def count_known(self, user_id: str, exercise_id: str) -> None:
+        if exercise_id not in EXERCISE_IDS:
+            raise ValueError("not an exercise id")
+        self._run(
+            lambda db: db.execute(
+                "INSERT INTO known_sets (user_id, exercise_id, sets) VALUES (?, ?, 1) "
+                "ON CONFLICT (user_id, exercise_id) DO UPDATE SET sets = sets + 1",
+                (user_id, exercise_id),
+            )
+        )
+
+    def reset_settings(self, user_id: str) -> None:
+        self._run(
+            lambda db: _in_transaction(
+                db,
+                [
+                    ("DELETE FROM coaching WHERE user_id = ?", (user_id,)),
+                    ("DELETE FROM routine_out WHERE user_id = ?", (user_id,)),
+                ],
+            )
+        )
 
     def record_goal_met(self, user_id: str, day: date) -> Profile:
         def write(db: sqlite3.Connection) -> Profile:
@@ -275,10 +357,7 @@ class SqliteStore(Store):
         self._run(
             lambda db: _in_transaction(
                 db,
-                [
-                    (f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
-                    for table in ("day_sets", "day_left_out", "profiles")
-                ],
+                [(f"DELETE FROM {table} WHERE user_id = ?", (user_id,)) for table in _USER_TABLES],
             )
         )
 
@@ -307,6 +386,34 @@ def _left_out(db: sqlite3.Connection, user_id: str, day: date) -> frozenset[str]
         (user_id, day_key(day)),
     )
     return frozenset(e for (e,) in rows if e in EXERCISE_IDS)
+
+
+def _with_coaching(db: sqlite3.Connection, user_id: str, profile: Profile) -> Profile:
+    """``profile`` with the person's coaching settings, routine and known sets read in."""
+    row = db.execute(
+        "SELECT rate, detail, cues FROM coaching WHERE user_id = ?", (user_id,)
+    ).fetchone()
+    defaults = Settings()
+    rate, detail, cues = row if row else (None, None, None)
+    routine_out = frozenset(
+        e
+        for (e,) in db.execute("SELECT exercise_id FROM routine_out WHERE user_id = ?", (user_id,))
+        if e in EXERCISE_IDS
+    )
+    settings = Settings(
+        rate=int(rate) if rate in RATES else defaults.rate,
+        detail=detail if detail in DETAIL_LEVELS else defaults.detail,
+        cues=defaults.cues if cues is None else bool(cues),
+        routine_out=routine_out,
+    )
+    known = {
+        e: int(n)
+        for e, n in db.execute(
+            "SELECT exercise_id, sets FROM known_sets WHERE user_id = ?", (user_id,)
+        )
+        if e in EXERCISE_IDS
+    }
+    return replace(profile, settings=settings, known=known)
 
 
 def _profile(row: _ProfileRow | None) -> Profile:
