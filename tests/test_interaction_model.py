@@ -32,6 +32,18 @@ CUSTOM_INTENTS = {
     "RepCountIntent": {},
     "WhichSideIntent": {},
     "FinishedIntent": {},
+    # How the coach talks, and what the person has to hand.
+    "SlowerIntent": {},
+    "FasterIntent": {},
+    "NormalSpeedIntent": {},
+    "LessTalkIntent": {},
+    "MoreDetailIntent": {},
+    "CountdownOffIntent": {},
+    "CountdownOnIntent": {},
+    "NoEquipmentIntent": {"equipment": "Equipment"},
+    "AddExerciseIntent": {"exercise": "ExerciseName", "equipment": "Equipment"},
+    "SettingsIntent": {},
+    "ResetSettingsIntent": {},
 }
 MIN_SAMPLES = {
     "StartRoutineIntent": 15,
@@ -49,6 +61,17 @@ MIN_SAMPLES = {
     "RepCountIntent": 12,
     "WhichSideIntent": 12,
     "FinishedIntent": 12,
+    "SlowerIntent": 20,
+    "FasterIntent": 20,
+    "NormalSpeedIntent": 15,
+    "LessTalkIntent": 20,
+    "MoreDetailIntent": 15,
+    "CountdownOffIntent": 20,
+    "CountdownOnIntent": 15,
+    "NoEquipmentIntent": 15,
+    "AddExerciseIntent": 20,
+    "SettingsIntent": 12,
+    "ResetSettingsIntent": 12,
 }
 BUILTIN_INTENTS = {
     "AMAZON.HelpIntent",
@@ -252,6 +275,21 @@ def test_no_synonym_under_two_values(exercise_type):
             key = _norm(word)
             assert key not in owner, f"'{word}' is under both {owner[key]} and {value['id']}"
             owner[key] = value["id"]
+
+
+@pytest.mark.parametrize("locale", sorted(p.stem for p in MODELS_DIR.glob("*.json")))
+def test_equipment_has_a_band_and_a_pencil_and_no_shared_synonym(locale):
+    """What NoEquipmentIntent and AddExerciseIntent name: the two things two exercises need."""
+    model = _load(MODELS_DIR / f"{locale}.json")["interactionModel"]["languageModel"]
+    (slot_type,) = [t for t in model["types"] if t["name"] == "Equipment"]
+    assert [value["id"] for value in slot_type["values"]] == ["band", "pencil"]
+    owner = {}
+    for value in slot_type["values"]:
+        words = [value["name"]["value"], *value["name"].get("synonyms", [])]
+        assert len(words) >= 3, value["id"]
+        for word in words:
+            assert word == _norm(word), word
+            assert owner.setdefault(word, value["id"]) == value["id"], f"'{word}' under two ids"
 
 
 # --- manifest ---------------------------------------------------------------------------------

@@ -125,6 +125,17 @@ CUSTOM_INTENTS = {
     "RepCountIntent": {},
     "WhichSideIntent": {},
     "FinishedIntent": {},
+    "SlowerIntent": {},
+    "FasterIntent": {},
+    "NormalSpeedIntent": {},
+    "LessTalkIntent": {},
+    "MoreDetailIntent": {},
+    "CountdownOffIntent": {},
+    "CountdownOnIntent": {},
+    "NoEquipmentIntent": {"equipment": "Equipment"},
+    "AddExerciseIntent": {"exercise": "ExerciseName", "equipment": "Equipment"},
+    "SettingsIntent": {},
+    "ResetSettingsIntent": {},
 }
 MIN_SAMPLES = {
     "StartRoutineIntent": 15,
@@ -145,6 +156,17 @@ MIN_SAMPLES = {
     "RepCountIntent": 12,
     "WhichSideIntent": 12,
     "FinishedIntent": 12,
+    "SlowerIntent": 15,
+    "FasterIntent": 15,
+    "NormalSpeedIntent": 12,
+    "LessTalkIntent": 15,
+    "MoreDetailIntent": 12,
+    "CountdownOffIntent": 15,
+    "CountdownOnIntent": 12,
+    "NoEquipmentIntent": 12,
+    "AddExerciseIntent": 15,
+    "SettingsIntent": 12,
+    "ResetSettingsIntent": 12,
 }
 BUILTIN_INTENTS = {
     "AMAZON.HelpIntent",
@@ -457,8 +479,9 @@ def test_no_utterance_belongs_to_two_intents(locale):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_exercise_names_have_the_five_ids_and_no_shared_synonym(locale):
-    (slot_type,) = _model(locale)["types"]
-    assert slot_type["name"] == "ExerciseName"
+    names = [t["name"] for t in _model(locale)["types"]]
+    assert names == ["ExerciseName", "Equipment"]  # Equipment: tests/test_interaction_model.py
+    slot_type = _model(locale)["types"][0]
     ids = [v["id"] for v in slot_type["values"]]
     assert len(ids) == 5 and set(ids) == set(EXERCISE_IDS)
     owner: dict[str, str] = {}
