@@ -79,6 +79,10 @@ STATE_CHANGING_INTENTS = frozenset(
         "AMAZON.PauseIntent",
         "AMAZON.YesIntent",
         "AMAZON.NoIntent",
+        # a person's routine and settings: an exercise out until added back, the defaults back
+        "NoEquipmentIntent",
+        "AddExerciseIntent",
+        "ResetSettingsIntent",
     }
 )
 

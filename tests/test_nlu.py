@@ -910,7 +910,7 @@ def _said(response: dict) -> str:
         ("which foot goes first", "WhichSideIntent", ""),
         ("i'm done", "FinishedIntent", ""),
         # Pace has its own intent now, never an exercise name; its answer is the dialog's.
-        ("slower please", "SlowerIntent", ""),
+        ("slower please", "SlowerIntent", "All right, I'll speak more slowly from now on."),
     ],
 )
 def test_the_issues_phrases_reach_their_intent(chat, utterance, intent, says):
@@ -927,6 +927,9 @@ def test_the_issues_phrases_mid_set_keep_the_set(chat):
     text = _said(chat.say("slower please"))
     assert chat.requests[-1]["intent"]["name"] == "SlowerIntent"
     assert "an exercise called" not in text, text
+    assert text == (
+        "All right, I'll speak more slowly from now on. Ready to carry on with tiptoe walking?"
+    )
     for utterance, intent, answer in [
         ("how long do I hold it", "HoldLengthIntent", "Each rep of tiptoe walking lasts 20"),
         ("which rep am I on", "RepCountIntent", "You've done 1 of 5 reps of tiptoe walking"),

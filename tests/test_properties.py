@@ -431,6 +431,36 @@ def time_slot(draw, name: str) -> dict | None:
 
 
 @st.composite
+def equipment_slot(draw, name: str) -> dict | None:
+    """An Equipment slot (issue 19): a resolved id, one the code does not know, no match, a
+    value alone, or nothing."""
+    kind = draw(st.sampled_from(["absent", "match", "unknown_id", "no_match", "value_only"]))
+    if kind == "absent":
+        return None
+    heard = draw(st.sampled_from(["band", "resistance band", "pencil", "towel", "42"]))
+    slot: dict[str, Any] = {"name": name, "confirmationStatus": "NONE", "value": heard}
+    authority = "amzn1.er-authority.echo-sdk.prop.Equipment"
+    if kind in ("match", "unknown_id"):
+        value_id = draw(st.sampled_from(["band", "pencil"])) if kind == "match" else "towel"
+        slot["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {
+                    "authority": authority,
+                    "status": {"code": "ER_SUCCESS_MATCH"},
+                    "values": [{"value": {"name": heard, "id": value_id}}],
+                }
+            ]
+        }
+    elif kind == "no_match":
+        slot["resolutions"] = {
+            "resolutionsPerAuthority": [
+                {"authority": authority, "status": {"code": "ER_SUCCESS_NO_MATCH"}}
+            ]
+        }
+    return slot
+
+
+@st.composite
 def intent_request(draw, names: st.SearchStrategy[str] | None = None) -> dict:
     name = draw(
         names
@@ -441,6 +471,8 @@ def intent_request(draw, names: st.SearchStrategy[str] | None = None) -> dict:
     for slot_name, slot_type in INTENTS.get(name, {}).items():
         if slot_type == "ExerciseName":
             slot = draw(exercise_slot(slot_name))
+        elif slot_type == "Equipment":
+            slot = draw(equipment_slot(slot_name))
         elif slot_type == "AMAZON.TIME":
             slot = draw(time_slot(slot_name))
         else:

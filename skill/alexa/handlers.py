@@ -165,7 +165,12 @@ def event_from_request(handler_input: HandlerInput) -> Event:
     if kind is EventKind.SET_GOAL:
         return Event(kind, number=_number_slot(handler_input, "rounds"))
     if kind is EventKind.NO_EQUIPMENT:
-        return Event(kind, heard=_equipment_slot(handler_input))
+        equipment = _equipment_slot(handler_input)
+        heard = getattr(_slot(handler_input, "equipment"), "value", None)
+        if equipment is None and heard:
+            # "no need to explain it" caught by the carrier "no {equipment}": not understood.
+            return Event(EventKind.FALLBACK)
+        return Event(kind, heard=equipment)
     if kind is EventKind.ADD_EXERCISE:
         exercise, _ = _exercise_slot(handler_input)
         return Event(kind, exercise=exercise, heard=_equipment_slot(handler_input))
