@@ -23,7 +23,7 @@ from typing import TypeAlias, TypeVar
 from ..content import EXERCISE_IDS
 from ..exceptions import StoreUnavailable
 from ..progress import DayProgress, Position, Profile, Snapshot, next_streak
-from .base import UNSET, Store, Unset, check_profile_text, day_key
+from .base import PERSON_KEY_SEPARATOR, UNSET, Store, Unset, check_profile_text, day_key
 
 __all__ = ["SqliteStore", "default_path"]
 
@@ -272,11 +272,18 @@ class SqliteStore(Store):
         return self._run(read)
 
     def delete_user(self, user_id: str) -> None:
+        """Delete the user's rows and, for an account, its recognised people's (keys that start
+        with ``<user id>#person#``, :func:`~.base.person_key`): one transaction."""
+        prefix = user_id + PERSON_KEY_SEPARATOR  # compared whole: "_" and "%" are not patterns
         self._run(
             lambda db: _in_transaction(
                 db,
                 [
-                    (f"DELETE FROM {table} WHERE user_id = ?", (user_id,))
+                    (
+                        f"DELETE FROM {table} WHERE user_id = ? "
+                        "OR substr(user_id, 1, length(?)) = ?",
+                        (user_id, prefix, prefix),
+                    )
                     for table in ("day_sets", "day_left_out", "profiles")
                 ],
             )
