@@ -38,12 +38,14 @@ BOB = "amzn1.ask.person.BOBVOICE5678"
 NOW = datetime(2026, 11, 24, 15, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 24)
 RESOLVER = Resolver.for_locale("en-US")
+SPOKEN = ("LaunchRequest", "IntentRequest")
 FIVE = ("toe grips", "tiptoe walking", "ankle circles", "band foot pulls", "pencil pick-up")
 
 
 class Speaker(Console):
-    """A console on one Echo whose requests carry ``person`` while ``person_id`` is set, as
-    Alexa sends them when it recognises the voice."""
+    """A console on one Echo whose spoken requests carry ``person`` while ``person_id`` is set,
+    as Alexa sends them when it recognises the voice. Requests no one spoke (the session
+    ending, a touch on the screen) carry none: there was no voice to recognise."""
 
     def __init__(self, handler, account: str = ACCOUNT, person_id: str | None = None, **kw):
         super().__init__(handler, RESOLVER, user_id=account, clock=lambda: NOW, **kw)
@@ -51,7 +53,7 @@ class Speaker(Console):
 
     def envelope(self, request: Json, new_session: bool) -> Json:
         envelope = super().envelope(request, new_session)
-        if self.person_id is not None:
+        if self.person_id is not None and request["type"] in SPOKEN:
             envelope["context"]["System"]["person"] = {"personId": self.person_id}
         return envelope
 
@@ -137,13 +139,44 @@ def test_a_request_nobody_was_recognised_in_is_the_accounts_even_mid_session(sto
     assert "plus 2 sets of ankle circles" in said(alice.say("what's left for today"))
 
 
-def test_the_person_is_not_kept_in_the_session(store):
-    """The session remembers whose day it holds by a one-way reference, never the ID."""
+def test_a_set_finished_then_walked_away_from_counts_for_whoever_did_it(store):
+    """Nobody speaks when a session ends: the set counts for the person of the session."""
     handler = make_handler(Config(default_timezone="UTC"), store)
     alice = Speaker(handler, person_id=ALICE)
-    response = alice.say("open leg exercises")
-    attributes = json.dumps(response["sessionAttributes"])
-    assert ALICE not in attributes and ALICE.rsplit(".", 1)[1] not in attributes
+    alice.say("open leg exercises")
+    finish_set(alice, "start ankle circles")
+    alice.end_session("EXCEEDED_MAX_REPROMPTS")  # no person on a SessionEndedRequest
+    assert done(store, person_key(ACCOUNT, ALICE)) == {"ankle_circles": 1}
+    assert done(store, ACCOUNT) == {}
+
+
+def test_a_button_on_the_screen_is_the_session_persons(store):
+    """A touch on an Echo Show is no voice either: it carries on the session's person's set."""
+    handler = make_handler(Config(default_timezone="UTC"), store)
+    alice = Speaker(handler, person_id=ALICE, screen=True)
+
+    def press(action: str) -> str:
+        return said(
+            alice.send(
+                {
+                    "type": "Alexa.Presentation.APL.UserEvent",
+                    "token": "legExerciseScreen",
+                    "arguments": [action],
+                    "source": {"type": "TouchWrapper"},
+                }
+            )
+        )
+
+    alice.say("open leg exercises")
+    reply = said(alice.say("start ankle circles"))
+    for _ in range(20):
+        if "finished" in reply:
+            break
+        reply = press("next")
+    assert "finished" in reply
+    press("pause")  # the finished set is counted by what comes after it: a touch too
+    assert done(store, person_key(ACCOUNT, ALICE)) == {"ankle_circles": 1}
+    assert done(store, ACCOUNT) == {}
 
 
 def test_disabling_the_skill_deletes_the_account_and_every_person(store, tmp_path):

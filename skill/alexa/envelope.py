@@ -34,8 +34,11 @@ is recognised, else :func:`~skill.store.base.person_key` of both. Progress, sett
 and the daily reminder's token are the speaker's. A session's cached snapshot belongs to the
 speaker it was read for, and is read again when the next request is someone else's
 (:func:`speaker_session`): what a set under way counts towards is whoever Alexa says said
-"next". ``SkillDisabled`` names the account only, and deletes the account's records with every
-person's (:meth:`~skill.store.base.Store.delete_user`).
+"next". A request nobody spoke (the session ending, a touch on the screen, Alexa's answer to a
+permission request: :data:`UNSPOKEN`) cannot have its voice recognised, so it stays with the
+person of the session it belongs to; for that the session attributes carry the person ID (they
+go to Alexa and back, never into a log). ``SkillDisabled`` names the account only, and deletes
+the account's records with every person's (:meth:`~skill.store.base.Store.delete_user`).
 
 Reminders are the person's too: the reminder rings on the device for everyone in the room (the
 Reminders API has no person), but it is set, replaced and stopped by the voice that asked for
@@ -58,6 +61,7 @@ from .turn import SNAPSHOT_KEY
 
 __all__ = [
     "SPEAKER_KEY",
+    "UNSPOKEN",
     "Speaker",
     "request_type",
     "speaker_of",
@@ -68,9 +72,13 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-# Session attribute: a short one-way reference to the person whose snapshot the session caches
-# (absent: the account's). Never the person ID itself.
+# Session attribute: the person ID of the speaker whose snapshot the session caches (absent:
+# the account's).
 SPEAKER_KEY = "speaker"
+# Requests no one spoke: no voice to recognise, so no person even when the session has one.
+UNSPOKEN = frozenset(
+    {"SessionEndedRequest", "Alexa.Presentation.APL.UserEvent", "Connections.Response"}
+)
 
 
 def request_type(handler_input: HandlerInput) -> str:
@@ -119,14 +127,18 @@ class Speaker:
 def speaker_of(handler_input: HandlerInput) -> Speaker:
     """The request's account and recognised person.
 
-    A person ID that :func:`~skill.store.base.person_key` would refuse (empty, or holding
-    ``"#"``: no ID Alexa issues does) is treated as no person, and so is any person on a
-    request without an account.
+    The person is ``context.System.person.personId``; on a request no one spoke
+    (:data:`UNSPOKEN`) that has none, the person of its session (``SPEAKER_KEY``). A person ID
+    that :func:`~skill.store.base.person_key` would refuse (empty, or holding ``"#"``: no ID
+    Alexa issues does) is treated as no person, and so is any person on a request without an
+    account.
     """
     account = user_id_of(handler_input)
     envelope = handler_input.request_envelope
     system = envelope.context.system if envelope.context is not None else None
     person = getattr(getattr(system, "person", None), "person_id", None)
+    if person is None and request_type(handler_input) in UNSPOKEN:
+        person = (handler_input.attributes_manager.session_attributes or {}).get(SPEAKER_KEY)
     if not isinstance(person, str) or not person or account == "anonymous":
         return Speaker(account)
     try:
@@ -149,12 +161,6 @@ def store_key_of(handler_input: HandlerInput) -> str:
     return speaker_of(handler_input).key
 
 
-def _speaker_ref(key: str) -> str:
-    import hashlib  # only for recognised people: loading OpenSSL's hashes costs a cold start
-
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:16]
-
-
 def speaker_session(handler_input: HandlerInput, store: Store) -> dict[str, Any]:
     """The session's attributes as this request's speaker may use them.
 
@@ -175,8 +181,8 @@ def speaker_session(handler_input: HandlerInput, store: Store) -> dict[str, Any]
     Returns
     -------
     dict
-        A copy of the session attributes, with ``SPEAKER_KEY`` set for a person (a 16-digit
-        hexadecimal SHA-256 prefix of the key, never the person ID) and removed otherwise.
+        A copy of the session attributes, with ``SPEAKER_KEY`` set to the person ID for a
+        person and removed otherwise.
     """
     attributes = dict(handler_input.attributes_manager.session_attributes or {})
     speaker = speaker_of(handler_input)
@@ -186,8 +192,7 @@ def speaker_session(handler_input: HandlerInput, store: Store) -> dict[str, Any]
             attributes.pop(SNAPSHOT_KEY, None)
             del attributes[SPEAKER_KEY]
         return attributes
-    ref = _speaker_ref(speaker.key)
-    if was == ref:
+    if was == speaker.person_id:
         return attributes
     attributes.pop(SNAPSHOT_KEY, None)
     attributes.pop(SPEAKER_KEY, None)
@@ -196,5 +201,5 @@ def speaker_session(handler_input: HandlerInput, store: Store) -> dict[str, Any]
     except StoreError as exc:
         log.warning("store write failed: %s (person)", type(exc).__name__)
         return attributes
-    attributes[SPEAKER_KEY] = ref
+    attributes[SPEAKER_KEY] = speaker.person_id
     return attributes
