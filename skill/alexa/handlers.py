@@ -18,7 +18,7 @@ from ..locales import strings_for
 from ..store.base import Store
 from .budget import ZONE_LOOKUP_SECONDS, deadline_of, share
 from .elicit import elicit_slot
-from .envelope import request_type, user_id_of
+from .envelope import request_type, speaker_of, speaker_session, store_key_of, user_id_of
 from .interceptors import strings_of
 from .reminders import PermissionAnswerHandler, ReminderIntentHandler
 from .screen import howto_card, summary_card, supports_apl
@@ -209,13 +209,14 @@ class DialogRequestHandler(AbstractRequestHandler):
             seconds = share(deadline, 1 / 3, ZONE_LOOKUP_SECONDS)
             return fetch_time_zone(access, seconds, deadline)
 
+        store = self.store.within(deadline)
         result = run_turn(
-            self.store.within(deadline),
+            store,
             TurnInput(
-                user_id=user_id_of(handler_input),
+                user_id=store_key_of(handler_input),  # the recognised person's, else the account's
                 event=event,
                 timestamp=getattr(envelope.request, "timestamp", None),
-                session_attributes=handler_input.attributes_manager.session_attributes or {},
+                session_attributes=speaker_session(handler_input, store),
                 strings=strings,
                 timezone_name=self.timezone_name,
                 budget_seconds=self.budget_seconds,
@@ -274,7 +275,11 @@ def _render_document(directive: dict[str, Any]) -> RenderDocumentDirective:
 
 
 class SkillDisabledHandler(AbstractRequestHandler):
-    """The user disabled the skill: forget everything kept about them."""
+    """The user disabled the skill: forget everything kept about the account and its people.
+
+    The event names the account only (no ``person``): the store's ``delete_user`` of the
+    account also deletes every recognised person's records under it.
+    """
 
     def __init__(self, store: Store):
         self.store = store
@@ -284,7 +289,8 @@ class SkillDisabledHandler(AbstractRequestHandler):
 
     def handle(self, handler_input: HandlerInput) -> Response | None:
         try:
-            self.store.within(deadline_of(handler_input)).delete_user(user_id_of(handler_input))
+            account = speaker_of(handler_input).account_id
+            self.store.within(deadline_of(handler_input)).delete_user(account)
         except StoreError as exc:
             # Raise so Alexa retries the event later rather than the data staying forever.
             log.error("could not delete a disabled user's data: %s", type(exc).__name__)

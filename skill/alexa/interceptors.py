@@ -26,7 +26,13 @@ log = logging.getLogger("skill.requests")
 
 
 def user_ref(user_id: str | None) -> str:
-    """A short one-way reference to a user for logs: never the ID itself."""
+    """A short one-way reference to a user (or a person) for logs: never the ID itself.
+
+    Returns
+    -------
+    str
+        The first 12 hexadecimal digits of the ID's SHA-256, or ``"-"`` for no ID.
+    """
     if not user_id:
         return "-"
     import hashlib  # only when a line is logged: loading OpenSSL's hashes is 2.5 ms of a cold start
@@ -81,7 +87,11 @@ class SpeechRateInterceptor(AbstractResponseInterceptor):
 
 
 class ResponseLogInterceptor(AbstractResponseInterceptor):
-    """One JSON line per request: type, intent, latency, outcome; no tokens, no full user ID."""
+    """One JSON line per request: type, intent, latency, outcome; no tokens, no full user ID.
+
+    ``user`` and ``person`` are :func:`user_ref` references to the account's user ID and to the
+    recognised speaker's person ID (``"-"`` when Alexa recognised no one), never the IDs.
+    """
 
     def process(self, handler_input: HandlerInput, response: Response | None) -> None:
         if not log.isEnabledFor(logging.INFO):
@@ -104,6 +114,7 @@ class ResponseLogInterceptor(AbstractResponseInterceptor):
                     "intent": intent,
                     "locale": getattr(request, "locale", None),
                     "user": user_ref(getattr(user, "user_id", None)),
+                    "person": user_ref(getattr(getattr(system, "person", None), "person_id", None)),
                     "latency_ms": round((time.perf_counter() - started) * 1000, 2),
                     "outcome": attributes.get("outcome", "ok"),
                     "end_session": getattr(response, "should_end_session", None)

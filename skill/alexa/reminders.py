@@ -24,7 +24,7 @@ from ..progress import Profile, local_day, parse_zone
 from ..store.base import Store
 from .budget import ZONE_LOOKUP_SECONDS, deadline_of, share
 from .elicit import elicit_slot
-from .envelope import user_id_of
+from .envelope import speaker_session, store_key_of
 from .interceptors import strings_of
 from .services import (
     REMINDERS_PERMISSION,
@@ -85,8 +85,9 @@ class _ReminderTurn:
         self.envelope = handler_input.request_envelope
         self.strings = strings_of(handler_input)
         self.access = ApiAccess.from_envelope(self.envelope)
-        self.attributes = dict(handler_input.attributes_manager.session_attributes or {})
-        self.user_id = user_id_of(handler_input)
+        # The reminder is the recognised person's (else the account's): see skill/alexa/envelope.py.
+        self.attributes = speaker_session(handler_input, self.store)
+        self.user_id = store_key_of(handler_input)
         stamp = getattr(self.envelope.request, "timestamp", None)
         self.now = stamp if isinstance(stamp, datetime) else utc_now()
         self._loaded: Profile | None = None

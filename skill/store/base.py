@@ -12,6 +12,7 @@ from ..progress import DETAIL_LEVELS, RATES, DayProgress, Position, Profile, Sna
 
 __all__ = [
     "DAY_ITEM_TTL_DAYS",
+    "PERSON_KEY_SEPARATOR",
     "REMINDER_TOKEN_MAX_CHARS",
     "TIME_ZONE_MAX_CHARS",
     "UNSET",
@@ -20,6 +21,7 @@ __all__ = [
     "check_profile_text",
     "check_settings",
     "day_key",
+    "person_key",
 ]
 
 # Day items expire after this many days: enough for the week view and a margin.
@@ -46,6 +48,45 @@ UNSET: Final = Unset.UNSET
 
 def day_key(day: date) -> str:
     return day.isoformat()
+
+
+# Between an account's user ID and a recognised speaker's person ID in the key of that person's
+# records. Alexa's IDs ("amzn1.ask.account.<id>", "amzn1.ask.person.<id>") are letters, digits,
+# dots, dashes and underscores, never "#": a key holding it once is a person's, and every person
+# of an account shares the prefix ``<user id>#person#``.
+PERSON_KEY_SEPARATOR = "#person#"
+
+
+def person_key(account_id: str, person_id: str) -> str:
+    """The key of a recognised speaker's records: ``<account user ID>#person#<person ID>``.
+
+    Plain, not hashed: both IDs are Amazon's opaque per-skill IDs, the account's is already kept
+    in full, and a key that starts with its account's lets a store find (SQLite: by prefix) and
+    delete every person's records with the account's. A hash would hide nothing more and cost
+    hashlib's import on a cold start.
+
+    Parameters
+    ----------
+    account_id : str
+        ``context.System.user.userId`` of the request.
+    person_id : str
+        ``context.System.person.personId``: sent when Alexa recognised the speaker's voice
+        (skill personalization, see :mod:`skill.alexa.envelope`).
+
+    Returns
+    -------
+    str
+
+    Raises
+    ------
+    ValueError
+        When either ID is empty or holds ``"#"`` (no ID Alexa issues does): such a key could be
+        mistaken for another account's person.
+    """
+    for name, value in (("account_id", account_id), ("person_id", person_id)):
+        if not value or "#" in value:
+            raise ValueError(f"{name} must be a non-empty ID without '#'")
+    return account_id + PERSON_KEY_SEPARATOR + person_id
 
 
 def check_settings(rate: object = None, detail: object = None, cues: object = None) -> None:
@@ -183,7 +224,27 @@ class Store(ABC):
 
     @abstractmethod
     def delete_user(self, user_id: str) -> None:
-        """Remove everything kept about the user."""
+        """Remove everything kept about the user.
+
+        For an account's user ID, that includes the records of every person recognised under
+        the account (kept under :func:`person_key` keys, noted by :meth:`note_person`): Alexa's
+        ``SkillDisabled`` event names the account only.
+        """
+
+    def note_person(self, account_id: str, person_id: str) -> None:
+        """Note that the account has a recognised speaker, before any of their records is written.
+
+        So that :meth:`delete_user` of the account finds the person's records. Idempotent: a
+        person noted again changes nothing. This default does nothing, for stores whose
+        ``delete_user`` finds a person's records by the key's prefix (SQLite); DynamoDB, which
+        cannot query a partition key by prefix, keeps the keys on the account's profile.
+
+        Parameters
+        ----------
+        account_id, person_id : str
+            As for :func:`person_key` (``ValueError`` for IDs it refuses).
+        """
+        person_key(account_id, person_id)
 
     def within(self, deadline: Deadline) -> Store:
         """This store for one turn, giving up on any call that would outlast ``deadline``.

@@ -12,6 +12,13 @@ Key design (single table, every item bounded in size)::
     USER#<user id>    DAY#YYYY-MM-DD     one number per exercise id (sets done that day),
                                          expires_at (TTL, epoch seconds)
 
+A recognised speaker's records are the same items under ``USER#<user id>#person#<person id>``
+(:func:`~.base.person_key`). DynamoDB cannot query partition keys by prefix, so the account's
+profile item also holds ``people``, a string set of those keys: ``note_person`` ADDs a key (one
+atomic, idempotent ``UpdateItem``) before the person's first write, and ``delete_user`` of the
+account reads it and deletes each person's items before the account's own. The set grows by one
+short key per voice profile in the household.
+
 No item grows with days of use: history is one small item per day, and DynamoDB's TTL removes
 day items ``DAY_ITEM_TTL_DAYS`` after their day.
 
@@ -55,12 +62,14 @@ from ..progress import (
 )
 from .base import (
     DAY_ITEM_TTL_DAYS,
+    PERSON_KEY_SEPARATOR,
     UNSET,
     Store,
     Unset,
     check_profile_text,
     check_settings,
     day_key,
+    person_key,
 )
 from .dynamodb_http import DynamoDbHttpClient, Response
 
@@ -84,6 +93,7 @@ _TTL_ATTRIBUTE = "expires_at"
 # to a timeout after DynamoDB applied it) is recognised instead of counting the set twice.
 _LAST_WRITE_ATTRIBUTE = "last_write"
 _LEFT_OUT_ATTRIBUTE = "left_out"  # a string set of exercise ids, on the day item
+_PEOPLE_ATTRIBUTE = "people"  # a string set of person keys, on the account's profile item
 _DAY_RESERVED = frozenset({"pk", "sk", _TTL_ATTRIBUTE, _LAST_WRITE_ATTRIBUTE, _LEFT_OUT_ATTRIBUTE})
 
 # Alexa waits 8 s for a response and the function times out at 7 s, so a call that keeps
@@ -630,12 +640,58 @@ class DynamoDbStore(Store):
                 return items
             params["ExclusiveStartKey"] = last_key
 
+    def note_person(self, account_id: str, person_id: str) -> None:
+        """ADD the person's key to the ``people`` string set of the account's profile item.
+
+        One ``UpdateItem``: atomic (two devices noting two people at once both stay) and
+        idempotent (a person noted again changes nothing). It creates the profile item when the
+        account has none; its settings then read as defaults.
+
+        Raises
+        ------
+        ValueError
+            For IDs :func:`~.base.person_key` refuses, before any call.
+        """
+        key = person_key(account_id, person_id)
+        self._call(
+            "update_item",
+            TableName=self.table_name,
+            Key=self._key(account_id, PROFILE_SK),
+            UpdateExpression="ADD #people :key",
+            ExpressionAttributeNames={"#people": _PEOPLE_ATTRIBUTE},
+            ExpressionAttributeValues={":key": {"SS": [key]}},
+        )
+
     def delete_user(self, user_id: str) -> None:
-        """Remove the profile and every day item: a keys-only ``Query``, then
-        ``BatchWriteItem`` deletes (25 a call; at most ~36 items exist thanks to the TTL)."""
+        """Remove the profile and every day item, first those of each person the account's
+        profile lists (``people``): a consistent ``GetItem`` of that list, then per key a
+        keys-only ``Query`` and ``BatchWriteItem`` deletes (25 a call; at most ~36 items a key
+        exist thanks to the TTL).
+
+        The account's own items go last: if a call fails half-way, the list is still there for
+        the retry (Alexa sends ``SkillDisabled`` again when the skill's answer is an error). Only
+        keys that start with ``<user_id>#person#`` are followed: a malformed list never reaches
+        another account's items.
+        """
+        profile = self._call(
+            "get_item",
+            TableName=self.table_name,
+            Key=self._key(user_id, PROFILE_SK),
+            ConsistentRead=True,
+            ProjectionExpression="#people",
+            ExpressionAttributeNames={"#people": _PEOPLE_ATTRIBUTE},
+        ).get("Item")
+        listed = ((profile or {}).get(_PEOPLE_ATTRIBUTE) or {}).get("SS") or []
+        prefix = user_id + PERSON_KEY_SEPARATOR
+        people = sorted(k for k in listed if isinstance(k, str) and k.startswith(prefix))
+        for key in [*people, user_id]:
+            self._delete_partition(key)
+
+    def _delete_partition(self, user_key: str) -> None:
+        """Every item under ``USER#<user_key>``: a keys-only ``Query``, then ``BatchWriteItem``."""
         keys = [
             {"pk": item["pk"], "sk": item["sk"]}
-            for item in self._query(user_id, projection="#pk, #sk")
+            for item in self._query(user_key, projection="#pk, #sk")
         ]
         for start in range(0, len(keys), _BATCH_WRITE_MAX):
             requests = [

@@ -32,7 +32,15 @@ from ..progress import (
     Snapshot,
     next_streak,
 )
-from .base import UNSET, Store, Unset, check_profile_text, check_settings, day_key
+from .base import (
+    PERSON_KEY_SEPARATOR,
+    UNSET,
+    Store,
+    Unset,
+    check_profile_text,
+    check_settings,
+    day_key,
+)
 
 __all__ = ["SqliteStore", "default_path"]
 
@@ -354,10 +362,20 @@ class SqliteStore(Store):
         return self._run(read)
 
     def delete_user(self, user_id: str) -> None:
+        """Delete the user's rows and, for an account, its recognised people's (keys that start
+        with ``<user id>#person#``, :func:`~.base.person_key`): one transaction."""
+        prefix = user_id + PERSON_KEY_SEPARATOR  # compared whole: "_" and "%" are not patterns
         self._run(
             lambda db: _in_transaction(
                 db,
-                [(f"DELETE FROM {table} WHERE user_id = ?", (user_id,)) for table in _USER_TABLES],
+                [
+                    (
+                        f"DELETE FROM {table} WHERE user_id = ? "
+                        "OR substr(user_id, 1, length(?)) = ?",
+                        (user_id, prefix, prefix),
+                    )
+                    for table in _USER_TABLES
+                ],
             )
         )
 
