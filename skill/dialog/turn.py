@@ -101,8 +101,7 @@ class _Turn:
         elif isinstance(effect, MarkSafetyHeard):
             profile = replace(profile, safety_heard=True)
         elif isinstance(effect, RecordGoalMet):
-            streak, best = next_streak(profile, effect.day)
-            profile = replace(profile, streak=streak, best_streak=best, last_met_day=effect.day)
+            profile = next_streak(profile, effect.day)
         self.snapshot = Snapshot(profile, today)
 
     def outcome(self) -> Outcome:
