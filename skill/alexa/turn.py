@@ -95,6 +95,8 @@ def snapshot_to_dict(snapshot: Snapshot) -> dict[str, object]:
         "streak": p.streak,
         "best": p.best_streak,
         "last_met": p.last_met_day.isoformat() if p.last_met_day else None,
+        "rest_day": p.rest_day.isoformat() if p.rest_day else None,
+        "rest_told": p.rest_day_told,
         "zone": p.time_zone,
         "reminder": p.reminder_token,
     }
@@ -113,6 +115,8 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
             streak=int(data["streak"]),
             best_streak=int(data["best"]),
             last_met_day=date.fromisoformat(data["last_met"]) if data.get("last_met") else None,
+            rest_day=date.fromisoformat(data["rest_day"]) if data.get("rest_day") else None,
+            rest_day_told=bool(data.get("rest_told")),
             time_zone=zone_name_or_none(data.get("zone")),
             reminder_token=str(data["reminder"]) if data.get("reminder") else None,
         )
