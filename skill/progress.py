@@ -15,6 +15,7 @@ __all__ = [
     "DETAIL_LEVELS",
     "KNOWN_AFTER_SETS",
     "RATES",
+    "REST_DAY_SPACING_DAYS",
     "DayProgress",
     "Position",
     "PositionDict",
@@ -107,9 +108,11 @@ class Profile:
     safety_heard: bool = False
     position: Position | None = None
     position_ts: int = 0  # request time (ms) of the session that wrote the position
-    streak: int = 0  # consecutive days with the goal met, ending on last_met_day
+    streak: int = 0  # days with the goal met in a row (one rest day in 7), to last_met_day
     best_streak: int = 0
     last_met_day: date | None = None
+    rest_day: date | None = None  # the last missed day that kept the streak going
+    rest_day_told: bool = False  # the rest-day rule was said, the first time it kept a streak
     time_zone: str | None = None  # IANA name from the Alexa Settings API; None: never learned
     reminder_token: str | None = None  # alert token of the daily reminder; None: no reminder
     settings: Settings = Settings()
@@ -262,21 +265,97 @@ def local_day(instant: datetime, zone: ZoneInfo) -> date:
     return instant.astimezone(zone).date()
 
 
+REST_DAY_SPACING_DAYS = 7
+"""Days from one forgiven rest day to the next: one rest day in any 7 days."""
+
+
+def _rest_day_forgiven(profile: Profile, missed: date) -> bool:
+    """Whether ``missed``, the one day between ``last_met_day`` and the day after ``missed``,
+    keeps the streak going (see :func:`next_streak`)."""
+    if profile.streak <= 0 or profile.last_met_day != missed - timedelta(days=1):
+        return False
+    last_rest = profile.rest_day
+    return last_rest is None or missed - last_rest >= timedelta(days=REST_DAY_SPACING_DAYS)
+
+
 def current_streak(profile: Profile, today: date) -> int:
-    """The streak as it stands today: it lapses once a whole day passes with the goal unmet."""
-    if profile.last_met_day is None:
+    """The streak as it stands on ``today``, before or after today's goal is met.
+
+    It is the saved streak while it can still grow today: the goal was met today or yesterday,
+    or the day before yesterday with yesterday a rest day that :func:`next_streak` would forgive
+    (then meeting today's goal makes it one longer); else it has lapsed and is 0. So what the
+    person hears ("how am I doing", the week) is always what meeting the goal would build on:
+    ``next_streak(profile, today).streak`` is this plus one (or 1 when this is 0) on a day after
+    ``last_met_day``.
+
+    Parameters
+    ----------
+    profile:
+        The stored profile (``streak``, ``last_met_day``, ``rest_day``).
+    today:
+        The person's local date.
+
+    Returns
+    -------
+    int
+        Days with the goal met in the streak; 0 when there is none.
+    """
+    last_met = profile.last_met_day
+    if last_met is None:
         return 0
-    if profile.last_met_day >= today - timedelta(days=1):
+    if last_met >= today - timedelta(days=1):
+        return profile.streak
+    if _rest_day_forgiven(profile, today - timedelta(days=1)):
         return profile.streak
     return 0
 
 
-def next_streak(profile: Profile, met_day: date) -> tuple[int, int]:
-    """Streak and best streak after the goal is met on ``met_day``."""
+def next_streak(profile: Profile, met_day: date) -> Profile:
+    """The profile once the goal is met on ``met_day``: the streak, best streak and rest day.
+
+    The rule: a streak counts the days the goal was met, one after another, and one missed day
+    in any 7 days does not break it. Exactly: meeting the goal the day after ``last_met_day``
+    adds one day; meeting it two days after (one day missed in between) adds one day too when
+    no missed day was forgiven in the 6 days before that one, so never two in any 7 days
+    (``rest_day`` is then that day); any longer gap, or a second rest day that soon, starts
+    again at 1. The rest day itself is not counted: "5 days" always means five days with the
+    goal met, which is what the person did. Rest days are calendar days, so month and year
+    ends change nothing.
+
+    Meeting the goal again on ``last_met_day`` (another device, a retried write) changes
+    nothing. A ``met_day`` before ``last_met_day`` starts again at 1, as any gap does.
+
+    Parameters
+    ----------
+    profile:
+        The profile as stored before this day's goal was met.
+    met_day:
+        The person's local date on which the goal was met.
+
+    Returns
+    -------
+    Profile
+        ``profile`` with ``streak``, ``best_streak`` (never lower), ``last_met_day``
+        (``met_day``), ``rest_day`` (the missed day just forgiven, else as it was) and
+        ``rest_day_told`` (``True`` once a rest day has been forgiven: the dialog says the rule
+        the first time, in the turn that turns it on) set; all else unchanged.
+    """
     if profile.last_met_day == met_day:
-        streak = profile.streak
-    elif profile.last_met_day == met_day - timedelta(days=1):
+        return replace(profile, best_streak=max(profile.best_streak, profile.streak))
+    missed = met_day - timedelta(days=1)
+    rest_day, told = profile.rest_day, profile.rest_day_told
+    if profile.last_met_day == missed:
         streak = profile.streak + 1
+    elif _rest_day_forgiven(profile, missed):
+        streak = profile.streak + 1
+        rest_day, told = missed, True
     else:
         streak = 1
-    return streak, max(profile.best_streak, streak)
+    return replace(
+        profile,
+        streak=streak,
+        best_streak=max(profile.best_streak, streak),
+        last_met_day=met_day,
+        rest_day=rest_day,
+        rest_day_told=told,
+    )

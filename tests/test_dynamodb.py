@@ -181,6 +181,34 @@ def test_concurrent_goal_met_extends_the_streak_once(dynamo_store, dynamo_table)
     assert (stored.streak, stored.best_streak, stored.last_met_day) == (3, 3, TODAY)
 
 
+def test_goal_met_on_a_stale_rest_day_is_written_as_the_item_holds_it(
+    dynamo_store, dynamo_client, monkeypatch
+):
+    """The streak's update is conditional on the rest day as read, too: a profile read before
+    another device forgave a rest day does not forgive a second one 3 days later."""
+    for offset in (-3, -1, 0):  # TODAY - 2 rested: streak 3
+        dynamo_store.record_goal_met(USER, TODAY + timedelta(days=offset))
+    (profile_item,) = [
+        i for i in raw_items(dynamo_client, dynamo_store.table_name) if i["sk"]["S"] == "PROFILE"
+    ]
+    assert profile_item["rest_day"] == {"S": (TODAY - timedelta(days=2)).isoformat()}
+    assert profile_item["rest_day_told"] == {"BOOL": True}
+    call = dynamo_store._call
+
+    def stale(operation, **params):
+        response = call(operation, **params)
+        if operation == "get_item":  # as read before the rest day was written
+            response["Item"].pop("rest_day")
+            response["Item"]["rest_day_told"] = {"BOOL": False}
+        return response
+
+    monkeypatch.setattr(dynamo_store, "_call", stale)
+    after = dynamo_store.record_goal_met(USER, TODAY + timedelta(days=2))  # TODAY + 1 missed
+    assert (after.streak, after.best_streak, after.rest_day) == (1, 3, TODAY - timedelta(days=2))
+    stored = dynamo_store.load(USER, TODAY + timedelta(days=2)).profile
+    assert stored == after
+
+
 # -- item layout and TTL --------------------------------------------------------------------
 
 

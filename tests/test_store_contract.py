@@ -158,6 +158,41 @@ def test_streak_consecutive_gap_same_day_best(store):
     )
 
 
+def test_a_rest_day_is_kept_with_the_streak_and_read_back(store):
+    """One missed day in any 7 keeps the streak (skill/progress.py); the rest day and the flag
+    that the rule was said are written with the streak and loaded back."""
+    store.record_goal_met(USER, DAY)
+    rest = DAY + timedelta(days=1)
+    profile = store.record_goal_met(USER, DAY + timedelta(days=2))
+    assert (profile.streak, profile.best_streak, profile.rest_day, profile.rest_day_told) == (
+        2,
+        2,
+        rest,
+        True,
+    )
+    assert store.load(USER, DAY + timedelta(days=2)).profile == profile
+    assert store.record_goal_met(USER, DAY + timedelta(days=2)) == profile  # same day: no change
+    store.update_profile(USER, goal=2, position=Position(TOE, 1), position_ts=9)
+    kept = store.load(USER, DAY + timedelta(days=3)).profile
+    assert (kept.rest_day, kept.rest_day_told) == (rest, True)  # other settings leave them be
+    # A second missed day 3 days after the first: the streak starts again; the rest day and
+    # the flag stay as they were.
+    profile = store.record_goal_met(USER, DAY + timedelta(days=4))
+    assert (profile.streak, profile.best_streak, profile.rest_day, profile.rest_day_told) == (
+        1,
+        2,
+        rest,
+        True,
+    )
+    assert store.load(USER, DAY + timedelta(days=4)).profile == profile
+    # Seven days after the first rest day, another one is forgiven.
+    for offset in (5, 6, 7):
+        store.record_goal_met(USER, DAY + timedelta(days=offset))
+    profile = store.record_goal_met(USER, DAY + timedelta(days=9))
+    assert (profile.streak, profile.rest_day) == (5, DAY + timedelta(days=8))
+    assert store.load(USER, DAY + timedelta(days=9)).profile == profile
+
+
 def test_record_goal_met_keeps_the_other_settings(store):
     store.update_profile(USER, goal=2, safety_heard=True, position=Position(BAND, 1), position_ts=7)
     profile = store.record_goal_met(USER, DAY)
@@ -445,8 +480,9 @@ def test_sqlite_file_of_the_previous_version_is_migrated(tmp_path):
     check = sqlite3.connect(path)
     columns = [row[1] for row in check.execute("PRAGMA table_info(profiles)")]
     check.close()
-    assert columns[-2:] == ["time_zone", "reminder_token"]
-    assert columns.count("time_zone") == 1 and columns.count("reminder_token") == 1
+    added = ["time_zone", "reminder_token", "rest_day", "rest_day_told"]
+    assert columns[-4:] == added
+    assert all(columns.count(name) == 1 for name in added)
 
 
 # --- an exercise left out for the day (after "it hurts") -----------------------------------------

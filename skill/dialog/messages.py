@@ -65,10 +65,10 @@ class SavedAck:
 @dataclass(frozen=True)
 class IfSaved:
     """Words that hold only once the effect at index ``effect`` (an :class:`AddSet`, a
-    :class:`LeaveOut`) is written."""
+    :class:`LeaveOut`, a :class:`RecordGoalMet`) is written; nested, once each one is."""
 
     effect: int
-    message: Say
+    message: Say | IfSaved
 
 
 Message = Say | Ssml | SavedAck | IfSaved
@@ -81,7 +81,7 @@ def _words(message: Message, strings: Strings, results: Mapping[int, WriteResult
         return message.text(strings)
     result = results.get(message.effect, WriteResult.APPLIED)
     if isinstance(message, IfSaved):
-        return message.message.text(strings) if result is WriteResult.APPLIED else ""
+        return _words(message.message, strings, results) if result is WriteResult.APPLIED else ""
     if result is WriteResult.APPLIED:
         return strings.say(
             "dialog.saved_set",

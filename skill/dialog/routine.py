@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import replace
 
 from ..content import EXERCISE_IDS, get_exercise
-from ..progress import current_streak
 from .effects import SavePosition
 from .state import Event, Mode
 from .turn import (
@@ -232,9 +231,7 @@ def _after_round(turn: _Turn) -> None:
     """Nothing left in this round: congratulate, and offer the next round or say goodbye."""
     if turn.today.goal_met(turn.goal):
         turn.say_if_saved("dialog.goal_done_today", goal=turn.goal)
-        streak = current_streak(turn.snapshot.profile, turn.today.day)
-        if streak:
-            turn.say_if_saved("dialog.streak", count=streak)
+        _say_streak(turn, if_saved=True)
         turn.say("dialog.see_you_tomorrow")
         turn.finish()
         return

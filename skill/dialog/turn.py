@@ -102,8 +102,7 @@ class _Turn:
         elif isinstance(effect, MarkSafetyHeard):
             profile = replace(profile, safety_heard=True)
         elif isinstance(effect, RecordGoalMet):
-            streak, best = next_streak(profile, effect.day)
-            profile = replace(profile, streak=streak, best_streak=best, last_met_day=effect.day)
+            profile = next_streak(profile, effect.day)
         elif isinstance(effect, ChangeSettings):
             profile = replace(profile, settings=_changed(profile.settings, effect))
         if isinstance(effect, AddSet) and not profile.knows(effect.exercise_id):
@@ -334,9 +333,27 @@ def _record_set(turn: _Turn) -> None:
         turn.effect(RecordGoalMet(turn.today.day))
 
 
-def _say_streak(turn: _Turn) -> None:
+def _say_streak(turn: _Turn, *, if_saved: bool = False) -> None:
+    """The streak as it stands; the first time a rest day kept it going (this turn's
+    :class:`RecordGoalMet` turned ``rest_day_told`` on), the rest-day rule with it instead.
+
+    The rule is said only if that write succeeds, for it is what marks the rule as said (and
+    the set recorded this turn, without which it is not written); ``if_saved``: the plain
+    streak only if the set recorded this turn is written.
+    """
     streak = current_streak(turn.snapshot.profile, turn.today.day)
-    if streak:
+    if not streak:
+        return
+    if turn.snapshot.profile.rest_day_told and not turn.ctx.snapshot.profile.rest_day_told:
+        rule: Say | IfSaved = Say("dialog.streak_rest_day", streak)
+        for kind in (RecordGoalMet, AddSet):  # the set, if any, is written first
+            written = [i for i, e in enumerate(turn.effects) if isinstance(e, kind)]
+            if written:
+                rule = IfSaved(written[-1], rule)
+        turn.parts.append(rule)
+    elif if_saved:
+        turn.say_if_saved("dialog.streak", count=streak)
+    else:
         turn.say("dialog.streak", count=streak)
 
 

@@ -5,6 +5,7 @@ Key design (single table, every item bounded in size)::
     pk                sk                 attributes
     USER#<user id>    PROFILE            goal, safety_heard, position {exercise, segment},
                                          position_ts, streak, best_streak, last_met_day,
+                                         rest_day (S), rest_day_told (BOOL),
                                          time_zone (S), reminder_token (S) (both bounded),
                                          rate (N), detail (S), cues (BOOL),
                                          routine_out (SS of exercise ids),
@@ -533,7 +534,9 @@ class DynamoDbStore(Store):
         One consistent ``GetItem`` of the profile, then an ``UpdateItem`` conditional on the
         streak fields being as read; if another device changed them meanwhile, the streak is
         recomputed from the item the failed condition returned. A day already recorded is not
-        written again.
+        written again. The rest day and the flag that its rule was said
+        (:func:`~skill.progress.next_streak`) are written in the same update, on the same
+        condition.
         """
         key = self._key(user_id, PROFILE_SK)
         item = self._call("get_item", TableName=self.table_name, Key=key, ConsistentRead=True).get(
@@ -543,21 +546,48 @@ class DynamoDbStore(Store):
             profile = _profile(item)
             if profile.last_met_day == day:
                 return profile
-            streak, best = next_streak(profile, day)
-            names = {"#streak": "streak", "#best": "best_streak", "#last": "last_met_day"}
-            values = {":streak": _n(streak), ":best": _n(best), ":day": {"S": day_key(day)}}
+            after = next_streak(profile, day)
+            names = {
+                "#streak": "streak",
+                "#best": "best_streak",
+                "#last": "last_met_day",
+                "#rest": "rest_day",
+                "#told": "rest_day_told",
+            }
+            values: dict[str, Any] = {
+                ":streak": _n(after.streak),
+                ":best": _n(after.best_streak),
+                ":day": {"S": day_key(day)},
+                ":told": {"BOOL": after.rest_day_told},
+            }
+            update = "SET #streak = :streak, #best = :best, #last = :day, #told = :told"
+            if after.rest_day is not None:
+                update += ", #rest = :rest"
+                values[":rest"] = {"S": day_key(after.rest_day)}
             if profile.last_met_day is None:
                 condition = "attribute_not_exists(#last)"
             else:
                 condition = "#last = :old_last AND #streak = :old_streak"
                 values[":old_last"] = {"S": day_key(profile.last_met_day)}
                 values[":old_streak"] = _n(profile.streak)
+            # The rest day and its flag as read, too (an old item has neither).
+            if profile.rest_day is None:
+                condition += " AND attribute_not_exists(#rest)"
+            else:
+                condition += " AND #rest = :old_rest"
+                values[":old_rest"] = {"S": day_key(profile.rest_day)}
+            if profile.rest_day_told:
+                condition += " AND #told = :true"
+                values[":true"] = {"BOOL": True}
+            else:
+                condition += " AND (attribute_not_exists(#told) OR #told = :false)"
+                values[":false"] = {"BOOL": False}
             try:
                 response = self._call(
                     "update_item",
                     TableName=self.table_name,
                     Key=key,
-                    UpdateExpression="SET #streak = :streak, #best = :best, #last = :day",
+                    UpdateExpression=update,
                     ConditionExpression=condition,
                     ExpressionAttributeNames=names,
                     ExpressionAttributeValues=values,
@@ -808,6 +838,7 @@ def _profile(item: Mapping[str, Any] | None) -> Profile:
                 }
             )
         last_met = item.get("last_met_day", {}).get("S")
+        rest_day = item.get("rest_day", {}).get("S")
         return Profile(
             goal=goal or defaults.goal,
             safety_heard=bool(item.get("safety_heard", {}).get("BOOL", False)),
@@ -816,6 +847,8 @@ def _profile(item: Mapping[str, Any] | None) -> Profile:
             streak=int(item.get("streak", {}).get("N", "0")),
             best_streak=int(item.get("best_streak", {}).get("N", "0")),
             last_met_day=date.fromisoformat(last_met) if last_met else None,
+            rest_day=date.fromisoformat(rest_day) if rest_day else None,
+            rest_day_told=bool(item.get("rest_day_told", {}).get("BOOL", False)),
             time_zone=item.get("time_zone", {}).get("S") or None,
             reminder_token=item.get("reminder_token", {}).get("S") or None,
             settings=_settings(item),

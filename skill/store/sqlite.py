@@ -54,6 +54,8 @@ CREATE TABLE IF NOT EXISTS profiles (
     streak INTEGER NOT NULL DEFAULT 0,
     best_streak INTEGER NOT NULL DEFAULT 0,
     last_met_day TEXT,
+    rest_day TEXT,
+    rest_day_told INTEGER NOT NULL DEFAULT 0,
     time_zone TEXT,
     reminder_token TEXT
 );
@@ -93,14 +95,19 @@ CREATE TABLE IF NOT EXISTS known_sets (
 # them from CREATE TABLE IF NOT EXISTS.
 _USER_TABLES = ("day_sets", "day_left_out", "coaching", "routine_out", "known_sets", "profiles")
 # Profile columns added after the first release, with their types: added to older files.
-_ADDED_PROFILE_COLUMNS = {"time_zone": "TEXT", "reminder_token": "TEXT"}
+_ADDED_PROFILE_COLUMNS = {
+    "time_zone": "TEXT",
+    "reminder_token": "TEXT",
+    "rest_day": "TEXT",
+    "rest_day_told": "INTEGER NOT NULL DEFAULT 0",
+}
 _PROFILE_COLUMNS = (
     "goal, safety_heard, position, position_ts, streak, best_streak, "
-    "last_met_day, time_zone, reminder_token"
+    "last_met_day, rest_day, rest_day_told, time_zone, reminder_token"
 )
 # A profiles row as SELECT {_PROFILE_COLUMNS} reads it (columns a file lacked read as NULL).
 _ProfileRow: TypeAlias = tuple[
-    int | None, int, str | None, int, int, int, str | None, str | None, str | None
+    int | None, int, str | None, int, int, int, str | None, str | None, int, str | None, str | None
 ]
 
 _T = TypeVar("_T")
@@ -298,17 +305,25 @@ class SqliteStore(Store):
                     f"SELECT {_PROFILE_COLUMNS} FROM profiles WHERE user_id = ?", (user_id,)
                 ).fetchone()
                 profile = _profile(row)
-                streak, best = next_streak(profile, day)
+                after = next_streak(profile, day)
+                rest_day = day_key(after.rest_day) if after.rest_day else None
                 db.execute(
-                    "UPDATE profiles SET streak = ?, best_streak = ?, last_met_day = ? "
-                    "WHERE user_id = ?",
-                    (streak, best, day_key(day), user_id),
+                    "UPDATE profiles SET streak = ?, best_streak = ?, last_met_day = ?, "
+                    "rest_day = ?, rest_day_told = ? WHERE user_id = ?",
+                    (
+                        after.streak,
+                        after.best_streak,
+                        day_key(day),
+                        rest_day,
+                        int(after.rest_day_told),
+                        user_id,
+                    ),
                 )
                 db.execute("COMMIT")
             except BaseException:
                 db.execute("ROLLBACK")
                 raise
-            return replace(profile, streak=streak, best_streak=best, last_met_day=day)
+            return after
 
         return self._run(write)
 
@@ -437,7 +452,7 @@ def _with_coaching(db: sqlite3.Connection, user_id: str, profile: Profile) -> Pr
 def _profile(row: _ProfileRow | None) -> Profile:
     if row is None:
         return Profile()
-    goal, safety, position, position_ts, streak, best, last_met, time_zone, token = row
+    goal, safety, position, position_ts, streak, best, last_met, rest, told, time_zone, token = row
     defaults = Profile()
     return Profile(
         goal=int(goal) if goal else defaults.goal,
@@ -447,6 +462,8 @@ def _profile(row: _ProfileRow | None) -> Profile:
         streak=int(streak or 0),
         best_streak=int(best or 0),
         last_met_day=date.fromisoformat(last_met) if last_met else None,
+        rest_day=date.fromisoformat(rest) if rest else None,
+        rest_day_told=bool(told),
         time_zone=time_zone or None,
         reminder_token=token or None,
     )
