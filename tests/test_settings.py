@@ -8,7 +8,7 @@ after each one what was said is checked against what the store holds.
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from test_conversation import said, sets_left
@@ -177,3 +177,53 @@ def test_each_setting_is_confirmed_and_saved_and_the_set_goes_on(
     assert getattr(stored(sqlite_path), field) == value
     again = said(console.send(intent(name)))
     assert "already" in again
+
+
+def _do_a_set(console, exercise_id: str) -> str:
+    """Start ``exercise_id`` and say next until it is counted; the set's first reply."""
+    first = said(console.send(intent("StartExerciseIntent", exercise=exercise_id)))
+    for _ in range(40):
+        if "Saved:" in said(console.send(intent("AMAZON.NextIntent"))):
+            return first
+    raise AssertionError("the set never ended")
+
+
+def _intro(reply: str) -> str:
+    """The set's introduction: up to "Get ready." (the first rep follows)."""
+    return reply.split("Get ready.")[0]
+
+
+def test_the_fourth_set_of_an_exercise_is_introduced_in_one_line(console, clock, sqlite_path):
+    console.send({"type": "LaunchRequest"})
+    first = _do_a_set(console, "band_foot_pulls")
+    _do_a_set(console, "band_foot_pulls")
+    _do_a_set(console, "band_foot_pulls")
+    assert "You'll need a resistance band" in first
+    store = SqliteStore(sqlite_path)
+    assert store.load(USER, DAY).profile.known == {"band_foot_pulls": 3}
+    store.close()
+    console.end_session()
+    clock.now = clock.now + timedelta(days=1)
+    console.send({"type": "LaunchRequest"}, new_session=True)
+    fourth = said(console.send(intent("StartExerciseIntent", exercise="band_foot_pulls")))
+    assert "Band foot pulls, set 1 of 3" in fourth
+    assert "You'll need" not in _intro(fourth)
+    assert len(_intro(fourth)) < len(_intro(first)) * 0.7, (_intro(first), _intro(fourth))
+    # "How do I do it?" brings the full version back once: for the next set.
+    console.send(intent("AMAZON.StopIntent"))
+    console.send({"type": "LaunchRequest"}, new_session=True)
+    console.send(intent("HowToIntent", exercise="band_foot_pulls"))
+    again = said(console.send(intent("AMAZON.YesIntent")))
+    assert "You'll need a resistance band" in again
+
+
+def test_more_detail_keeps_the_full_instructions_and_less_talking_shortens_a_new_one(console):
+    console.send({"type": "LaunchRequest"})
+    console.send(intent("LessTalkIntent"))
+    short = said(console.send(intent("StartExerciseIntent", exercise="toe_grips")))
+    assert "You'll need" not in _intro(short)
+    console.send(intent("AMAZON.StopIntent"))
+    console.send({"type": "LaunchRequest"}, new_session=True)
+    console.send(intent("MoreDetailIntent"))
+    full = said(console.send(intent("StartExerciseIntent", exercise="toe_grips")))
+    assert "You'll need" in _intro(full)
