@@ -37,13 +37,20 @@ from skill.audio import (
     Synthesizer,
     WavFormat,
 )
-from skill.coaching import COUNT_GAP_SECONDS, GET_READY_SECONDS, SIDE_SWITCH_SECONDS
+from skill.coaching import (
+    COUNT_GAP_SECONDS,
+    COUNTDOWN_FROM,
+    CUE_MIN_SECONDS,
+    FIVE_MORE_SECONDS,
+    GET_READY_SECONDS,
+    SIDE_SWITCH_SECONDS,
+)
 from skill.config import Config
 from skill.console import Console, Resolver, chat, print_reply
 from skill.content import EXERCISE_IDS, HoldKind, get_exercise
 from skill.entry import make_handler
 from skill.locales import strings_for
-from skill.ssml import split_on_breaks, unwrap
+from skill.ssml import split_on_breaks, spoken_seconds, unwrap
 from skill.store.sqlite import SqliteStore
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,8 +58,9 @@ ROOT = Path(__file__).resolve().parents[1]
 TOLERANCE_SECONDS = 0.3  # a measured hold or rest may differ from the seed by this much
 FRAME_SECONDS = 0.01  # the detector's analysis frame
 SILENCE_RMS = 0.01  # a frame quieter than 1 % of full scale (-40 dBFS) is silent
-# espeak-ng's own pauses between sentences are about 0.35 s; the shortest pause we make is 1 s.
-MIN_PAUSE_SECONDS = 0.6
+# espeak-ng's own pauses between sentences are about 0.35 s; the shortest pause we make is 0.6 s
+# (after each number of a countdown, "three, two, one", a second a number).
+MIN_PAUSE_SECONDS = 0.5
 
 
 @pytest.fixture(scope="module")
@@ -122,9 +130,26 @@ def seed_pauses(exercise_id: str) -> list[tuple[str, float]]:
                     for n in range(1, exercise.hold_amount + 1)
                 ]
             else:
-                pauses.append((f"{where}rep {rep} hold", exercise.hold_seconds))
+                pauses += _timed(f"{where}rep {rep} hold", exercise.hold_seconds, "coach.halfway")
             if rep < exercise.reps:
-                pauses.append((f"{where}rep {rep} rest", exercise.rest_seconds))
+                pauses += _timed(f"{where}rep {rep} rest", exercise.rest_seconds, "coach.five_more")
+    return pauses
+
+
+def _timed(what: str, seconds: float, cue_key: str) -> list[tuple[str, float]]:
+    """The silences of one timed hold or rest (skill/coaching.py's rule): one silence under
+    ``CUE_MIN_SECONDS``; else the silence up to the cue word (half a hold, all but five seconds
+    of a rest), the one up to the count less the word's estimated time, and after each of
+    "three, two, one" a second less the number's estimated time."""
+    if seconds < CUE_MIN_SECONDS:
+        return [(what, seconds)]
+    strings = strings_for("en-US")
+    word_at = seconds / 2 if cue_key == "coach.halfway" else seconds - FIVE_MORE_SECONDS
+    count_at = seconds - COUNTDOWN_FROM
+    word = spoken_seconds(strings.text(cue_key))
+    pauses = [(f"{what} to the cue", word_at), (f"{what} to the count", count_at - word_at - word)]
+    for n in range(COUNTDOWN_FROM, 0, -1):
+        pauses.append((f"{what} count {n}", 1.0 - spoken_seconds(strings.number(n))))
     return pauses
 
 

@@ -19,7 +19,7 @@ from skill.alexa.turn import snapshot_to_dict
 from skill.apl import ScreenView, render_directive
 from skill.coaching import plan_set
 from skill.content import EXERCISE_IDS
-from skill.dialog import EventKind, Mode
+from skill.dialog import DEFAULT_BUDGET_SECONDS, EventKind, Mode
 from skill.locales import strings_for
 from skill.progress import Position
 from skill.ssml import (
@@ -27,12 +27,13 @@ from skill.ssml import (
     MAX_SPEECH_CHARS,
     break_seconds,
     speak,
+    split_on_breaks,
     spoken_seconds,
     to_plain_text,
 )
 
 MAX_RESPONSE_BYTES = 24 * 1024
-BUDGET = 90.0
+BUDGET = DEFAULT_BUDGET_SECONDS  # 240 s: the limits must hold at the default
 STARTS = starting_snapshots()
 
 
@@ -99,6 +100,10 @@ def _speech_problems(speech: str, reprompt: str | None, end_session: bool) -> tu
             found.append(f"SSML does not parse: {exc}")
         if any(b > MAX_BREAK_SECONDS for b in break_seconds(fragment)):
             found.append("a break over 10 s")
+        # Holds and rests say something at least every 10 s ("Halfway there.", "three, two,
+        # one"): no run of breaks leaves the user in more than 10 s of silence.
+        if any(p > MAX_BREAK_SECONDS for _, p in split_on_breaks(fragment)):
+            found.append("more than 10 s of silence in a row")
     if spoken_seconds(speech) > BUDGET:
         found.append(f"{spoken_seconds(speech):.0f} s of speech and pauses")
     if not end_session and not (reprompt or "").strip():
@@ -247,3 +252,14 @@ def test_every_reply_of_every_reachable_state_is_within_limits(start, strings):
         assert Mode.OFFER_ROUND in modes
     if start == "an exercise left out":
         assert Mode.OFFER_EXERCISE in modes
+
+
+def test_the_walk_hears_a_long_silence_and_an_over_long_reply(strings):
+    """The checks above can fail: tiptoe walking without cues is 20 s of silence in a row, and
+    a whole set at twice the default budget is over it."""
+    silent = " ".join(s.ssml for s in plan_set("tiptoe_walking", strings, BUDGET, 1, 3, cues=False))
+    assert "more than 10 s of silence in a row" in _speech_problems(silent, "Ready?", False)
+    cued = " ".join(s.ssml for s in plan_set("tiptoe_walking", strings, BUDGET, 1, 3))
+    assert _speech_problems(cued + " Ready?", "Ready?", False) == ()
+    doubled = " ".join([cued, cued]) + " Ready?"
+    assert any(p.endswith("s of speech and pauses") for p in _speech_problems(doubled, "R?", False))

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 from skill.alexa.turn import snapshot_to_dict
 from skill.content import EXERCISE_IDS
 from skill.dialog import Context, DialogState, Event, EventKind, Mode, Outcome, handle
+from skill.dialog.state import DEFAULT_BUDGET_SECONDS
 from skill.locales import Strings
 from skill.progress import DayProgress, Position, Profile, Snapshot
 
@@ -124,7 +125,7 @@ def _key(state: DialogState, snapshot: Snapshot) -> str:
 
 def walk(
     strings: Strings,
-    budget: float = 90.0,
+    budget: float = DEFAULT_BUDGET_SECONDS,
     starts: Iterable[Snapshot] | None = None,
     max_states: int = 200_000,
     prune: Callable[[Outcome], bool] | None = None,

@@ -12,7 +12,15 @@ from ..progress import DayProgress, Snapshot
 from .effects import Effect
 from .messages import Message
 
-DEFAULT_BUDGET_SECONDS = 90.0
+# The longest estimated spoken-plus-paused time of one reply (LEG_SKILL_BUDGET_SECONDS, 60-240).
+# Amazon documents no limit on how long speech and breaks may last in one response, only:
+# outputSpeech under 8,000 characters and the whole response under 24 KB
+# https://developer.amazon.com/docs/custom-skills/request-and-response-json-reference.html
+# a <break> of at most 10 s, and 240 s for the combined audio files (<audio>) of a response
+# https://developer.amazon.com/docs/custom-skills/speech-synthesis-markup-language-ssml-reference.html
+# The default is that 240 s, the largest duration documented; the character and break limits are
+# checked on every reply (tests/test_dialog_walk.py). A set of tiptoe walking fits one reply.
+DEFAULT_BUDGET_SECONDS = 240.0
 
 
 class EventKind(str, Enum):
