@@ -170,21 +170,25 @@ def test_each_setting_is_confirmed_and_saved_and_the_set_goes_on(
     console, sqlite_path, name, words, field, value
 ):
     console.send({"type": "LaunchRequest"})
-    console.send(intent("StartExerciseIntent", exercise="toe_grips"))
+    # Band foot pulls comes in two replies even at the default 240 s budget: a setting asked
+    # for between them does not end the set.
+    console.send(intent("StartExerciseIntent", exercise="band_foot_pulls"))
     response = console.send(intent(name))
     assert words in said(response)
-    assert said(response).rstrip().endswith("Ready to carry on with toe grips?")
+    assert said(response).rstrip().endswith("Ready to carry on with band foot pulls?")
     assert getattr(stored(sqlite_path), field) == value
     again = said(console.send(intent(name)))
     assert "already" in again
 
 
 def _do_a_set(console, exercise_id: str) -> str:
-    """Start ``exercise_id`` and say next until it is counted; the set's first reply."""
-    first = said(console.send(intent("StartExerciseIntent", exercise=exercise_id)))
+    """Start ``exercise_id`` and say next to its last rep (the next turn counts it); the set's
+    first reply."""
+    first = reply = said(console.send(intent("StartExerciseIntent", exercise=exercise_id)))
     for _ in range(40):
-        if "Saved:" in said(console.send(intent("AMAZON.NextIntent"))):
+        if "finished." in reply:
             return first
+        reply = said(console.send(intent("AMAZON.NextIntent")))
     raise AssertionError("the set never ended")
 
 
@@ -198,6 +202,7 @@ def test_the_fourth_set_of_an_exercise_is_introduced_in_one_line(console, clock,
     first = _do_a_set(console, "band_foot_pulls")
     _do_a_set(console, "band_foot_pulls")
     _do_a_set(console, "band_foot_pulls")
+    assert "Saved: band foot pulls, set 3 of 3" in said(console.send(intent("AMAZON.StopIntent")))
     assert "You'll need a resistance band" in first
     store = SqliteStore(sqlite_path)
     assert store.load(USER, DAY).profile.known == {"band_foot_pulls": 3}
@@ -206,7 +211,7 @@ def test_the_fourth_set_of_an_exercise_is_introduced_in_one_line(console, clock,
     clock.now = clock.now + timedelta(days=1)
     console.send({"type": "LaunchRequest"}, new_session=True)
     fourth = said(console.send(intent("StartExerciseIntent", exercise="band_foot_pulls")))
-    assert "Band foot pulls, set 1 of 3" in fourth
+    assert fourth.startswith("Band foot pulls. Set 1 of 3 today.")
     assert "You'll need" not in _intro(fourth)
     assert len(_intro(fourth)) < len(_intro(first)) * 0.7, (_intro(first), _intro(fourth))
     # "How do I do it?" brings the full version back once: for the next set.
