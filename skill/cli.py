@@ -35,6 +35,7 @@ def _chat(args: argparse.Namespace) -> int:
         make_handler(config, store),
         resolver,
         user_id=args.user,
+        person_id=args.person,
         locale=args.locale,
         clock=starting_at(args.now) if args.now is not None else None,
     )
@@ -167,6 +168,13 @@ def _budget(text: str) -> float:
     return seconds
 
 
+def _person(name: str) -> str:
+    """``--person alice`` -> ``amzn1.ask.person.ALICE``: the form of Alexa's person IDs."""
+    if not name.isascii() or not name.isalnum() or len(name) > 40:
+        raise argparse.ArgumentTypeError("a name of letters and digits, at most 40")
+    return f"amzn1.ask.person.{name.upper()}"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="leg-skill", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -180,6 +188,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--store",
         default=os.environ.get("LEG_SKILL_DB") or None,
         help="SQLite file for progress (default: $LEG_SKILL_DB, else your data directory)",
+    )
+    chat.add_argument(
+        "--person",
+        type=_person,
+        default=None,
+        metavar="NAME",
+        help="speak as a person Alexa recognises by voice (skill personalization): their "
+        "progress and settings are their own, apart from the account's (--user)",
     )
     chat.add_argument("--locale", default="en-US")
     chat.add_argument(

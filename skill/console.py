@@ -484,8 +484,12 @@ class Console:
         screen: bool = False,
         api_endpoint: str | None = None,
         api_token: str | None = None,
+        person_id: str | None = None,
     ):
         self.handler = handler
+        # The speaker Alexa recognised (skill personalization): spoken requests carry it as
+        # context.System.person.personId, as on an Echo with voice profiles; None: not known.
+        self.person_id = person_id
         # A device with a screen says it supports APL; an API endpoint and token (a local
         # fake of Alexa's APIs in tests) let the skill read the time zone and set reminders.
         self.screen = screen
@@ -532,6 +536,9 @@ class Console:
         }
         if self.api_endpoint and self.api_token:
             system.update(apiEndpoint=self.api_endpoint, apiAccessToken=self.api_token)
+        if self.person_id is not None and request["type"] in ("LaunchRequest", "IntentRequest"):
+            # Only what someone said: the session ending or a touch has no voice to recognise.
+            system["person"] = {"personId": self.person_id}
         return {
             "version": "1.0",
             "session": {

@@ -53,3 +53,31 @@ def test_the_chat_keeps_progress_where_leg_skill_db_says(tmp_path):
     assert "Saved: toe grips, set 1 of 3 today." in result.stdout
     assert store.exists()
     assert not (tmp_path / "xdg").exists()
+
+
+def test_two_recognised_people_on_one_account_keep_their_own_day(tmp_path):
+    """`--person` speaks as a voice Alexa recognises: each person's what's left is their own,
+    and the account's (no --person) is apart from both (issue 19)."""
+    store = str(tmp_path / "shared.sqlite3")
+    alice = chat(
+        tmp_path,
+        "--store",
+        store,
+        "--person",
+        "alice",
+        text="open leg exercises\nI don't have a resistance band\nstart toe grips\nstop\n",
+    )
+    assert alice.returncode == 0, alice.stderr
+    assert "That leaves 12 sets for today." in alice.stdout
+    assert "Saved: toe grips, set 1 of 3 today." in alice.stdout
+    for person, left in (("bob", 15), (None, 15), ("alice", 11)):
+        args = ["--store", store] + (["--person", person] if person else [])
+        result = chat(tmp_path, *args, text="open leg exercises\nwhat's left for today\n")
+        assert result.returncode == 0, result.stderr
+        assert f"You have {left} sets left today" in result.stdout, (person, result.stdout)
+
+
+def test_a_person_name_that_is_no_name_is_refused(tmp_path):
+    result = chat(tmp_path, "--store", str(tmp_path / "p.sqlite3"), "--person", "al ice#1")
+    assert result.returncode == 2
+    assert "a name of letters and digits" in result.stderr

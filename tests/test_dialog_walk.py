@@ -116,6 +116,10 @@ def _speech_problems(speech: str, reprompt: str | None, end_session: bool) -> tu
 def _problems(step, strings) -> list[str]:
     reply = step.outcome.reply
     found = list(_speech_problems(reply.speech, reply.reprompt, reply.end_session))
+    if not step.snapshot.profile.settings.cues:
+        # "No countdown": silent holds are what the person asked for (up to 20 s, each break
+        # still at most 10 s, which the check above keeps).
+        found = [f for f in found if f != "more than 10 s of silence in a row"]
     if reply.speech.strip() == "" and step.event.kind is not EventKind.SESSION_ENDED:
         found.append("silent reply")
     size = _response_bytes(step, strings)
@@ -208,6 +212,8 @@ def _conversation_problems(step, strings) -> list[str]:
             found.append("pain mid-set counted the set")
     elif (
         event.kind not in _LEAVES_THE_SET
+        # "I don't have a band" during band foot pulls: out of the routine, the set with it
+        and not (event.kind is EventKind.NO_EQUIPMENT and exercise in after.out_of_routine)
         and not (
             event.kind in (EventKind.START_EXERCISE, EventKind.CHOOSE_EXERCISE) and event.exercise
         )

@@ -13,9 +13,19 @@ from skill.content import EXERCISE_IDS
 from skill.dialog import Context, DialogState, Event, EventKind, Mode, Outcome, handle
 from skill.dialog.state import DEFAULT_BUDGET_SECONDS
 from skill.locales import Strings
-from skill.progress import DayProgress, Position, Profile, Snapshot
+from skill.progress import DayProgress, Position, Profile, Settings, Snapshot
 
 DAY = date(2026, 11, 24)
+
+
+# The choices a settings event carries (skill/alexa/handlers.py INTENT_CHOICES, the Equipment
+# slot's ids), and None: an Equipment value Alexa did not match.
+_CHOICES = {
+    EventKind.PACE: ("slower", "faster", "normal"),
+    EventKind.DETAIL: ("less", "more"),
+    EventKind.COUNTDOWN: ("off", "on"),
+    EventKind.NO_EQUIPMENT: ("band", "pencil", None),
+}
 
 
 def events() -> list[Event]:
@@ -27,6 +37,11 @@ def events() -> list[Event]:
             out += [Event(kind, heard="jumping jacks"), Event(kind)]
         elif kind is EventKind.SET_GOAL:
             out += [Event(kind, number=n) for n in (2, 3, 7, None)]
+        elif kind in _CHOICES:
+            out += [Event(kind, heard=choice) for choice in _CHOICES[kind]]
+        elif kind is EventKind.ADD_EXERCISE:
+            out += [Event(kind, exercise=e) for e in EXERCISE_IDS]
+            out += [Event(kind, heard="band"), Event(kind)]
         elif kind in (EventKind.PROGRESS, EventKind.WEEK):
             # No history (unread), an empty day, and the longest answer: every day of the
             # week done in full (seven day names to say).
@@ -75,8 +90,21 @@ def starting_snapshots() -> dict[str, Snapshot]:
         Profile(safety_heard=True),
         DayProgress(DAY, {"toe_grips": 1}, left_out=frozenset({"tiptoe_walking"})),
     )
+    # Someone who has changed every setting and knows every exercise: short introductions,
+    # silent holds, slow speech, no band (the walk's prune keeps settings as they start).
+    adapted = Snapshot(
+        Profile(
+            safety_heard=True,
+            settings=Settings(
+                rate=70, detail="less", cues=False, routine_out=frozenset({"band_foot_pulls"})
+            ),
+            known={e: 3 for e in EXERCISE_IDS},
+        ),
+        DayProgress(DAY, {"toe_grips": 1}),
+    )
     return {
         "new user": new,
+        "settings changed": adapted,
         "an exercise left out": left_out,
         "paused mid-set": paused,
         "goal met": met,
@@ -87,9 +115,11 @@ def starting_snapshots() -> dict[str, Snapshot]:
 
 def within_one_set(start: Snapshot) -> Callable[[Outcome], bool]:
     """Prune outcomes more than one set away from ``start``, with another goal, with more than
-    one exercise skipped, with an exercise left out (a starting snapshot covers that), or with
-    a place kept mid-session (after "it hurts") once
-    its question is answered: past that point the same code paths only repeat."""
+    one exercise skipped, with an exercise left out (a starting snapshot covers that), with
+    other settings (one starting snapshot has them changed), with a set asked for in full, or
+    with a place kept mid-session
+    (after "it hurts") once its question is answered: past that point the same code paths only
+    repeat."""
 
     def prune(outcome: Outcome) -> bool:
         today = outcome.snapshot.today
@@ -99,6 +129,11 @@ def within_one_set(start: Snapshot) -> Callable[[Outcome], bool]:
             or outcome.snapshot.profile.goal != start.profile.goal
             or len(outcome.state.skipped) > 1
             or today.left_out != start.today.left_out
+            or outcome.snapshot.profile.settings != start.profile.settings
+            # sets learnt: "reset today" clears the day but not what was learnt
+            or sum(outcome.snapshot.profile.known.values()) > sum(start.profile.known.values()) + 1
+            # after "how do I do it", that exercise's next set in full: one step shows it
+            or outcome.state.full_steps is not None
             or (
                 outcome.snapshot.profile.position not in (None, start.profile.position)
                 and outcome.state.mode is not Mode.CONFIRM_LEAVE_OUT
