@@ -361,7 +361,10 @@ def test_a_fault_at_any_store_call_is_told_and_loses_nothing_said_saved(
         for number, (utterance, reply) in enumerate(turns, start=1):
             assert reply.strip(), f"{where}: silence after {utterance!r}"
             assert APOLOGY not in reply, f"{where}: {reply[:200]}"
-            if number == store.fired_during:
+            # The known-sets counter (how much a set's introduction says) is best effort: the
+            # set it follows is saved, nothing said rests on it, so its failure is not told.
+            best_effort = clean.calls[fail_at - 1] == "count_known"
+            if number == store.fired_during and not best_effort:
                 assert WRITE_NOTICE in reply or READ_NOTICE in reply, (
                     f"{where}: the turn the store failed in said {reply[:300]!r}"
                 )

@@ -130,7 +130,7 @@ def test_an_unknown_phrase_mid_set_keeps_the_set_running(console, store):
     console.say("open leg exercises")
     first = said(console.say("start pencil pick up"))
     assert "Ready to keep going?" in first
-    aside = said(console.say("slower please"))  # the fallback (it was an exercise name once)
+    aside = said(console.say("purple elephants please"))  # the fallback, never an exercise name
     assert aside.startswith("Sorry, I didn't get that.") and aside.rstrip().endswith("?")
     assert "Say an exercise name" not in aside
     for word in ("help",):

@@ -232,3 +232,35 @@ def test_more_detail_keeps_the_full_instructions_and_less_talking_shortens_a_new
     console.send(intent("MoreDetailIntent"))
     full = said(console.send(intent("StartExerciseIntent", exercise="toe_grips")))
     assert "You'll need" in _intro(full)
+
+
+def _next_rep_after(text: str) -> int:
+    """The rep a part ended on ("That's 7 of 10 on your right foot"), plus one."""
+    match = re.search(r"That's (\d+) of 10", text)
+    assert match, text
+    return int(match.group(1)) + 1
+
+
+@pytest.mark.parametrize("budget", [60.0, 240.0])
+@pytest.mark.parametrize(
+    "change", ["LessTalkIntent", "MoreDetailIntent", "CountdownOffIntent", "ResetSettingsIntent"]
+)
+def test_a_setting_changed_between_two_parts_neither_skips_nor_repeats_a_rep(
+    make_console, budget, change
+):
+    """Found by a new user: "less talking" between two parts of band foot pulls used to skip a
+    rep, "more detail" to say one twice (the parts were cut again with the other intro)."""
+    console = make_console(budget_seconds=budget)
+    console.send({"type": "LaunchRequest"})
+    if change in ("MoreDetailIntent", "ResetSettingsIntent"):
+        console.send(intent("LessTalkIntent"))  # so that the change changes something
+    reply = said(console.send(intent("StartExerciseIntent", exercise="band_foot_pulls")))
+    for _ in range(6):
+        assert reply.rstrip().endswith("Ready to keep going?"), reply
+        expected = _next_rep_after(reply)
+        console.send(intent(change))
+        reply = said(console.send(intent("AMAZON.YesIntent")))
+        first_rep = re.search(r"Rep (\d+)\.", reply)
+        assert first_rep and int(first_rep.group(1)) == (expected if expected <= 10 else 1), reply
+        if "finished" in reply:
+            break

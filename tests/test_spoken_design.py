@@ -68,6 +68,7 @@ def test_help_mid_set_lists_the_commands_once(locale):
         [
             session.text("dialog.help_about"),  # what the skill does, in every state's help
             session.text("dialog.help_in_set", name=name),
+            session.text("settings.help_in_set"),  # "if I'm going too fast, say slower"
             session.text("dialog.ask_back_to_routine", name=name),
         ]
     )
@@ -84,7 +85,10 @@ def test_help_at_a_menu_question_lists_the_commands_then_asks_again(locale):
     reprompt = to_plain_text(session.state.last_reprompt or "")
     assert question and question in asked
     heard = session.send(EventKind.HELP)
-    assert heard == session.text("dialog.help_menu") + " " + question
+    # the commands, how to change the coaching (issue 19), then the question again
+    assert heard == " ".join(
+        [session.text("dialog.help_menu"), session.text("settings.help"), question]
+    )
     assert reprompt not in heard
     assert len(set(_sentences(heard))) == len(_sentences(heard))
 
