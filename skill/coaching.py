@@ -335,12 +335,13 @@ def _part_bounds(
     bounds: list[tuple[int, int]] = []
     current = set_intro(exercise, strings, set_number, goal)
     first = 1
-    for i, piece in enumerate(_pieces(exercise, strings, cues=True)):
+    pieces = _pieces(exercise, strings, cues=True)
+    for i, piece in enumerate(pieces):
         candidate = current + " " + piece
         if spoken_seconds(candidate) > limit:
             bounds.append((first, i))
             current, first = piece, i + 1
         else:
             current = candidate
-    bounds.append((first, len(_pieces(exercise, strings, cues=True))))
+    bounds.append((first, len(pieces)))
     return bounds

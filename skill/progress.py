@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypedDict
@@ -98,6 +98,31 @@ class Settings:
 
     def is_default(self) -> bool:
         return self == Settings()
+
+    @classmethod
+    def read(
+        cls, rate: object, detail: object, cues: object, routine_out: Iterable[object]
+    ) -> Settings:
+        """Settings from a store's item or the session's cache: the default for any value the
+        skill could not have written (a rate not in :data:`RATES`, a cues that is no bool),
+        and only exercise ids in ``routine_out``.
+
+        Parameters
+        ----------
+        rate, detail, cues
+            The stored values, or None where nothing is stored.
+        routine_out
+            The stored exercise ids (anything iterable; empty when nothing is stored).
+        """
+        default = cls()
+        return cls(
+            rate=rate if isinstance(rate, int) and rate in RATES else default.rate,
+            detail=detail
+            if isinstance(detail, str) and detail in DETAIL_LEVELS
+            else default.detail,
+            cues=cues if isinstance(cues, bool) else default.cues,
+            routine_out=frozenset(e for e in routine_out if e in EXERCISE_IDS),
+        )
 
 
 @dataclass(frozen=True)

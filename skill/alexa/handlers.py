@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Collection
 from typing import TYPE_CHECKING, Any
 
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
@@ -103,35 +104,31 @@ def _slot(handler_input: HandlerInput, name: str) -> Slot | None:
     return slots.get(name)
 
 
+def _matched_id(slot: Slot | None, ids: Collection[str]) -> str | None:
+    """The slot's value id when entity resolution matched (``ER_SUCCESS_MATCH``) one of
+    ``ids``; an id the code does not know (a model deployed ahead of or behind the code) is
+    treated as unmatched."""
+    resolutions = getattr(slot, "resolutions", None)
+    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
+        status = getattr(getattr(authority, "status", None), "code", None)
+        if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
+            value = authority.values[0].value
+            if value is not None and value.id in ids:
+                return str(value.id)
+    return None
+
+
 def _exercise_slot(handler_input: HandlerInput) -> tuple[str | None, str | None]:
     """The resolved exercise id (``ER_SUCCESS_MATCH``) and the words heard."""
     slot = _slot(handler_input, "exercise")
     if slot is None:
         return None, None
-    heard = (slot.value or "").strip() or None
-    resolutions = getattr(slot, "resolutions", None)
-    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
-        status = getattr(getattr(authority, "status", None), "code", None)
-        if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
-            value = authority.values[0].value
-            # An id the code does not know (a model deployed ahead of or behind the code) is
-            # treated as unmatched, not as an exercise.
-            if value is not None and value.id in EXERCISE_IDS:
-                return value.id, heard
-    return None, heard
+    return _matched_id(slot, EXERCISE_IDS), (slot.value or "").strip() or None
 
 
 def _equipment_slot(handler_input: HandlerInput) -> str | None:
     """The Equipment slot's resolved id (``band``, ``pencil``), or None."""
-    slot = _slot(handler_input, "equipment")
-    resolutions = getattr(slot, "resolutions", None)
-    for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
-        status = getattr(getattr(authority, "status", None), "code", None)
-        if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
-            value = authority.values[0].value
-            if value is not None and value.id in EQUIPMENT_IDS:
-                return str(value.id)
-    return None
+    return _matched_id(_slot(handler_input, "equipment"), EQUIPMENT_IDS)
 
 
 def _number_slot(handler_input: HandlerInput, name: str) -> int | None:

@@ -35,7 +35,6 @@ from ..exceptions import StoreError
 from ..locales import Strings
 from ..progress import (
     DEFAULT_RATE,
-    DETAIL_LEVELS,
     RATES,
     DayProgress,
     Position,
@@ -130,7 +129,9 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
             rest_day_told=bool(data.get("rest_told")),
             time_zone=zone_name_or_none(data.get("zone")),
             reminder_token=str(data["reminder"]) if data.get("reminder") else None,
-            settings=_settings_from(data),
+            settings=Settings.read(
+                data.get("rate"), data.get("detail"), data.get("cues"), data.get("out") or ()
+            ),
             known={
                 str(k): int(v)
                 for k, v in dict(data.get("known") or {}).items()
@@ -149,18 +150,6 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
     ):
         return None
     return snapshot
-
-
-def _settings_from(data: Mapping[str, Any]) -> Settings:
-    """The cached coaching settings; defaults for anything the skill could not have written."""
-    defaults = Settings()
-    rate, detail = data.get("rate"), data.get("detail")
-    return Settings(
-        rate=rate if rate in RATES else defaults.rate,
-        detail=detail if detail in DETAIL_LEVELS else defaults.detail,
-        cues=data.get("cues") is not False,
-        routine_out=frozenset(e for e in data.get("out") or () if e in EXERCISE_IDS),
-    )
 
 
 def speech_rate_of(attributes: Mapping[str, Any]) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .effects import LeaveOut, RecordGoalMet
+from .effects import LeaveOut
 from .state import Event, Mode
 from .turn import (
     _ask_leave_out,
@@ -19,6 +19,7 @@ from .turn import (
     _keep_place,
     _name,
     _record_set,
+    _routine_shrank,
     _Turn,
 )
 
@@ -57,13 +58,8 @@ def _on_leave_out_confirmed(turn: _Turn) -> None:
     turn.say_if_saved("dialog.left_out", kind=LeaveOut, name=_name(turn, exercise_id))
     _forget_place(turn, exercise_id)  # nothing to resume in an exercise left out
     turn.state = replace(turn.state, mode=Mode.MENU, offer=None, exercise=None, segment=0)
-    if not turn.today.active():
-        turn.say("dialog.all_left_out")
-        turn.finish()
+    if _routine_shrank(turn, was_met) is None:
         return
-    if not was_met and turn.today.goal_met(turn.goal):
-        turn.effect(RecordGoalMet(turn.today.day))
-        turn.say_if_saved("dialog.goal_done_today", goal=turn.goal)
     turn.say("dialog.rest_now")
     turn.finish()
 

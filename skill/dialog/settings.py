@@ -18,9 +18,17 @@ from dataclasses import replace
 
 from ..content import EXERCISES, get_exercise
 from ..progress import RATES, Settings
-from .effects import ChangeSettings, RecordGoalMet
+from .effects import ChangeSettings
 from .state import Event, Mode
-from .turn import _follow_up, _forget_place, _name, _offer_exercise, _sets_phrase, _Turn
+from .turn import (
+    _follow_up,
+    _forget_place,
+    _name,
+    _offer_exercise,
+    _routine_shrank,
+    _sets_phrase,
+    _Turn,
+)
 
 # What a person may say they lack, and the exercise that needs it.
 _NEEDS = {item: e.id for e in EXERCISES for item in e.equipment if item in ("band", "pencil")}
@@ -94,15 +102,11 @@ def _on_no_equipment(turn: _Turn, event: Event) -> None:
         turn.state = replace(turn.state, offer=None, mode=Mode.MENU)
     _forget_place(turn, exercise_id)
     _change(turn, "settings.taken_out", ChangeSettings(routine=(exercise_id, False)), name=name)
-    left = turn.today.remaining_total(turn.goal)
-    if not turn.today.active():
-        turn.say("dialog.all_left_out")
-        turn.finish()
+    shrank = _routine_shrank(turn, was_met)
+    if shrank is None:
         return
-    if not was_met and turn.today.goal_met(turn.goal):
-        turn.effect(RecordGoalMet(turn.today.day))
-        turn.say_if_saved("dialog.goal_done_today", goal=turn.goal)
-    elif left:
+    left = turn.today.remaining_total(turn.goal)
+    if not shrank and left:
         turn.say_if_saved(
             "settings.sets_left_now", kind=ChangeSettings, sets=_sets_phrase(turn, left)
         )

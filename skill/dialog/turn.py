@@ -458,6 +458,21 @@ def _keep_place(turn: _Turn, segment: int) -> None:
     turn.effect(SavePosition(Position(exercise_id, segment)))
 
 
+def _routine_shrank(turn: _Turn, was_met: bool) -> bool | None:
+    """After an exercise leaves today's routine (left out after "it hurts", or out of the
+    routine for want of a band): with none left, say so and end (``None``); with the goal met
+    by it, record the streak and say so (``True``); else ``False``."""
+    if not turn.today.active():
+        turn.say("dialog.all_left_out")
+        turn.finish()
+        return None
+    if not was_met and turn.today.goal_met(turn.goal):
+        turn.effect(RecordGoalMet(turn.today.day))
+        turn.say_if_saved("dialog.goal_done_today", goal=turn.goal)
+        return True
+    return False
+
+
 def _forget_place(turn: _Turn, exercise_id: str) -> None:
     """Drop the place kept in ``exercise_id`` (its set counted, skipped or left out), if any."""
     kept = turn.snapshot.profile.position

@@ -52,8 +52,6 @@ from ..clock import Deadline
 from ..content import EXERCISE_IDS
 from ..exceptions import LegSkillError, StoreError, StoreUnavailable
 from ..progress import (
-    DETAIL_LEVELS,
-    RATES,
     DayProgress,
     Position,
     Profile,
@@ -806,18 +804,12 @@ def _counters(item: Mapping[str, Any] | None) -> dict[str, int]:
 
 def _settings(item: Mapping[str, Any]) -> Settings:
     """The coaching settings of a profile item; defaults for what is missing or unknown."""
-    defaults = Settings()
-    rate = int(item.get("rate", {}).get("N", defaults.rate))
-    detail = item.get("detail", {}).get("S", defaults.detail)
-    cues = item.get("cues", {}).get("BOOL", defaults.cues)
-    routine_out = frozenset(
-        e for e in item.get("routine_out", {}).get("SS", ()) if e in EXERCISE_IDS
-    )
-    return Settings(
-        rate=rate if rate in RATES else defaults.rate,
-        detail=detail if detail in DETAIL_LEVELS else defaults.detail,
-        cues=bool(cues),
-        routine_out=routine_out,
+    rate = item.get("rate", {}).get("N")
+    return Settings.read(
+        int(rate) if rate is not None else None,
+        item.get("detail", {}).get("S"),
+        item.get("cues", {}).get("BOOL"),
+        item.get("routine_out", {}).get("SS", ()),
     )
 
 

@@ -23,8 +23,6 @@ from typing import TypeAlias, TypeVar
 from ..content import EXERCISE_IDS
 from ..exceptions import StoreUnavailable
 from ..progress import (
-    DETAIL_LEVELS,
-    RATES,
     DayProgress,
     Position,
     Profile,
@@ -426,18 +424,10 @@ def _with_coaching(db: sqlite3.Connection, user_id: str, profile: Profile) -> Pr
     row = db.execute(
         "SELECT rate, detail, cues FROM coaching WHERE user_id = ?", (user_id,)
     ).fetchone()
-    defaults = Settings()
     rate, detail, cues = row if row else (None, None, None)
-    routine_out = frozenset(
-        e
-        for (e,) in db.execute("SELECT exercise_id FROM routine_out WHERE user_id = ?", (user_id,))
-        if e in EXERCISE_IDS
-    )
-    settings = Settings(
-        rate=int(rate) if rate in RATES else defaults.rate,
-        detail=detail if detail in DETAIL_LEVELS else defaults.detail,
-        cues=defaults.cues if cues is None else bool(cues),
-        routine_out=routine_out,
+    out = db.execute("SELECT exercise_id FROM routine_out WHERE user_id = ?", (user_id,))
+    settings = Settings.read(
+        rate, detail, None if cues is None else bool(cues), (e for (e,) in out)
     )
     known = {
         e: int(n)
