@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from .content import EXERCISES, Exercise, HoldKind, get_exercise
 from .locales import Strings
+from .records import record
 
 __all__ = [
     "APL_INTERFACE",
@@ -58,7 +58,7 @@ _BUTTON_PRESSED = "#46607C"
 _SIDE_SEPARATOR = " · "  # neutral punctuation: the side's own wording is already localised
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ScreenView:
     """What the screen shows for the reply being spoken.
 

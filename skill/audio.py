@@ -58,13 +58,13 @@ import threading
 import time
 import wave
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .content import EXERCISE_IDS, EXERCISES, Exercise, get_exercise
 from .exceptions import LegSkillError
 from .locales import Strings
+from .records import record
 from .ssml import rate_of, split_on_breaks, unwrap
 
 __all__ = [
@@ -132,7 +132,7 @@ class AudioError(LegSkillError):
     """
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class WavFormat:
     """Channels, bytes per sample and frames per second of a WAV stream.
 
@@ -174,7 +174,7 @@ class WavFormat:
         return zero * (frames * self.channels)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Piece:
     """One text piece of a reply and the silence after it.
 
@@ -206,7 +206,7 @@ class Piece:
         return self.speech_end + self.pause_seconds
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rendering:
     """A reply as audio: the WAV format, its frames, and where each piece lies.
 

@@ -21,10 +21,11 @@ import re
 import struct
 import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
+
+from .records import record
 
 __all__ = [
     "DISCLAIMER_MARKERS",
@@ -74,7 +75,7 @@ DISCLAIMER_MARKERS: dict[str, tuple[str, str]] = {
 _WAKE_WORD = re.compile(r"^alexa\b[,\s]*", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Check:
     """One checklist item's result: ``ok`` is False for a FAIL; ``detail`` says why or what."""
 

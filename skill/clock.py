@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+
+from .records import field, record
 
 __all__ = ["Clock", "Deadline", "parse_instant", "starting_at", "utc_now"]
 
@@ -82,7 +83,7 @@ def parse_instant(text: str) -> datetime:
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Deadline:
     """The moment by which a turn's network calls must have given up, on a monotonic clock.
 

@@ -33,11 +33,11 @@ the time to get ready; no equipment line and no full setup.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 
 from .content import Exercise, HoldKind, get_exercise
 from .locales import Strings
+from .records import record
 from .ssml import escape, pause, spoken_seconds
 
 __all__ = [
@@ -65,7 +65,7 @@ COUNTDOWN_FROM = 3  # the last seconds counted aloud: "three, two, one"
 FIVE_MORE_SECONDS = 5.0  # "five more seconds" is said this long before a rest ends
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Rep:
     """One rep: its number within its side, the side (or ``None``) and its SSML."""
 
@@ -74,7 +74,7 @@ class Rep:
     ssml: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Segment:
     """A run of reps narrated in one response."""
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 
 from .dialog import DEFAULT_BUDGET_SECONDS
 from .exceptions import ConfigError
+from .records import record
 
 __all__ = ["MAX_BUDGET_SECONDS", "MIN_BUDGET_SECONDS", "Config"]
 
@@ -17,7 +17,7 @@ MIN_BUDGET_SECONDS = 60.0
 MAX_BUDGET_SECONDS = 240.0
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Config:
     """How the skill runs.
 

@@ -25,13 +25,13 @@ import sys
 import time
 import uuid
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO, TypeAlias
 
 from .clock import utc_now
 from .locales import strings_for
+from .records import field, record
 from .ssml import split_on_breaks, to_plain_text, unwrap
 from .utterances import canonical, canonical_sample, normalize, spoken_number, spoken_time
 
@@ -75,7 +75,7 @@ def local_zone_name() -> str:
     return "UTC"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Resolution:
     """What an utterance means: a launch, or an intent with slots (the fallback when unmatched)."""
 
@@ -86,7 +86,7 @@ class Resolution:
     elicited: bool = False  # the answer to a Dialog.ElicitSlot
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Elicitation:
     """The slot the skill asked for with ``Dialog.ElicitSlot``, and the intent it belongs to."""
 
@@ -120,7 +120,7 @@ class Elicitation:
         return None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Match:
     """One sample that matches an utterance: its intent, its text, the slots it fills."""
 
@@ -130,7 +130,7 @@ class Match:
     known: bool  # every slot value is one the model knows (a value or synonym, a number, a time)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Pattern:
     intent: str
     regex: re.Pattern[str]
@@ -608,7 +608,7 @@ class Console:
         return text
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Timer:
     """Deadlines on a clock; without one, time is what has been slept (for fake sleeps)."""
 
@@ -695,7 +695,7 @@ def print_reply(
     out.flush()
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Untimed:
     text: str
     pause_seconds: float

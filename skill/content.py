@@ -7,8 +7,9 @@ interaction model's ``ExerciseName`` slot type.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import Enum
+
+from .records import record
 
 __all__ = [
     "DEFAULT_ROUNDS_PER_DAY",
@@ -28,7 +29,7 @@ class HoldKind(str, Enum):
     SECONDS = "seconds"  # the coach says "hold" and stays silent for the seconds
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Exercise:
     """One exercise of the routine.
 

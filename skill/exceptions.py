@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["ConfigError", "LegSkillError", "StoreError", "StoreUnavailable"]
+__all__ = ["ConfigError", "FrozenRecordError", "LegSkillError", "StoreError", "StoreUnavailable"]
 
 
 class LegSkillError(Exception):
@@ -19,3 +19,7 @@ class StoreUnavailable(StoreError):
 
 class ConfigError(LegSkillError):
     """A setting is missing or invalid."""
+
+
+class FrozenRecordError(LegSkillError, AttributeError):
+    """A field of a frozen record was assigned or deleted (see :mod:`skill.records`)."""

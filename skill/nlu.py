@@ -31,11 +31,11 @@ import re
 import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from .console import Resolution, Resolver, default_model_dir
+from .records import field, record
 from .utterances import normalize
 
 __all__ = [
@@ -90,7 +90,7 @@ _HEADER = re.compile(r"^\[([\w.]+)\]$")
 _MARK = re.compile(r"\{(\w+):([^{}=]+)(?:=([^{}]+))?\}")
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Annotation:
     """One test case: what is said, the intent it must reach and the slot values it must fill."""
 
@@ -280,7 +280,7 @@ def built_files(model_dir: Path | None = None) -> dict[Path, str]:
 # --- evaluation ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     """How one annotation fared: the intent reached and any slot that was not as expected."""
 
@@ -297,7 +297,7 @@ class Outcome:
         return self.intent_ok and not self.slot_errors
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Report:
     """The outcomes of one annotation set on one locale's model."""
 
@@ -353,7 +353,7 @@ class Report:
         return {k: v for k, v in self.confusions().items() if k[1] in STATE_CHANGING_INTENTS}
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Capture:
     """A carrier phrase of one intent that matches a phrase annotated for another."""
 

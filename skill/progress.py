@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import TypedDict
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .content import DEFAULT_ROUNDS_PER_DAY, EXERCISE_IDS
+from .records import field, record, replace
 
 __all__ = [
     "DEFAULT_RATE",
@@ -37,7 +37,7 @@ class PositionDict(TypedDict):
     segment: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Position:
     """Where a paused set resumes: the exercise and the segment to narrate next."""
 
@@ -72,7 +72,7 @@ DETAIL_LEVELS: tuple[str, ...] = ("auto", "less", "more")
 KNOWN_AFTER_SETS = 3
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Settings:
     """How this person wants to be coached; the defaults for someone new.
 
@@ -125,7 +125,7 @@ class Settings:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Profile:
     """What the skill keeps about a user beyond one day."""
 
@@ -149,7 +149,7 @@ class Profile:
         return int(self.known.get(exercise_id, 0)) >= KNOWN_AFTER_SETS
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DayProgress:
     """Sets done on one local day, per exercise id, and the exercises left out that day.
 
@@ -231,7 +231,7 @@ class DayProgress:
         return replace(self, left_out=self.left_out | {exercise_id})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Snapshot:
     """What one session needs from the store: the profile and today's progress.
 

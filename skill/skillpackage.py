@@ -17,7 +17,6 @@ import re
 import shutil
 import zipfile
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
@@ -31,6 +30,7 @@ from .certify import (
     lambda_arn_problem,
 )
 from .exceptions import LegSkillError
+from .records import record
 
 __all__ = ["SOURCE", "PackageRefused", "Packaged", "build_package", "stack_function_arn"]
 
@@ -46,7 +46,7 @@ class PackageRefused(LegSkillError):
     """The package cannot be made as asked; the message is one line saying why."""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Packaged:
     """Where the package went: the directory the ASK CLI deploys, and its zip."""
 

@@ -21,13 +21,13 @@ import itertools
 import string
 import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from .coaching import plan_set
 from .content import EXERCISE_IDS, get_exercise
 from .locales import EXACT_FORMS, PLURAL_CATEGORIES, TIME_FIELDS, Strings, strings_for
+from .records import record
 from .ssml import to_plain_text
 
 __all__ = [
@@ -56,7 +56,7 @@ _BUDGET_SECONDS = 90.0
 GOLDEN_DIR = Path(__file__).resolve().parent.parent / "tests" / "golden"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SayBack:
     """A template that tells people what to say, and what that must mean to the skill.
 

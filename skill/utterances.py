@@ -30,7 +30,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from .records import record
 
 __all__ = ["canonical", "canonical_sample", "normalize", "spoken_number", "spoken_time"]
 
@@ -55,7 +56,7 @@ def normalize(text: str) -> str:
     return " ".join(text.split())
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Phrasing:
     """A language's words that carry no meaning for the NLU, and its contractions."""
 
@@ -485,7 +486,7 @@ def _phrases(*phrases: str) -> tuple[tuple[str, ...], ...]:
     return _words(*(_prepare(p) for p in phrases))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Clock:
     """How a language says a time of day (each phrase as :func:`_prepare` leaves it)."""
 

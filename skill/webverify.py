@@ -43,6 +43,7 @@ from __future__ import annotations
 
 from . import _oscrypto_fix
 from .clock import Clock, utc_now
+from .records import record
 
 # ask_sdk_webservice_support.verifier imports certvalidator -> oscrypto at import time.
 _oscrypto_fix.install()
@@ -59,7 +60,6 @@ import urllib.request  # noqa: E402
 import warnings  # noqa: E402
 from collections import OrderedDict  # noqa: E402
 from collections.abc import Callable, Iterable  # noqa: E402
-from dataclasses import dataclass  # noqa: E402
 from datetime import datetime, timedelta  # noqa: E402
 from typing import TYPE_CHECKING, Protocol  # noqa: E402
 from urllib.parse import urlsplit  # noqa: E402
@@ -218,7 +218,7 @@ def default_trusted_roots() -> tuple[x509.Certificate, ...]:
 # --- the signature ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _CachedChain:
     leaf: x509.Certificate
     intermediates: tuple[x509.Certificate, ...]

@@ -291,9 +291,8 @@ def test_counter_in_every_language(language):
 
 
 def test_no_hold_line_when_an_exercise_has_no_hold(strings, monkeypatch):
-    from dataclasses import replace
-
     import skill.apl as apl
+    from skill.records import replace
 
     no_hold = replace(get_exercise("toe_grips"), hold_amount=0)
     monkeypatch.setattr(apl, "get_exercise", lambda exercise_id: no_hold)

@@ -11,7 +11,6 @@ import logging
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from datetime import UTC, datetime
 from urllib.parse import quote
 
@@ -31,6 +30,7 @@ from skill.alexa.services import (
     delete_reminder,
     fetch_time_zone,
 )
+from skill.records import replace
 
 ZONE = "Pacific/Auckland"
 EIGHT_AM = DailyReminder(

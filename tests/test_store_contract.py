@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
 
 from skill.content import DEFAULT_ROUNDS_PER_DAY, EXERCISE_IDS
 from skill.progress import KNOWN_AFTER_SETS, DayProgress, Position, Profile, Settings
+from skill.records import replace
 from skill.store.base import Store
 from skill.store.sqlite import _SCHEMA, SqliteStore
 

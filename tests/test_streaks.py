@@ -11,7 +11,6 @@ Every day here is fixed; no test reads today's date or the machine's zone.
 from __future__ import annotations
 
 from contextlib import nullcontext
-from dataclasses import replace
 from datetime import UTC, date, datetime, time, timedelta
 from itertools import pairwise
 
@@ -27,6 +26,7 @@ from skill.content import EXERCISE_IDS
 from skill.entry import make_handler
 from skill.locales import strings_for
 from skill.progress import REST_DAY_SPACING_DAYS, Profile, current_streak, next_streak
+from skill.records import replace
 from skill.ssml import to_plain_text
 from skill.store.sqlite import SqliteStore
 

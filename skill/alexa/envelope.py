@@ -50,12 +50,12 @@ Alexa app.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any
 
 from ask_sdk_core.handler_input import HandlerInput
 
 from ..exceptions import StoreError
+from ..records import record
 from ..store.base import Store, person_key
 from .turn import SNAPSHOT_KEY
 
@@ -101,7 +101,7 @@ def user_id_of(handler_input: HandlerInput) -> str:
     return "anonymous"
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Speaker:
     """Who a request is from: the account, and the person Alexa recognised (if any).
 

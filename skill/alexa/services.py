@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import logging
 import zoneinfo
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from ..clock import Deadline
 from ..exceptions import LegSkillError
 from ..progress import zone_name_or_none
+from ..records import field, record
 
 if TYPE_CHECKING:
     from ask_sdk_model import RequestEnvelope
@@ -58,7 +58,7 @@ REMINDERS_PERMISSION = "alexa::alerts:reminders:skill:readwrite"
 # --- access and errors --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ApiAccess:
     """What a turn needs to call Alexa's APIs for the user on this device.
 
@@ -229,7 +229,7 @@ def fetch_time_zone(
 # --- the daily reminder -------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DailyReminder:
     """A reminder Alexa gives every day at the same local time.
 

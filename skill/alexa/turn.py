@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -45,6 +44,7 @@ from ..progress import (
     parse_zone,
     zone_name_or_none,
 )
+from ..records import record, replace
 from ..store.base import Store
 
 __all__ = [
@@ -67,7 +67,7 @@ NOTICES_KEY = "notices"  # the store notices already said this session ("write",
 RATE_KEY = "rate"  # the speaking rate the store holds, in percent (speech_rate_of)
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TurnInput:
     user_id: str
     event: Event
@@ -80,7 +80,7 @@ class TurnInput:
     device_zone: Callable[[], str | None] | None = None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class TurnResult:
     outcome: Outcome
     session_attributes: dict[str, Any]

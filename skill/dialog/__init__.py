@@ -25,8 +25,8 @@ The package, by concern (each module imports only those above it; this one impor
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import replace
 
+from ..records import replace
 from .answers import (
     _on_choose_exercise,
     _on_help,

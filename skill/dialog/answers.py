@@ -3,10 +3,10 @@ list of exercises, help."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from datetime import date, timedelta
 
 from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES, HoldKind, get_exercise
+from ..records import replace
 from ..ssml import escape
 from .routine import _ask_which, _on_start_exercise, _unknown_exercise
 from .state import Event, EventKind, Mode

@@ -8,8 +8,7 @@ asked for, and which says nothing of why.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
+from ..records import replace
 from .effects import LeaveOut
 from .state import Event, Mode
 from .turn import (

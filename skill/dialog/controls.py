@@ -3,9 +3,8 @@ fallback, the goal, resetting the day, and the end of a session."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..content import EXERCISE_IDS, ROUNDS_PER_DAY_CHOICES
+from ..records import replace
 from .care import _on_leave_out_confirmed, _on_leave_out_declined
 from .effects import RecordGoalMet, ResetDay, SavePosition, SetGoal
 from .routine import (

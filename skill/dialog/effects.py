@@ -2,35 +2,35 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
 
 from ..progress import Position
+from ..records import record
 
 
 # Effects: what the edge must write. The dialog has already applied them to the snapshot.
-@dataclass(frozen=True)
+@record(frozen=True)
 class AddSet:
     exercise_id: str
     day: date
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SavePosition:
     position: Position | None
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SetGoal:
     goal: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ResetDay:
     day: date
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class LeaveOut:
     """Leave the exercise out of the routine for the rest of ``day`` (nothing says why)."""
 
@@ -38,17 +38,17 @@ class LeaveOut:
     day: date
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class MarkSafetyHeard:
     pass
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class RecordGoalMet:
     day: date
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class ChangeSettings:
     """Change how this person is coached (:class:`~skill.progress.Settings`).
 

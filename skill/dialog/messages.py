@@ -11,10 +11,10 @@ speech after the fact, and "repeat" keeps what was really said.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from enum import Enum
 
 from ..locales import Strings
+from ..records import record
 
 __all__ = ["IfSaved", "Message", "SavedAck", "Say", "Ssml", "WriteResult", "render"]
 
@@ -27,7 +27,7 @@ class WriteResult(str, Enum):
     FAILED = "failed"  # the store could not be written
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Say:
     """A sentence from the locale files: ``key``, its plural ``count`` and its fields."""
 
@@ -40,14 +40,14 @@ class Say:
         return strings.say(self.key, self.count, **dict(self.fields))
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Ssml:
     """Words already rendered (a coached segment, an exercise's steps)."""
 
     fragment: str
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SavedAck:
     """The acknowledgement of the :class:`AddSet` at index ``effect`` of the turn's effects.
 
@@ -62,7 +62,7 @@ class SavedAck:
     goal: int
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class IfSaved:
     """Words that hold only once the effect at index ``effect`` (an :class:`AddSet`, a
     :class:`LeaveOut`, a :class:`RecordGoalMet`) is written; nested, once each one is."""

@@ -3,9 +3,8 @@ the end of a round."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..content import EXERCISE_IDS, get_exercise
+from ..records import replace
 from .effects import SavePosition
 from .state import Event, Mode
 from .turn import (

@@ -14,10 +14,9 @@ when it is taken out, with the sets now left today.
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from ..content import EXERCISES, get_exercise
 from ..progress import RATES, Settings
+from ..records import replace
 from .effects import ChangeSettings
 from .state import Event, Mode
 from .turn import (

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from enum import Enum
 
 from ..content import EXERCISE_IDS
 from ..locales import Strings
 from ..progress import DayProgress, Snapshot
+from ..records import record
 from .effects import Effect
 from .messages import Message
 
@@ -78,7 +78,7 @@ class Mode(str, Enum):
     CONFIRM_LEAVE_OUT = "confirm_leave_out"  # after "it hurts": leave it out for today?
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Event:
     """One user turn. ``exercise`` is a resolved id; ``heard`` the raw words when unresolved."""
 
@@ -89,7 +89,7 @@ class Event:
     history: tuple[DayProgress, ...] | None = None  # the last days, for progress and the week
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class DialogState:
     """What a session remembers between turns (kept in Alexa's session attributes)."""
 
@@ -168,7 +168,7 @@ class DialogState:
         )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Reply:
     """SSML fragments (no ``<speak>``); a reprompt whenever the session stays open."""
 
@@ -178,7 +178,7 @@ class Reply:
     question: str | None = None  # the question the speech ends with, when it asks one
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Context:
     """What a turn may read: the user's snapshot (for the request's local day) and settings."""
 
@@ -187,7 +187,7 @@ class Context:
     budget_seconds: float = DEFAULT_BUDGET_SECONDS
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Outcome:
     state: DialogState
     reply: Reply

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-
 from ..coaching import Segment, plan_set
 from ..content import EXERCISE_IDS, get_exercise
 from ..locales import Strings
 from ..progress import DayProgress, Position, Settings, Snapshot, current_streak, next_streak
+from ..records import field, record, replace
 from ..ssml import escape
 from .effects import (
     AddSet,
@@ -24,7 +23,7 @@ from .messages import IfSaved, Message, SavedAck, Say, Ssml, render
 from .state import Context, DialogState, Mode, Outcome, Reply
 
 
-@dataclass
+@record
 class _Turn:
     """Accumulates one reply while a handler runs."""
 

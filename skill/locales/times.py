@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, time
 from typing import TYPE_CHECKING
+
+from ..records import record
 
 if TYPE_CHECKING:  # Babel is imported when a time is first said, not on every cold start
     from babel import Locale
@@ -41,7 +42,7 @@ TIME_FIELDS = frozenset({"at", "clock", "hour", "minute", "period"})
 _SPOKEN_TWELVE_HOUR = frozenset({"en"})
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class SpokenTime:
     """A time of day as one locale says it aloud.
 
@@ -88,7 +89,7 @@ def _period_name(data: Locale, period_id: str) -> str:
     return ""
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class _Parts:
     """What a language rule needs: the 24-hour time, the dial, and CLDR's words."""
 

@@ -43,7 +43,6 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any, TypeAlias
@@ -59,6 +58,7 @@ from ..progress import (
     Snapshot,
     next_streak,
 )
+from ..records import field, record
 from .base import (
     DAY_ITEM_TTL_DAYS,
     PERSON_KEY_SEPARATOR,
@@ -137,7 +137,7 @@ _OPERATIONS = {
 }
 
 
-@dataclass
+@record
 class _Shared:
     """What a store and its turn views (:meth:`DynamoDbStore.within`) have in common."""
 

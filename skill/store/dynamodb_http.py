@@ -34,13 +34,13 @@ import threading
 import time
 import zlib
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, TypeAlias
 from urllib.parse import urlsplit
 
 from ..clock import Deadline, utc_now
 from ..exceptions import LegSkillError
+from ..records import record
 
 __all__ = ["Credentials", "DynamoDbHttpClient", "DynamoDbHttpError", "Response", "sign_request"]
 
@@ -84,7 +84,7 @@ _STALE_CONNECTION_ERRORS = (
 )
 
 
-@dataclass(frozen=True)
+@record(frozen=True)
 class Credentials:
     access_key: str
     secret_key: str

@@ -15,7 +15,6 @@ import os
 import sqlite3
 import threading
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 from typing import TypeAlias, TypeVar
@@ -30,6 +29,7 @@ from ..progress import (
     Snapshot,
     next_streak,
 )
+from ..records import replace
 from .base import (
     PERSON_KEY_SEPARATOR,
     UNSET,
