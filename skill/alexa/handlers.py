@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 from ask_sdk_core.dispatch_components import AbstractExceptionHandler, AbstractRequestHandler
 from ask_sdk_core.handler_input import HandlerInput
 from ask_sdk_model import IntentRequest, Response, Slot
-from ask_sdk_model.slu.entityresolution import StatusCode
 from ask_sdk_model.ui import SimpleCard
 
 from ..content import EXERCISE_IDS
@@ -109,6 +108,11 @@ def _matched_id(slot: Slot | None, ids: Collection[str]) -> str | None:
     ``ids``; an id the code does not know (a model deployed ahead of or behind the code) is
     treated as unmatched."""
     resolutions = getattr(slot, "resolutions", None)
+    if resolutions is None:
+        return None
+    # Imported here: a launch has no slots, and the module is 1.2 ms of a cold first turn.
+    from ask_sdk_model.slu.entityresolution import StatusCode
+
     for authority in getattr(resolutions, "resolutions_per_authority", None) or []:
         status = getattr(getattr(authority, "status", None), "code", None)
         if status == StatusCode.ER_SUCCESS_MATCH and authority.values:
