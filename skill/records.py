@@ -174,35 +174,40 @@ def _build(cls: _C, frozen: bool) -> _C:
             compared.append(name)
 
     fields = tuple(names)
-    position = {name: index for index, name in enumerate(fields)}
+    field_names = frozenset(fields)
     post_init = getattr(cls, "__post_init__", None)
     qualname = cls.__qualname__
 
     def __init__(self: Any, *args: Any, **kwargs: Any) -> None:
+        state = self.__dict__  # frozen or not: set without __setattr__
+        if not kwargs and len(args) == len(fields):
+            state.update(zip(fields, args, strict=True))  # every field by position
+        elif not args and kwargs.keys() == field_names:
+            state.update(kwargs)  # every field by name, as replace() passes them
+        else:
+            _bind(state, args, kwargs)
+        if post_init is not None:
+            self.__post_init__()
+
+    def _bind(state: dict[str, Any], args: tuple[Any, ...], kwargs: dict[str, Any]) -> None:
         if len(args) > len(fields):
             raise TypeError(
                 f"{qualname}() takes {len(fields)} positional arguments, {len(args)} given"
             )
-        values = list(args) + [_MISSING] * (len(fields) - len(args))
-        for key, value in kwargs.items():
-            index = position.get(key)
-            if index is None:
-                raise TypeError(f"{qualname}() got an unexpected keyword argument {key!r}")
-            if index < len(args):
-                raise TypeError(f"{qualname}() got multiple values for argument {key!r}")
-            values[index] = value
-        state = self.__dict__  # frozen or not: set without __setattr__
-        for name, value in zip(fields, values, strict=True):
-            if value is _MISSING:
-                if name in defaults:
-                    value = defaults[name]
-                elif name in factories:
-                    value = factories[name]()
-                else:
-                    raise TypeError(f"{qualname}() missing required argument: {name!r}")
-            state[name] = value
-        if post_init is not None:
-            self.__post_init__()
+        state.update(zip(fields, args, strict=False))  # the first fields, by position
+        for name in fields[len(args) :]:
+            if name in kwargs:
+                state[name] = kwargs.pop(name)
+            elif name in defaults:
+                state[name] = defaults[name]
+            elif name in factories:
+                state[name] = factories[name]()
+            else:
+                raise TypeError(f"{qualname}() missing required argument: {name!r}")
+        for name in kwargs:  # names left over: given twice, or no field at all
+            if name in field_names:
+                raise TypeError(f"{qualname}() got multiple values for argument {name!r}")
+            raise TypeError(f"{qualname}() got an unexpected keyword argument {name!r}")
 
     key = _key_of(tuple(compared))
 
