@@ -22,10 +22,12 @@ __all__ = [
     "Profile",
     "Settings",
     "Snapshot",
+    "StreakBefore",
     "current_streak",
     "local_day",
     "next_streak",
     "parse_zone",
+    "withdrawn_streak",
     "zone_name_or_none",
 ]
 
@@ -56,6 +58,52 @@ class Position:
         if exercise_id not in EXERCISE_IDS or not isinstance(segment, (int, float)):
             return None
         return cls(str(exercise_id), max(0, int(segment)))
+
+
+@record(frozen=True)
+class StreakBefore:
+    """The streak as it stood before ``last_met_day``'s goal was recorded.
+
+    Kept so that the day can be taken back exactly (:func:`withdrawn_streak`) when its goal
+    stops being met: today's sets cleared, the goal raised, an exercise put back in the routine.
+
+    Attributes
+    ----------
+    streak, best_streak : int
+        Days, as :class:`Profile` has them.
+    last_met_day, rest_day : date or None
+        As :class:`Profile` has them.
+    """
+
+    streak: int = 0
+    best_streak: int = 0
+    last_met_day: date | None = None
+    rest_day: date | None = None
+
+    def to_dict(self) -> dict[str, int | str | None]:
+        """As JSON: ``{"streak", "best", "last_met", "rest_day"}``, dates as ISO strings."""
+        return {
+            "streak": self.streak,
+            "best": self.best_streak,
+            "last_met": self.last_met_day.isoformat() if self.last_met_day else None,
+            "rest_day": self.rest_day.isoformat() if self.rest_day else None,
+        }
+
+    @classmethod
+    def from_dict(cls, data: object) -> StreakBefore | None:
+        """What :meth:`to_dict` wrote, or ``None`` for anything else (never raises)."""
+        if not isinstance(data, Mapping):
+            return None
+        try:
+            last_met, rest_day = data.get("last_met"), data.get("rest_day")
+            return cls(
+                streak=max(0, int(data.get("streak") or 0)),
+                best_streak=max(0, int(data.get("best") or 0)),
+                last_met_day=date.fromisoformat(str(last_met)) if last_met else None,
+                rest_day=date.fromisoformat(str(rest_day)) if rest_day else None,
+            )
+        except (TypeError, ValueError):
+            return None
 
 
 # Speaking rates a person can step through with "slower" and "faster", in percent of the voice's
@@ -138,6 +186,8 @@ class Profile:
     last_met_day: date | None = None
     rest_day: date | None = None  # the last missed day that kept the streak going
     rest_day_told: bool = False  # the rest-day rule was said, the first time it kept a streak
+    # The streak before last_met_day's goal was recorded (None: unknown, or nothing recorded).
+    streak_before: StreakBefore | None = None
     time_zone: str | None = None  # IANA name from the Alexa Settings API; None: never learned
     reminder_token: str | None = None  # alert token of the daily reminder; None: no reminder
     settings: Settings = Settings()
@@ -363,12 +413,16 @@ def next_streak(profile: Profile, met_day: date) -> Profile:
         ``profile`` with ``streak``, ``best_streak`` (never lower), ``last_met_day``
         (``met_day``), ``rest_day`` (the missed day just forgiven, else as it was) and
         ``rest_day_told`` (``True`` once a rest day has been forgiven: the dialog says the rule
-        the first time, in the turn that turns it on) set; all else unchanged.
+        the first time, in the turn that turns it on) and ``streak_before`` (these fields as
+        they were, for :func:`withdrawn_streak`) set; all else unchanged.
     """
     if profile.last_met_day == met_day:
         return replace(profile, best_streak=max(profile.best_streak, profile.streak))
     missed = met_day - timedelta(days=1)
     rest_day, told = profile.rest_day, profile.rest_day_told
+    before = StreakBefore(
+        profile.streak, profile.best_streak, profile.last_met_day, profile.rest_day
+    )
     if profile.last_met_day == missed:
         streak = profile.streak + 1
     elif _rest_day_forgiven(profile, missed):
@@ -383,4 +437,42 @@ def next_streak(profile: Profile, met_day: date) -> Profile:
         last_met_day=met_day,
         rest_day=rest_day,
         rest_day_told=told,
+        streak_before=before,
+    )
+
+
+def withdrawn_streak(profile: Profile, day: date) -> Profile:
+    """The profile once ``day``'s goal is no longer met: the streak as it was before it.
+
+    A day's goal can stop being met after it was recorded (:func:`next_streak`): its sets
+    cleared ("reset today"), the goal raised, an exercise put back in the routine. Then the
+    day no longer counts: streak, best streak, last day met and rest day go back to
+    :attr:`Profile.streak_before`. If that is unknown (a profile written before it was kept),
+    the streak ends and the best streak stays. The flag that the rest-day rule was said stays:
+    the person heard it.
+
+    Parameters
+    ----------
+    profile:
+        The profile as stored.
+    day:
+        The person's local date whose goal is no longer met.
+
+    Returns
+    -------
+    Profile
+        ``profile`` unchanged when ``day`` is not its ``last_met_day``; else with ``streak``,
+        ``best_streak``, ``last_met_day`` and ``rest_day`` as they were, and
+        ``streak_before`` cleared.
+    """
+    if profile.last_met_day != day:
+        return profile
+    before = profile.streak_before or StreakBefore(best_streak=profile.best_streak)
+    return replace(
+        profile,
+        streak=before.streak,
+        best_streak=before.best_streak,
+        last_met_day=before.last_met_day,
+        rest_day=before.rest_day,
+        streak_before=None,
     )

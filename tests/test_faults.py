@@ -268,6 +268,9 @@ class FaultyStore(Store):
     def reset_settings(self, *a, **k):
         return self._call("reset_settings", *a, **k)
 
+    def withdraw_goal_met(self, *a, **k):
+        return self._call("withdraw_goal_met", *a, **k)
+
 
 # --- the routine --------------------------------------------------------------------------------
 

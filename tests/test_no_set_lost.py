@@ -61,6 +61,10 @@ class FlakyStore(SqliteStore):
         self._maybe_fail("record_goal_met")
         return super().record_goal_met(*args, **kwargs)
 
+    def withdraw_goal_met(self, *args, **kwargs):
+        self._maybe_fail("withdraw_goal_met")
+        return super().withdraw_goal_met(*args, **kwargs)
+
 
 @pytest.fixture
 def store(tmp_path):

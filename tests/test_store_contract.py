@@ -193,6 +193,48 @@ def test_a_rest_day_is_kept_with_the_streak_and_read_back(store):
     assert store.load(USER, DAY + timedelta(days=9)).profile == profile
 
 
+def _streak_of(profile: Profile) -> tuple:
+    return (profile.streak, profile.best_streak, profile.last_met_day, profile.rest_day)
+
+
+@pytest.mark.parametrize("rest_day_kept", [False, True])
+def test_a_day_whose_goal_is_no_longer_met_leaves_the_streak_exactly(store, rest_day_kept):
+    """Today's sets cleared, the goal raised: the streak, the best, the last day met and the
+    rest day are as they were before today, in the store as in what it returns."""
+    store.record_goal_met(USER, DAY)
+    store.record_goal_met(USER, DAY + timedelta(days=1))
+    today = DAY + timedelta(days=3 if rest_day_kept else 2)
+    before = store.load(USER, today).profile
+    met = store.record_goal_met(USER, today)
+    assert met.streak == 3 and met.best_streak == 3
+    assert (met.rest_day is not None) is rest_day_kept
+
+    withdrawn = store.withdraw_goal_met(USER, today)
+    assert _streak_of(withdrawn) == _streak_of(before) == (2, 2, DAY + timedelta(days=1), None)
+    assert _streak_of(store.load(USER, today).profile) == _streak_of(before)
+    # Twice, or for a day that is not the last one met: nothing changes.
+    assert _streak_of(store.withdraw_goal_met(USER, today)) == _streak_of(before)
+    assert _streak_of(store.withdraw_goal_met(USER, DAY)) == _streak_of(before)
+    # Met again later that day: the same streak as the first time.
+    assert _streak_of(store.record_goal_met(USER, today)) == _streak_of(met)
+    assert _streak_of(store.load(USER, today).profile) == _streak_of(met)
+
+
+def test_withdrawing_a_new_streaks_first_day_goes_back_to_the_lapsed_one(store):
+    for offset in range(4):
+        store.record_goal_met(USER, DAY + timedelta(days=offset))  # best 4
+    later = DAY + timedelta(days=10)
+    assert store.record_goal_met(USER, later).streak == 1
+    withdrawn = store.withdraw_goal_met(USER, later)
+    assert _streak_of(withdrawn) == (4, 4, DAY + timedelta(days=3), None)  # as before `later`
+    assert _streak_of(store.load(USER, later).profile) == (4, 4, DAY + timedelta(days=3), None)
+
+
+def test_withdrawing_with_nothing_recorded_changes_nothing(store):
+    assert _streak_of(store.withdraw_goal_met(USER, DAY)) == (0, 0, None, None)
+    assert store.load(USER, DAY).profile == Profile()
+
+
 def test_record_goal_met_keeps_the_other_settings(store):
     store.update_profile(USER, goal=2, safety_heard=True, position=Position(BAND, 1), position_ts=7)
     profile = store.record_goal_met(USER, DAY)
@@ -480,8 +522,8 @@ def test_sqlite_file_of_the_previous_version_is_migrated(tmp_path):
     check = sqlite3.connect(path)
     columns = [row[1] for row in check.execute("PRAGMA table_info(profiles)")]
     check.close()
-    added = ["time_zone", "reminder_token", "rest_day", "rest_day_told"]
-    assert columns[-4:] == added
+    added = ["time_zone", "reminder_token", "rest_day", "rest_day_told", "streak_before"]
+    assert columns[-5:] == added
     assert all(columns.count(name) == 1 for name in added)
 
 

@@ -347,3 +347,80 @@ def test_the_rule_is_not_said_when_the_streak_is_not_saved_and_is_said_once_afte
     assert store.load(USER, thursday).profile.streak == 3
     week.meet_goal(thursday + ONE_DAY)
     assert sum(RULE in text for text in week.heard) == 1, week.heard
+
+
+# -- a day whose goal stops being met ----------------------------------------------------------
+
+
+def _streak_stored(store: SqliteStore, day: date) -> tuple[int, int, date | None]:
+    profile = store.load(USER, day).profile
+    return current_streak(profile, day), profile.best_streak, profile.last_met_day
+
+
+def meet_today(week: Week, day: date, goal: int = 3, out: tuple[str, ...] = ()) -> str:
+    """Today's goal met with ``goal`` rounds and ``out`` out of the routine: the sets but the
+    last from another device, the last one through the skill."""
+    week.store.update_profile(USER, goal=goal, safety_heard=True)
+    for exercise_id in EXERCISE_IDS:
+        if exercise_id in out:
+            continue
+        for _ in range(goal - (exercise_id == "pencil_pickup")):
+            week.store.add_set(USER, day, exercise_id, goal)
+    return week.finish_goal(day)
+
+
+@pytest.mark.parametrize(
+    ("undo", "goal", "out"),
+    [
+        (["reset today", "yes"], 3, ()),
+        (["set my goal to three rounds"], 2, ()),
+        (["I have a band now"], 3, ("band_foot_pulls",)),
+    ],
+    ids=["sets cleared", "goal raised", "an exercise put back"],
+)
+def test_a_day_no_longer_met_leaves_the_streak_as_it_was(undo, goal, out, tmp_path):
+    """Found by a new user: after "reset today" the streak still counted today, and the next
+    day it grew on from there. Now the day leaves the streak, and what is said and stored
+    agree: the streak of the days before, growing again only when today's goal is met."""
+    store = SqliteStore(tmp_path / "progress.sqlite3")
+    week = Week(store)
+    monday = date(2027, 3, 1)
+    week.meet_goal(monday)
+    week.meet_goal(monday + ONE_DAY)
+    today = monday + 2 * ONE_DAY
+    for exercise_id in out:
+        store.set_in_routine(USER, exercise_id, False)
+    assert "Your streak is 3 days." in meet_today(week, today, goal, out)
+    assert _streak_stored(store, today) == (3, 3, today)
+
+    console = console_on(store, today)
+    week.turn(console, today, "open leg exercises")
+    for utterance in undo:
+        week.turn(console, today, utterance)
+    heard = week.turn(console, today, "how am I doing")
+    assert "Your streak is 2 days." in heard, heard
+    assert _streak_stored(store, today) == (2, 2, monday + ONE_DAY)
+
+    # The next day, with today missed (a rest day) and that day's goal met: 3, not 4.
+    tomorrow = today + ONE_DAY
+    heard = meet_today(week, tomorrow, 3)
+    assert "3 days" in heard and "4 days" not in heard, heard
+    assert _streak_stored(store, tomorrow) == (3, 3, tomorrow)
+
+
+def test_a_withdrawal_that_failed_to_save_is_made_by_the_next_session(tmp_path):
+    store = FlakyStore(tmp_path / "progress.sqlite3")
+    week = Week(store)
+    monday = date(2027, 3, 1)
+    week.meet_goal(monday)
+    today = monday + ONE_DAY
+    week.meet_goal(today)
+    store.failing.add("withdraw_goal_met")
+    console = console_on(store, today)
+    week.turn(console, today, "open leg exercises")
+    week.turn(console, today, "reset today")
+    week.turn(console, today, "yes")
+    assert store.load(USER, today).profile.last_met_day == today  # not written yet
+    store.failing.clear()
+    assert "Your streak is one day." in week.ask(today)
+    assert _streak_stored(store, today) == (1, 1, monday)

@@ -28,6 +28,7 @@ from ..dialog import (
     ResetDay,
     SavePosition,
     SetGoal,
+    WithdrawGoalMet,
     WriteResult,
 )
 from ..exceptions import StoreError
@@ -40,6 +41,7 @@ from ..progress import (
     Profile,
     Settings,
     Snapshot,
+    StreakBefore,
     local_day,
     parse_zone,
     zone_name_or_none,
@@ -102,6 +104,7 @@ def snapshot_to_dict(snapshot: Snapshot) -> dict[str, object]:
         "last_met": p.last_met_day.isoformat() if p.last_met_day else None,
         "rest_day": p.rest_day.isoformat() if p.rest_day else None,
         "rest_told": p.rest_day_told,
+        "before": p.streak_before.to_dict() if p.streak_before else None,
         "zone": p.time_zone,
         "reminder": p.reminder_token,
         "rate": p.settings.rate,
@@ -127,6 +130,7 @@ def snapshot_from_dict(data: Any) -> Snapshot | None:
             last_met_day=date.fromisoformat(data["last_met"]) if data.get("last_met") else None,
             rest_day=date.fromisoformat(data["rest_day"]) if data.get("rest_day") else None,
             rest_day_told=bool(data.get("rest_told")),
+            streak_before=StreakBefore.from_dict(data.get("before")),
             time_zone=zone_name_or_none(data.get("zone")),
             reminder_token=str(data["reminder"]) if data.get("reminder") else None,
             settings=Settings.read(
@@ -181,6 +185,8 @@ def _apply(store: Store, user_id: str, effect: dialog.Effect, stamp_ms: int, goa
         store.update_profile(user_id, safety_heard=True)
     elif isinstance(effect, RecordGoalMet):
         store.record_goal_met(user_id, effect.day)
+    elif isinstance(effect, WithdrawGoalMet):
+        store.withdraw_goal_met(user_id, effect.day)
     elif isinstance(effect, ResetDay):
         store.reset_day(user_id, effect.day)
     elif isinstance(effect, LeaveOut):
@@ -208,7 +214,7 @@ def _count_known(store: Store, user_id: str, exercise_id: str) -> None:
 
 
 # Effects that rest on what the store said about the profile: skipped when it could not be read.
-_NEEDS_PROFILE = (MarkSafetyHeard, SavePosition, RecordGoalMet)
+_NEEDS_PROFILE = (MarkSafetyHeard, SavePosition, RecordGoalMet, WithdrawGoalMet)
 
 
 def _notices(attributes: Mapping[str, Any]) -> list[str]:

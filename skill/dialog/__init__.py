@@ -64,6 +64,7 @@ from .effects import (
     ResetDay,
     SavePosition,
     SetGoal,
+    WithdrawGoalMet,
 )
 from .messages import WriteResult, render
 from .routine import (
@@ -113,6 +114,7 @@ __all__ = [
     "ResetDay",
     "SavePosition",
     "SetGoal",
+    "WithdrawGoalMet",
     "WriteResult",
     "handle",
     "howto_reps_key",
@@ -218,6 +220,10 @@ def handle(state: DialogState, event: Event, ctx: Context) -> Outcome:
         # The goal was met but the streak was not recorded (a write that failed, or two
         # devices finishing the last sets at once): record it now.
         turn.effect(RecordGoalMet(today.day))
+    elif profile.last_met_day == today.day and not today.goal_met(profile.goal):
+        # Recorded as met, but it is not (a withdrawal whose write failed, another device):
+        # the streak goes back to before today.
+        turn.effect(WithdrawGoalMet(today.day))
     if _in_set(turn) and _at_last_segment(turn) and event.kind not in _SETTLED_BY_HANDLER:
         _settle(turn)
     _HANDLERS[event.kind](turn, event)

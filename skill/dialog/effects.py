@@ -49,6 +49,13 @@ class RecordGoalMet:
 
 
 @record(frozen=True)
+class WithdrawGoalMet:
+    """``day``'s goal, recorded as met, is no longer met: the streak goes back to before it."""
+
+    day: date
+
+
+@record(frozen=True)
 class ChangeSettings:
     """Change how this person is coached (:class:`~skill.progress.Settings`).
 
@@ -71,5 +78,6 @@ Effect = (
     | LeaveOut
     | MarkSafetyHeard
     | RecordGoalMet
+    | WithdrawGoalMet
     | ChangeSettings
 )

@@ -5,7 +5,15 @@ from __future__ import annotations
 from ..coaching import Segment, plan_set
 from ..content import EXERCISE_IDS, get_exercise
 from ..locales import Strings
-from ..progress import DayProgress, Position, Settings, Snapshot, current_streak, next_streak
+from ..progress import (
+    DayProgress,
+    Position,
+    Settings,
+    Snapshot,
+    current_streak,
+    next_streak,
+    withdrawn_streak,
+)
 from ..records import field, record, replace
 from ..ssml import escape
 from .effects import (
@@ -18,6 +26,7 @@ from .effects import (
     ResetDay,
     SavePosition,
     SetGoal,
+    WithdrawGoalMet,
 )
 from .messages import IfSaved, Message, SavedAck, Say, Ssml, render
 from .state import Context, DialogState, Mode, Outcome, Reply
@@ -102,6 +111,8 @@ class _Turn:
             profile = replace(profile, safety_heard=True)
         elif isinstance(effect, RecordGoalMet):
             profile = next_streak(profile, effect.day)
+        elif isinstance(effect, WithdrawGoalMet):
+            profile = withdrawn_streak(profile, effect.day)
         elif isinstance(effect, ChangeSettings):
             profile = replace(profile, settings=_changed(profile.settings, effect))
         if isinstance(effect, AddSet) and not profile.knows(effect.exercise_id):
@@ -109,6 +120,15 @@ class _Turn:
             known[effect.exercise_id] = known.get(effect.exercise_id, 0) + 1
             profile = replace(profile, known=known)
         self.snapshot = Snapshot(profile, today)
+        snapshot = self.snapshot
+        if (
+            isinstance(effect, (ResetDay, SetGoal, ChangeSettings))
+            and snapshot.profile.last_met_day == snapshot.today.day
+            and not snapshot.today.goal_met(snapshot.profile.goal)
+        ):
+            # Today's goal was met and no longer is (sets cleared, the goal raised, an
+            # exercise back in the routine): today leaves the streak.
+            self.effect(WithdrawGoalMet(snapshot.today.day))
 
     def outcome(self) -> Outcome:
         speech = render(self.parts, self.s)

@@ -210,6 +210,12 @@ class Store(ABC):
         """Extend the streak for a day whose goal was met (idempotent for that day)."""
 
     @abstractmethod
+    def withdraw_goal_met(self, user_id: str, day: date) -> Profile:
+        """Take back a day recorded by :meth:`record_goal_met` whose goal is no longer met:
+        the streak as it was before it (:func:`~skill.progress.withdrawn_streak`). Changes
+        nothing unless ``day`` is the last day recorded; atomic like :meth:`record_goal_met`."""
+
+    @abstractmethod
     def leave_out(self, user_id: str, day: date, exercise_id: str) -> None:
         """Leave ``exercise_id`` out of that day's routine (idempotent); kept with the day's sets
         and forgotten with them. Raises ``ValueError`` for an id that is no exercise."""

@@ -6,6 +6,7 @@ Key design (single table, every item bounded in size)::
     USER#<user id>    PROFILE            goal, safety_heard, position {exercise, segment},
                                          position_ts, streak, best_streak, last_met_day,
                                          rest_day (S), rest_day_told (BOOL),
+                                         streak_before {streak, best, last_met, rest_day},
                                          time_zone (S), reminder_token (S) (both bounded),
                                          rate (N), detail (S), cues (BOOL),
                                          routine_out (SS of exercise ids),
@@ -42,7 +43,7 @@ import logging
 import threading
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from typing import Any, TypeAlias
@@ -56,7 +57,9 @@ from ..progress import (
     Profile,
     Settings,
     Snapshot,
+    StreakBefore,
     next_streak,
+    withdrawn_streak,
 )
 from ..records import field, record
 from .base import (
@@ -529,10 +532,34 @@ class DynamoDbStore(Store):
     def record_goal_met(self, user_id: str, day: date) -> Profile:
         """Extend the streak once for ``day``, however many devices report it.
 
+        See :meth:`_change_streak`; a day already recorded is not written again.
+        """
+
+        def change(profile: Profile) -> Profile | None:
+            return None if profile.last_met_day == day else next_streak(profile, day)
+
+        return self._change_streak(user_id, "record_goal_met", change)
+
+    def withdraw_goal_met(self, user_id: str, day: date) -> Profile:
+        """Take ``day`` out of the streak once, if it is the last day recorded as met.
+
+        See :meth:`_change_streak`; any other day changes nothing and is not written.
+        """
+
+        def change(profile: Profile) -> Profile | None:
+            return None if profile.last_met_day != day else withdrawn_streak(profile, day)
+
+        return self._change_streak(user_id, "withdraw_goal_met", change)
+
+    def _change_streak(
+        self, user_id: str, operation: str, change: Callable[[Profile], Profile | None]
+    ) -> Profile:
+        """Write ``change(profile)``'s streak fields; ``None`` from it: nothing to write.
+
         One consistent ``GetItem`` of the profile, then an ``UpdateItem`` conditional on the
-        streak fields being as read; if another device changed them meanwhile, the streak is
-        recomputed from the item the failed condition returned. A day already recorded is not
-        written again. The rest day and the flag that its rule was said
+        streak fields being as read; if another device changed them meanwhile, the change is
+        made again on the item the failed condition returned. The rest day, the flag that its
+        rule was said and the streak before the last day met
         (:func:`~skill.progress.next_streak`) are written in the same update, on the same
         condition.
         """
@@ -542,26 +569,35 @@ class DynamoDbStore(Store):
         )
         for _ in range(_GOAL_MET_ATTEMPTS):
             profile = _profile(item)
-            if profile.last_met_day == day:
+            after = change(profile)
+            if after is None:
                 return profile
-            after = next_streak(profile, day)
             names = {
                 "#streak": "streak",
                 "#best": "best_streak",
                 "#last": "last_met_day",
                 "#rest": "rest_day",
                 "#told": "rest_day_told",
+                "#before": "streak_before",
             }
             values: dict[str, Any] = {
                 ":streak": _n(after.streak),
                 ":best": _n(after.best_streak),
-                ":day": {"S": day_key(day)},
                 ":told": {"BOOL": after.rest_day_told},
             }
-            update = "SET #streak = :streak, #best = :best, #last = :day, #told = :told"
-            if after.rest_day is not None:
-                update += ", #rest = :rest"
-                values[":rest"] = {"S": day_key(after.rest_day)}
+            sets = ["#streak = :streak", "#best = :best", "#told = :told"]
+            removes = []
+            for name, value in (
+                ("#last", _day_value(after.last_met_day)),
+                ("#rest", _day_value(after.rest_day)),
+                ("#before", _streak_before_value(after.streak_before)),
+            ):
+                if value is None:
+                    removes.append(name)
+                else:
+                    sets.append(f"{name} = :{name[1:]}")
+                    values[f":{name[1:]}"] = value
+            update = "SET " + ", ".join(sets) + (" REMOVE " + ", ".join(removes) if removes else "")
             if profile.last_met_day is None:
                 condition = "attribute_not_exists(#last)"
             else:
@@ -596,8 +632,8 @@ class DynamoDbStore(Store):
                 item = failed.item
                 continue
             return _profile(response.get("Attributes"))
-        log.warning("dynamodb record_goal_met failed: contention")
-        raise StoreUnavailable("dynamodb record_goal_met failed: too many concurrent updates")
+        log.warning("dynamodb %s failed: contention", operation)
+        raise StoreUnavailable(f"dynamodb {operation} failed: too many concurrent updates")
 
     def leave_out(self, user_id: str, day: date, exercise_id: str) -> None:
         """Add the id to the day item's ``left_out`` string set: one ``UpdateItem`` (``ADD``,
@@ -813,6 +849,36 @@ def _settings(item: Mapping[str, Any]) -> Settings:
     )
 
 
+def _day_value(day: date | None) -> dict[str, str] | None:
+    return {"S": day_key(day)} if day is not None else None
+
+
+def _streak_before_value(before: StreakBefore | None) -> dict[str, Any] | None:
+    """The streak before the last day met, as a map attribute (dates as ``S``, left out
+    when there are none)."""
+    if before is None:
+        return None
+    fields: dict[str, Any] = {"streak": _n(before.streak), "best": _n(before.best_streak)}
+    for name, day in (("last_met", before.last_met_day), ("rest_day", before.rest_day)):
+        if day is not None:
+            fields[name] = {"S": day_key(day)}
+    return {"M": fields}
+
+
+def _streak_before(item: Mapping[str, Any]) -> StreakBefore | None:
+    raw = item.get("streak_before", {}).get("M")
+    if not raw:
+        return None
+    return StreakBefore.from_dict(
+        {
+            "streak": raw.get("streak", {}).get("N"),
+            "best": raw.get("best", {}).get("N"),
+            "last_met": raw.get("last_met", {}).get("S"),
+            "rest_day": raw.get("rest_day", {}).get("S"),
+        }
+    )
+
+
 def _profile(item: Mapping[str, Any] | None) -> Profile:
     """The profile item as a :class:`Profile`; defaults for what is missing."""
     defaults = Profile()
@@ -841,6 +907,7 @@ def _profile(item: Mapping[str, Any] | None) -> Profile:
             last_met_day=date.fromisoformat(last_met) if last_met else None,
             rest_day=date.fromisoformat(rest_day) if rest_day else None,
             rest_day_told=bool(item.get("rest_day_told", {}).get("BOOL", False)),
+            streak_before=_streak_before(item),
             time_zone=item.get("time_zone", {}).get("S") or None,
             reminder_token=item.get("reminder_token", {}).get("S") or None,
             settings=_settings(item),

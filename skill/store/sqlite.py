@@ -27,7 +27,9 @@ from ..progress import (
     Profile,
     Settings,
     Snapshot,
+    StreakBefore,
     next_streak,
+    withdrawn_streak,
 )
 from ..records import replace
 from .base import (
@@ -54,6 +56,7 @@ CREATE TABLE IF NOT EXISTS profiles (
     last_met_day TEXT,
     rest_day TEXT,
     rest_day_told INTEGER NOT NULL DEFAULT 0,
+    streak_before TEXT,
     time_zone TEXT,
     reminder_token TEXT
 );
@@ -98,14 +101,26 @@ _ADDED_PROFILE_COLUMNS = {
     "reminder_token": "TEXT",
     "rest_day": "TEXT",
     "rest_day_told": "INTEGER NOT NULL DEFAULT 0",
+    "streak_before": "TEXT",
 }
 _PROFILE_COLUMNS = (
     "goal, safety_heard, position, position_ts, streak, best_streak, "
-    "last_met_day, rest_day, rest_day_told, time_zone, reminder_token"
+    "last_met_day, rest_day, rest_day_told, streak_before, time_zone, reminder_token"
 )
 # A profiles row as SELECT {_PROFILE_COLUMNS} reads it (columns a file lacked read as NULL).
 _ProfileRow: TypeAlias = tuple[
-    int | None, int, str | None, int, int, int, str | None, str | None, int, str | None, str | None
+    int | None,
+    int,
+    str | None,
+    int,
+    int,
+    int,
+    str | None,
+    str | None,
+    int,
+    str | None,
+    str | None,
+    str | None,
 ]
 
 _T = TypeVar("_T")
@@ -295,6 +310,14 @@ class SqliteStore(Store):
         )
 
     def record_goal_met(self, user_id: str, day: date) -> Profile:
+        return self._change_streak(user_id, lambda profile: next_streak(profile, day))
+
+    def withdraw_goal_met(self, user_id: str, day: date) -> Profile:
+        return self._change_streak(user_id, lambda profile: withdrawn_streak(profile, day))
+
+    def _change_streak(self, user_id: str, change: Callable[[Profile], Profile]) -> Profile:
+        """Read the profile, apply ``change`` to its streak and write it, in one transaction."""
+
         def write(db: sqlite3.Connection) -> Profile:
             db.execute("BEGIN IMMEDIATE")
             try:
@@ -302,18 +325,18 @@ class SqliteStore(Store):
                 row = db.execute(
                     f"SELECT {_PROFILE_COLUMNS} FROM profiles WHERE user_id = ?", (user_id,)
                 ).fetchone()
-                profile = _profile(row)
-                after = next_streak(profile, day)
-                rest_day = day_key(after.rest_day) if after.rest_day else None
+                after = change(_profile(row))
+                before = after.streak_before
                 db.execute(
                     "UPDATE profiles SET streak = ?, best_streak = ?, last_met_day = ?, "
-                    "rest_day = ?, rest_day_told = ? WHERE user_id = ?",
+                    "rest_day = ?, rest_day_told = ?, streak_before = ? WHERE user_id = ?",
                     (
                         after.streak,
                         after.best_streak,
-                        day_key(day),
-                        rest_day,
+                        day_key(after.last_met_day) if after.last_met_day else None,
+                        day_key(after.rest_day) if after.rest_day else None,
                         int(after.rest_day_told),
+                        json.dumps(before.to_dict()) if before else None,
                         user_id,
                     ),
                 )
@@ -442,7 +465,9 @@ def _with_coaching(db: sqlite3.Connection, user_id: str, profile: Profile) -> Pr
 def _profile(row: _ProfileRow | None) -> Profile:
     if row is None:
         return Profile()
-    goal, safety, position, position_ts, streak, best, last_met, rest, told, time_zone, token = row
+    goal, safety, position, position_ts, streak, best, last_met, rest, told, before, zone, token = (
+        row
+    )
     defaults = Profile()
     return Profile(
         goal=int(goal) if goal else defaults.goal,
@@ -454,6 +479,7 @@ def _profile(row: _ProfileRow | None) -> Profile:
         last_met_day=date.fromisoformat(last_met) if last_met else None,
         rest_day=date.fromisoformat(rest) if rest else None,
         rest_day_told=bool(told),
-        time_zone=time_zone or None,
+        streak_before=StreakBefore.from_dict(json.loads(before)) if before else None,
+        time_zone=zone or None,
         reminder_token=token or None,
     )
