@@ -246,9 +246,9 @@ def test_the_set_intents_come_before_the_builtins_in_every_model(locale):
 @pytest.mark.parametrize(
     ("locale", "utterance", "intent"),
     [
-        # Hard or tiring is not pain (the fallback); pace has intents of its own.
+        # Hard (the fallback) or tiring (a pause) is not pain; pace has intents of its own.
         ("en-US", "this is too hard", FALLBACK),
-        ("en-GB", "i'm tired", FALLBACK),
+        ("en-GB", "i'm tired", "AMAZON.PauseIntent"),
         ("en-US", "faster please", "FasterIntent"),
         ("en-US", "slower please", "SlowerIntent"),
         ("en-US", "ow that hurt", "PainIntent"),
@@ -457,7 +457,7 @@ NOT_PAIN = {
         ("how do i do ankle circles", "HowToIntent"),
         ("start band foot pulls", "StartExerciseIntent"),
         ("which foot goes first", "WhichSideIntent"),
-        ("i'm tired", FALLBACK),
+        ("i'm tired", "AMAZON.PauseIntent"),
         ("this is too hard", FALLBACK),
         ("slower please", SLOWER),
         ("pause for a bit", "AMAZON.PauseIntent"),
@@ -1018,10 +1018,10 @@ def _value_id(found, slot: str) -> str | None:
         ("en-US", "i want to do pencil pick up", START, "exercise", PENCIL),
         ("en-GB", "i've got a band now", "AddExerciseIntent", "equipment", "band"),
         ("en-US", "i found a pencil", "AddExerciseIntent", "equipment", "pencil"),
-        # The steps are HowToIntent's; tiredness and difficulty stay the fallback; pain is pain.
+        # The steps are HowToIntent's; tiredness is a pause, difficulty the fallback; pain is pain.
         ("en-US", "tell me the steps", "HowToIntent", None, None),
         ("en-US", "what are the steps again", "HowToIntent", None, None),
-        ("en-US", "i'm tired", FALLBACK, None, None),
+        ("en-US", "i'm tired", "AMAZON.PauseIntent", None, None),
         ("en-US", "this is too hard", FALLBACK, None, None),
         ("en-US", "too fast", "SlowerIntent", None, None),
         ("en-US", "it hurts", "PainIntent", None, None),
