@@ -140,6 +140,7 @@ def test_settings_said_back_then_reset(console, sqlite_path):
     first = said(console.send(intent("SettingsIntent")))
     assert "at my normal speed" in first and "count you down" in first
     assert "Out of your routine" not in first
+    assert "or no countdown." in first and "countdown on" not in first
     console.send(intent("LessTalkIntent"))
     console.send(intent("CountdownOffIntent"))
     console.send(intent("SlowerIntent"))
@@ -151,6 +152,8 @@ def test_settings_said_back_then_reset(console, sqlite_path):
     assert "a little more slowly than usual" in summary
     assert "short instructions" in summary and "long holds are quiet" in summary
     assert "Out of your routine for now: pencil pick-up." in summary
+    # The way back, not the setting it already has (a new user heard "or no countdown").
+    assert "or countdown on." in summary and "no countdown" not in summary
     reset = console.send(intent("ResetSettingsIntent"))
     assert "all five exercises in your routine" in said(reset)
     assert "prosody" not in ssml(reset)

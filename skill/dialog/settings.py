@@ -153,7 +153,8 @@ def _on_settings(turn: _Turn, event: Event) -> None:
     if settings.routine_out:
         names = [_name(turn, e) for e in sorted(settings.routine_out, key=_order)]
         turn.say("settings.summary_out", count=len(names), names=turn.s.join(names))
-    turn.say("settings.how_to_change")
+    # The countdown's way back on, when it is off.
+    turn.say("settings.how_to_change" if settings.cues else "settings.how_to_change_countdown_off")
     _follow_up(turn)
 
 
