@@ -328,7 +328,7 @@ def test_goal_met_says_so_and_streak_grows(make_console, sqlite_path, clock):
     assert "already met today's goal" in said(
         console.say("start my leg exercises")
     ) or "finished your 3 rounds" in said(console.last_response)
-    assert "already done toe grips 3 times today" in said(console.say("start toe grips"))
+    assert "already done all 3 sets of toe grips today" in said(console.say("start toe grips"))
     progress = said(console.say("how am I doing"))
     assert "You've done 15 of today's 15 sets." in progress
     assert "met your goal on one day" in progress

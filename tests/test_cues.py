@@ -216,7 +216,7 @@ def test_the_brief_intro_in_english():
     strings = strings_for("en-US")
     first = to_plain_text(plan_set("pencil_pickup", strings, 240.0, 2, 3, brief=True)[0].ssml)
     assert first.startswith(
-        "Pencil pick-up. Set 2 of 3 today. The pencil on the floor in front of you. "
+        "Pencil pick-up. Set 2 of 3 today. Put the pencil on the floor in front of you. "
         "We'll do 5 reps on each side, left foot first. Get ready. [3 s] Rep 1."
     )
 

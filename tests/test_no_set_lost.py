@@ -291,7 +291,7 @@ def test_a_goal_lowered_mid_set_ends_the_set_that_could_no_longer_count(console,
     console.say("open leg exercises")
     console.say("start toe grips")
     reply = said(console.say("set my goal to two"))
-    assert "You've already done toe grips 2 times today" in reply
+    assert "You've already done all 2 sets of toe grips today" in reply
     assert "Ready to carry on with toe grips?" not in reply
     assert store.load(USER, TODAY).profile.goal == 2
 

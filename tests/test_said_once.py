@@ -108,6 +108,24 @@ def test_a_week_with_one_active_day_in_english():
     assert "any of them" not in heard
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_first_day_under_way_is_not_judged_as_a_missed_goal(locale):
+    """Found by a new user: on their first day, with sets done and the day not over, "how am
+    I doing" said the goal was not met in the last seven days, and "how was my week" that they
+    did not reach it "that day" (today)."""
+    session = _Session(locale)
+    session.snapshot = Snapshot(session.snapshot.profile, DayProgress(DAY, {"toe_grips": 1}))
+    week = session.send(EventKind.WEEK, history=())
+    assert session.text("dialog.week_met_none", 1) not in week, week
+    progress = session.send(EventKind.PROGRESS, history=())
+    assert session.text("dialog.progress_week_none") not in progress, progress
+    # With an earlier day that fell short, both are said as before.
+    earlier = (DayProgress(DAY - timedelta(days=2), {"toe_grips": 1}),)
+    assert session.text("dialog.week_met_none", 2) in session.send(EventKind.WEEK, history=earlier)
+    progress = session.send(EventKind.PROGRESS, history=earlier)
+    assert session.text("dialog.progress_week_none") in progress
+
+
 # -- a set's intro -----------------------------------------------------------------------------
 
 

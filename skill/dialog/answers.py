@@ -123,9 +123,10 @@ def _on_progress(turn: _Turn, event: Event) -> None:
         met = sum(
             1 for day, progress in days.items() if day in week and progress.goal_met(turn.goal)
         )
+        earlier = any(p.total() for d, p in days.items() if d in week and d != turn.today.day)
         if met:
             turn.say("dialog.progress_week", count=met)
-        else:
+        elif earlier:  # on a first day, "not met in the last seven days" only discourages
             turn.say("dialog.progress_week_none")
     _follow_up(turn)
 
@@ -157,7 +158,8 @@ def _on_week(turn: _Turn, event: Event) -> None:
     met = [day for day in week if day in done and days[day].goal_met(turn.goal)]
     if met:
         turn.say("dialog.week_met", days=turn.s.join([_day_name(turn, d) for d in met]))
-    else:  # "that day" after one day of exercise, "any of them" after more
+    elif set(done) != {turn.today.day}:  # today alone is not over: nothing to judge yet
+        # "that day" after one day of exercise, "any of them" after more
         turn.say("dialog.week_met_none", count=len(done))
     _say_streaks(turn)  # the best streak only when it is longer than this one: said once
     _follow_up(turn)
