@@ -32,22 +32,39 @@ __all__ = [
 ]
 
 
-class PositionDict(TypedDict):
+class PositionDict(TypedDict, total=False):
     """A :class:`Position` as kept in session attributes and the SQLite store (JSON)."""
 
     exercise: str
     segment: int
+    day: str  # ISO date; absent in places kept before it was recorded
 
 
 @record(frozen=True)
 class Position:
-    """Where a paused set resumes: the exercise and the segment to narrate next."""
+    """Where a paused set resumes: the exercise, the segment to narrate next, and the day.
+
+    Attributes
+    ----------
+    exercise_id : str
+    segment : int
+        The part of the set to narrate next (0: from the top).
+    day : date or None
+        The person's local date when the place was kept; ``None`` for places kept before the
+        day was recorded. A place from an earlier day is not offered again. Not part of
+        ``==``: two positions are the same place whatever their days.
+    """
 
     exercise_id: str
     segment: int
+    # Not compared: the same place in the set, whichever day it was kept on.
+    day: date | None = field(default=None, compare=False)
 
     def to_dict(self) -> PositionDict:
-        return {"exercise": self.exercise_id, "segment": self.segment}
+        data: PositionDict = {"exercise": self.exercise_id, "segment": self.segment}
+        if self.day is not None:
+            data["day"] = self.day.isoformat()
+        return data
 
     @classmethod
     def from_dict(cls, data: Mapping[str, object] | None) -> Position | None:
@@ -57,7 +74,13 @@ class Position:
         segment = data.get("segment", 0)
         if exercise_id not in EXERCISE_IDS or not isinstance(segment, (int, float)):
             return None
-        return cls(str(exercise_id), max(0, int(segment)))
+        day = None
+        if isinstance(data.get("day"), str):
+            try:
+                day = date.fromisoformat(str(data["day"]))
+            except ValueError:
+                day = None  # a day that cannot be read: kept as before days were recorded
+        return cls(str(exercise_id), max(0, int(segment)), day)
 
 
 @record(frozen=True)

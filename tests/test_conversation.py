@@ -178,6 +178,26 @@ def test_pause_then_resume_in_the_next_session_after_the_reps_done(console):
     assert resumed.startswith("Back to tiptoe walking, picking up where you left off. Rep 3.")
 
 
+def test_a_set_paused_on_an_earlier_day_is_not_picked_up_mid_set(console, clock, sqlite_path):
+    """Found by a new user: toe grips paused after rep 3, and three days later "yes" went on
+    with "Rep 4. Grip." and no instructions. A place kept today is offered; one kept on
+    another day is let go, and the day starts with its own routine, from the top."""
+    console.say("open leg exercises")
+    console.say("start band foot pulls")
+    assert "Paused partway" in said(console.say("pause"))
+    clock.now += timedelta(hours=3)
+    assert "stopped partway through band foot pulls" in said(console.say("open leg exercises"))
+    console.end_session("USER_INITIATED")
+    clock.now += timedelta(days=1)
+    welcome = said(console.say("open leg exercises"))
+    assert "stopped partway" not in welcome and "Shall we start round 1?" in welcome
+    stored = SqliteStore(sqlite_path).load("amzn1.ask.account.TESTUSER", clock.now.date())
+    assert stored.profile.position is None
+    started = said(console.say("yes"))
+    assert started.startswith("Round 1 of 3. Toe grips. Set 1 of 3 today.")
+    assert "picking up" not in started
+
+
 def test_leaving_mid_set_keeps_the_place_and_start_resumes_it(console):
     console.say("open leg exercises")
     console.say("start band foot pulls")

@@ -83,6 +83,16 @@ def test_users_are_separate(store):
     assert other.today.done == {} and other.profile == Profile()
 
 
+def test_a_position_keeps_its_day_and_one_without_a_day_reads_back_without(store):
+    kept = Position(TOE, 2, DAY)
+    assert store.update_profile(USER, position=kept, position_ts=1_000) is True
+    read = store.load(USER, DAY + timedelta(days=1)).profile.position
+    assert read == kept and read is not None and read.day == DAY
+    assert store.update_profile(USER, position=Position(ANKLE, 1), position_ts=2_000) is True
+    read = store.load(USER, DAY).profile.position
+    assert read == Position(ANKLE, 1) and read is not None and read.day is None
+
+
 def test_position_written_stale_refused_newer_accepted(store):
     first = Position(TOE, 2)
     assert store.update_profile(USER, position=first, position_ts=1_000) is True

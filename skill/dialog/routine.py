@@ -32,7 +32,12 @@ from .turn import (
 def _on_launch(turn: _Turn, event: Event) -> None:
     profile = turn.snapshot.profile
     position = profile.position
-    if position is not None and turn.today.count(position.exercise_id) >= turn.goal:
+    if position is not None and (
+        turn.today.count(position.exercise_id) >= turn.goal
+        or (position.day is not None and position.day != turn.today.day)
+    ):
+        # Its sets are done, or it was kept on another day: a new day starts with its own
+        # routine, not mid-set with no instructions (a new user found that).
         turn.effect(SavePosition(None))
         position = None
     if not profile.safety_heard and turn.today.total() == 0 and position is None:

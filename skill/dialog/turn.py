@@ -474,7 +474,7 @@ def _sets_phrase(turn: _Turn, n: int) -> str:
 def _keep_place(turn: _Turn, segment: int) -> None:
     exercise_id = turn.state.exercise
     assert exercise_id is not None
-    turn.effect(SavePosition(Position(exercise_id, segment)))
+    turn.effect(SavePosition(Position(exercise_id, segment, turn.today.day)))
 
 
 def _routine_shrank(turn: _Turn, was_met: bool) -> bool | None:
@@ -500,10 +500,13 @@ def _forget_place(turn: _Turn, exercise_id: str) -> None:
 
 
 def _resumable(turn: _Turn) -> Position | None:
-    """The place kept last time while it can still be picked up: its exercise neither done
-    ``goal`` times today nor left out."""
+    """The place kept last time while it can still be picked up: kept today (a set paused on
+    another day starts again with that day's routine), its exercise neither done ``goal``
+    times today nor left out."""
     kept = turn.snapshot.profile.position
     if kept is None or kept.exercise_id not in turn.today.active():
+        return None
+    if kept.day is not None and kept.day != turn.today.day:
         return None
     return kept if turn.today.count(kept.exercise_id) < turn.goal else None
 

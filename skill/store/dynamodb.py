@@ -3,7 +3,7 @@
 Key design (single table, every item bounded in size)::
 
     pk                sk                 attributes
-    USER#<user id>    PROFILE            goal, safety_heard, position {exercise, segment},
+    USER#<user id>    PROFILE            goal, safety_heard, position {exercise, segment, day},
                                          position_ts, streak, best_streak, last_met_day,
                                          rest_day (S), rest_day_told (BOOL),
                                          streak_before {streak, best, last_met, rest_day},
@@ -447,9 +447,13 @@ class DynamoDbStore(Store):
         with_position = dict(fields)
         with_position["position_ts"] = _n(position_ts)
         if isinstance(position, Position):
-            with_position["position"] = {
-                "M": {"exercise": {"S": position.exercise_id}, "segment": _n(position.segment)}
+            place: dict[str, Any] = {
+                "exercise": {"S": position.exercise_id},
+                "segment": _n(position.segment),
             }
+            if position.day is not None:
+                place["day"] = {"S": day_key(position.day)}
+            with_position["position"] = {"M": place}
             with_remove = remove
         else:
             with_remove = [*remove, "position"]
@@ -893,6 +897,7 @@ def _profile(item: Mapping[str, Any] | None) -> Profile:
                 {
                     "exercise": raw_position.get("exercise", {}).get("S"),
                     "segment": int(raw_position.get("segment", {}).get("N", "0")),
+                    "day": raw_position.get("day", {}).get("S"),
                 }
             )
         last_met = item.get("last_met_day", {}).get("S")
