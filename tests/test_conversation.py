@@ -254,6 +254,16 @@ def test_repeat_replays_the_last_reply(console):
     assert said(console.say("repeat")) == part
 
 
+def test_repeat_after_a_reply_not_understood_replays_the_coaching(console):
+    """Found by a new user: "say that again" after "Sorry, I didn't get that" said the apology
+    again, not the instructions they had missed."""
+    console.say("open leg exercises")
+    part = said(console.say("start band foot pulls"))
+    assert said(console.say("blah blah")).startswith("Sorry, I didn't get that.")
+    assert said(console.say("say that again")) == part
+    assert said(console.say("repeat")) == part
+
+
 def test_previous_and_start_over(console):
     console.say("open leg exercises")
     console.say("start pencil pick up")

@@ -318,7 +318,7 @@ def run_turn(store: Store, turn: TurnInput) -> TurnResult:
         # "Repeat" replays what was said, not the words dropped because saving failed.
         state = (
             outcome.state
-            if event.kind is EventKind.REPEAT
+            if event.kind in dialog.NOT_REMEMBERED
             else dialog.remember(outcome.state, final)
         )
         outcome = Outcome(state, final, outcome.effects, outcome.snapshot)

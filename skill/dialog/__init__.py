@@ -98,6 +98,7 @@ from .turn import _at_last_segment, _in_set, _settle, _Turn
 
 __all__ = [
     "DEFAULT_BUDGET_SECONDS",
+    "NOT_REMEMBERED",
     "AddSet",
     "ChangeSettings",
     "Context",
@@ -185,12 +186,18 @@ _SETTLED_BY_HANDLER = frozenset(
 )
 
 
+NOT_REMEMBERED = frozenset({EventKind.REPEAT, EventKind.FALLBACK})
+"""Events whose reply "repeat" does not replay: a repeat, and "sorry, I didn't get that" (a
+new user asked for the coaching again after one and heard the apology instead)."""
+
+
 def remember(state: DialogState, reply: Reply) -> DialogState:
     """The state with ``reply`` kept for "repeat" (a goodbye is not kept).
 
     Every reply the user hears goes through here, the dialog's and the edge's (reminders), and
     the edge calls it again with the reply as finally spoken, so "repeat" replays what the user
-    heard, never words that were dropped because saving failed. A repeat is not remembered.
+    heard, never words that were dropped because saving failed. The replies to the events in
+    :data:`NOT_REMEMBERED` are not remembered.
     """
     if reply.end_session:
         return state
@@ -228,6 +235,6 @@ def handle(state: DialogState, event: Event, ctx: Context) -> Outcome:
         _settle(turn)
     _HANDLERS[event.kind](turn, event)
     outcome = turn.outcome()
-    if event.kind is EventKind.REPEAT:
+    if event.kind in NOT_REMEMBERED:
         return outcome
     return replace(outcome, state=remember(outcome.state, outcome.reply))
