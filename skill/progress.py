@@ -414,11 +414,11 @@ def next_streak(profile: Profile, met_day: date) -> Profile:
     The rule: a streak counts the days the goal was met, one after another, and one missed day
     in any 7 days does not break it. Exactly: meeting the goal the day after ``last_met_day``
     adds one day; meeting it two days after (one day missed in between) adds one day too when
-    no missed day was forgiven in the 6 days before that one, so never two in any 7 days
-    (``rest_day`` is then that day); any longer gap, or a second rest day that soon, starts
-    again at 1. The rest day itself is not counted: "5 days" always means five days with the
-    goal met, which is what the person did. Rest days are calendar days, so month and year
-    ends change nothing.
+    no missed day of this streak was forgiven in the 6 days before that one, so never two in
+    any 7 days of a streak (``rest_day`` is then that day); any longer gap, or a second rest
+    day that soon, starts again at 1, with no rest day (a new streak gets its own). The rest
+    day itself is not counted: "5 days" always means five days with the goal met, which is
+    what the person did. Rest days are calendar days, so month and year ends change nothing.
 
     Meeting the goal again on ``last_met_day`` (another device, a retried write) changes
     nothing. A ``met_day`` before ``last_met_day`` starts again at 1, as any gap does.
@@ -434,7 +434,8 @@ def next_streak(profile: Profile, met_day: date) -> Profile:
     -------
     Profile
         ``profile`` with ``streak``, ``best_streak`` (never lower), ``last_met_day``
-        (``met_day``), ``rest_day`` (the missed day just forgiven, else as it was) and
+        (``met_day``), ``rest_day`` (the missed day just forgiven; ``None`` when the streak
+        starts again; else as it was) and
         ``rest_day_told`` (``True`` once a rest day has been forgiven: the dialog says the rule
         the first time, in the turn that turns it on) and ``streak_before`` (these fields as
         they were, for :func:`withdrawn_streak`) set; all else unchanged.
@@ -452,7 +453,9 @@ def next_streak(profile: Profile, met_day: date) -> Profile:
         streak = profile.streak + 1
         rest_day, told = missed, True
     else:
-        streak = 1
+        # A new streak: an old one's rest day does not count against it (a new user was told
+        # "one day" after one rest day, because of a rest day in the streak that had ended).
+        streak, rest_day = 1, None
     return replace(
         profile,
         streak=streak,

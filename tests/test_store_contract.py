@@ -185,13 +185,13 @@ def test_a_rest_day_is_kept_with_the_streak_and_read_back(store):
     store.update_profile(USER, goal=2, position=Position(TOE, 1), position_ts=9)
     kept = store.load(USER, DAY + timedelta(days=3)).profile
     assert (kept.rest_day, kept.rest_day_told) == (rest, True)  # other settings leave them be
-    # A second missed day 3 days after the first: the streak starts again; the rest day and
-    # the flag stay as they were.
+    # A second missed day 3 days after the first: the streak starts again, with no rest day
+    # (a new streak gets its own); the flag that the rule was said stays.
     profile = store.record_goal_met(USER, DAY + timedelta(days=4))
     assert (profile.streak, profile.best_streak, profile.rest_day, profile.rest_day_told) == (
         1,
         2,
-        rest,
+        None,
         True,
     )
     assert store.load(USER, DAY + timedelta(days=4)).profile == profile

@@ -43,7 +43,8 @@ def model(met: set[date], first: date, last: date) -> tuple[dict[date, int], dic
     streak as it stands on every day (what "how am I doing" says), by the rule as written.
 
     A missed day is forgiven when the days on both sides of it were met days of the streak and
-    no forgiven day lies within the 6 days before it; a forgiven day adds nothing."""
+    no day forgiven in this streak lies within the 6 days before it; a forgiven day adds
+    nothing."""
     saved: dict[date, int] = {}
     standing: dict[date, int] = {}
     forgiven: list[date] = []
@@ -65,6 +66,7 @@ def model(met: set[date], first: date, last: date) -> tuple[dict[date, int], dic
                 streak += 1
             else:
                 streak = 1
+                forgiven.clear()  # a new streak: the old one's rest days do not count
             saved[day] = streak
             standing[day] = streak
         else:
@@ -94,7 +96,8 @@ def test_the_rule_on_many_calendars(first, pattern):
     met = {d for d, was_met in zip(days, pattern, strict=True) if was_met}
     saved, standing = model(met, first, days[-1] + 3 * ONE_DAY)
     profile, best, told = Profile(), 0, False
-    rests: list[date] = []
+    rests: list[date] = []  # every rest day forgiven
+    streak_rests: list[list[date]] = []  # the rest days of each streak
     for day in days:
         if day not in met:
             assert current_streak(profile, day) == standing[day], day
@@ -107,15 +110,20 @@ def test_the_rule_on_many_calendars(first, pattern):
         best = max(best, after.streak)
         assert after.best_streak == best
         assert after.last_met_day == day
-        if after.rest_day != profile.rest_day:
+        if after.streak == 1:
+            streak_rests.append([])
+            assert after.rest_day is None  # a new streak owes nothing to an old rest day
+        elif after.rest_day != profile.rest_day:
             assert after.rest_day == day - ONE_DAY and (day - ONE_DAY) not in met
             rests.append(after.rest_day)
+            streak_rests[-1].append(after.rest_day)
         assert after.rest_day_told is bool(rests)  # on from the first rest day forgiven
         told = told or after.rest_day_told
         assert next_streak(after, day) == after  # a second device on the same day: no change
         assert current_streak(after, day) == after.streak
         profile = after
-    assert all((b - a).days >= REST_DAY_SPACING_DAYS for a, b in pairwise(rests))
+    for in_streak in streak_rests:
+        assert all((b - a).days >= REST_DAY_SPACING_DAYS for a, b in pairwise(in_streak))
     for extra in range(1, 4):  # the days after the calendar, with nothing done
         day = days[-1] + extra * ONE_DAY
         assert current_streak(profile, day) == standing[day], day
@@ -144,11 +152,19 @@ def met_days(*days: date) -> Profile:
             8,
             date(2028, 3, 7),
         ),
-        # A second rest day six days after the first breaks it; seven days after, it holds.
+        # A second rest day six days after the first breaks it (a new streak, no rest day yet);
+        # seven days after, it holds.
         (
             [date(2027, 3, 1), *(date(2027, 3, d) for d in range(3, 8)), date(2027, 3, 9)],
             1,
-            date(2027, 3, 2),
+            None,
+        ),
+        # The new streak that began then gets its own rest day, two days after the old one's
+        # second (a new user was told "one day" here, not 2).
+        (
+            [date(2026, 12, 1), date(2026, 12, 3), date(2026, 12, 5), date(2026, 12, 7)],
+            2,
+            date(2026, 12, 6),
         ),
         (
             [date(2027, 3, 1), *(date(2027, 3, d) for d in range(3, 9)), date(2027, 3, 10)],
@@ -291,7 +307,7 @@ def test_a_second_rest_day_within_seven_days_breaks_the_streak(tmp_path):
     assert "Your streak is one day." in heard and RULE not in heard
     assert "Your longest streak so far is 4 days." in week.ask(sunday, "how was my week")
     profile = store.load(USER, sunday).profile
-    assert (profile.streak, profile.best_streak, profile.rest_day) == (1, 4, monday + 2 * ONE_DAY)
+    assert (profile.streak, profile.best_streak, profile.rest_day) == (1, 4, None)
 
 
 @pytest.mark.parametrize("locale", ["en-US", "de-DE", "es-ES", "fr-FR", "it-IT"])
