@@ -198,6 +198,19 @@ def test_a_set_paused_on_an_earlier_day_is_not_picked_up_mid_set(console, clock,
     assert "picking up" not in started
 
 
+def test_start_over_after_an_unknown_name_at_the_resume_question_starts_from_the_top(console):
+    """Found by a new user: "start over" after "I don't know an exercise called wobbly one"
+    picked the set up where it was left, the opposite of what was asked."""
+    console.say("open leg exercises")
+    console.say("start band foot pulls")
+    console.say("stop")
+    assert "Shall I pick up where you left off?" in said(console.say("open leg exercises"))
+    assert "I don't know an exercise called" in said(console.say("do the wobbly one"))
+    again = said(console.say("start over"))
+    assert again.startswith("Starting band foot pulls again from the top. Band foot pulls.")
+    assert "picking up where you left off" not in again
+
+
 def test_leaving_mid_set_keeps_the_place_and_start_resumes_it(console):
     console.say("open leg exercises")
     console.say("start band foot pulls")

@@ -192,13 +192,15 @@ def _conversation_problems(step, strings) -> list[str]:
         return found
     goal = step.snapshot.profile.goal
     finished = state.segment >= _last_segment(state, step.snapshot, strings)
-    declined = event.kind is EventKind.NO and (state.last_speech or "").endswith(
-        strings.say("dialog.ask_finish_round")
-    )
+    asked_to_mark = (state.last_speech or "").endswith(strings.say("dialog.ask_finish_round"))
+    declined = event.kind is EventKind.NO and asked_to_mark
     if finished and declined:
         if after.count(exercise) != before.count(exercise):
             found.append("a declined set was counted")
-    elif finished and event.kind in _INSIDE_THE_SET:
+    elif finished and (
+        event.kind in _INSIDE_THE_SET or (event.kind is EventKind.FALLBACK and asked_to_mark)
+    ):
+        # Not understood at "Shall I mark this one done?": asked again, the set still waiting.
         if outcome.state.exercise != exercise:
             found.append(f"{event.kind.value} left a finished set uncounted")
     elif finished:

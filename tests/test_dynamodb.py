@@ -210,7 +210,8 @@ def test_goal_met_on_a_stale_rest_day_is_written_as_the_item_holds_it(
 
     monkeypatch.setattr(dynamo_store, "_call", stale)
     after = dynamo_store.record_goal_met(USER, TODAY + timedelta(days=2))  # TODAY + 1 missed
-    assert (after.streak, after.best_streak, after.rest_day) == (1, 3, TODAY - timedelta(days=2))
+    # Not forgiven: the streak starts again, with no rest day of its own yet.
+    assert (after.streak, after.best_streak, after.rest_day) == (1, 3, None)
     stored = dynamo_store.load(USER, TODAY + timedelta(days=2)).profile
     assert stored == after
 

@@ -250,9 +250,9 @@ def test_a_goal_of_one_round_is_answered_with_the_choices(store):
     console = console_for(store)
     console.say("open leg exercises")
     text = said(console.say("set my goal to one round"))
-    assert (
-        text
-        == "I can set your daily goal to two or three rounds. Which would you like, two or three?"
+    assert text == (
+        "I can set your daily goal to two or three rounds. "
+        "How many rounds a day would you like, two or three?"
     )
     assert store.load(USER, NOW.date()).profile.goal == 3  # unchanged
 

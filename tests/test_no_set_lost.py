@@ -130,6 +130,24 @@ def test_no_to_mark_this_one_done_leaves_the_set_out(console, store):
     assert "pencil_pickup" not in done(store)
 
 
+@pytest.mark.parametrize("answer", ["yes", "no"])
+def test_an_answer_not_understood_at_mark_this_one_done_asks_again(console, store, answer):
+    """Found by a new user: "I'm not sure" to "Shall I mark this one done?" saved the set,
+    though "no" is the one answer that leaves it out. It is asked again; the answer decides."""
+    console.say("open leg exercises")
+    console.say("start my leg exercises")
+    for _ in range(40):
+        if "Shall I mark this one done?" in said(console.say("next")):
+            break
+    unsure = said(console.say("i'm not sure"))
+    assert unsure.startswith("Sorry, I didn't get that.")
+    assert unsure.endswith("Shall I mark this one done?") and "Saved" not in unsure
+    assert "pencil_pickup" not in done(store)
+    reply = said(console.say(answer))
+    assert ("pencil_pickup" in done(store)) is (answer == "yes")
+    assert ("Saved: pencil pick-up" in reply) is (answer == "yes")
+
+
 def test_an_unknown_phrase_mid_set_keeps_the_set_running(console, store):
     console.say("open leg exercises")
     first = said(console.say("start pencil pick up"))

@@ -126,6 +126,23 @@ def test_a_first_day_under_way_is_not_judged_as_a_missed_goal(locale):
     assert session.text("dialog.progress_week_none") in progress
 
 
+@pytest.mark.parametrize("locale", LOCALES)
+@pytest.mark.parametrize("kind", [EventKind.HELP, EventKind.YES])
+def test_help_with_todays_goal_met_says_what_can_be_asked_once(locale, kind):
+    """Found by a new user: with the goal met, help (and "yes" to "what would you like?")
+    said "you can ask how to do an exercise" twice, and "say start" for a routine that was
+    done."""
+    full = {e: 3 for e in EXERCISE_IDS}
+    session = _Session(locale, Profile(safety_heard=True, goal=3))
+    session.snapshot = Snapshot(session.snapshot.profile, DayProgress(DAY, full))
+    session.send(EventKind.LAUNCH)
+    reply = session.send(kind)
+    assert session.text("dialog.help_about") in reply, reply
+    assert session.text("dialog.help_menu") not in reply
+    assert session.text("dialog.ask_anything_else") not in reply
+    assert reply.endswith(session.text("dialog.ask_what_would_you_like")), reply
+
+
 # -- a set's intro -----------------------------------------------------------------------------
 
 

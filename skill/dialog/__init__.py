@@ -94,7 +94,7 @@ from .state import (
     Outcome,
     Reply,
 )
-from .turn import _at_last_segment, _in_set, _settle, _Turn
+from .turn import _asked_to_mark_done, _at_last_segment, _in_set, _settle, _Turn
 
 __all__ = [
     "DEFAULT_BUDGET_SECONDS",
@@ -231,7 +231,13 @@ def handle(state: DialogState, event: Event, ctx: Context) -> Outcome:
         # Recorded as met, but it is not (a withdrawal whose write failed, another device):
         # the streak goes back to before today.
         turn.effect(WithdrawGoalMet(today.day))
-    if _in_set(turn) and _at_last_segment(turn) and event.kind not in _SETTLED_BY_HANDLER:
+    unanswered = event.kind is EventKind.FALLBACK and _asked_to_mark_done(turn)
+    if (
+        _in_set(turn)
+        and _at_last_segment(turn)
+        and event.kind not in _SETTLED_BY_HANDLER
+        and not unanswered  # "I'm not sure" to "shall I mark this one done?": asked again
+    ):
         _settle(turn)
     _HANDLERS[event.kind](turn, event)
     outcome = turn.outcome()

@@ -193,6 +193,11 @@ def _on_help(turn: _Turn, event: Event) -> None:
         turn.say("dialog.help_menu")  # the commands, once: then only the question (S1)
         turn.say("settings.help")
         _reask(turn, tell_answers=False)
+    elif turn.today.goal_met(turn.goal) or not turn.today.active():
+        # Nothing left to start today: what the coach is and can be asked, not "say start".
+        turn.say("dialog.help_about")
+        turn.say("settings.help")
+        _menu_question(turn, told_what_to_ask=True)
     else:
         turn.say("dialog.help_menu")
         turn.say("settings.help")

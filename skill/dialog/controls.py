@@ -185,8 +185,8 @@ def _on_yes(turn: _Turn, event: Event) -> None:
     elif mode is Mode.OFFER_ROUND:
         _on_start_routine(turn, event)
     elif mode is Mode.MENU and turn.today.goal_met(turn.goal):
-        turn.say("dialog.help_menu")
-        _menu_question(turn)
+        turn.say("dialog.help_about")  # "yes" with nothing left to start: what can be asked
+        _menu_question(turn, told_what_to_ask=True)
     else:
         _on_next(turn, event)
 

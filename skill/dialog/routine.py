@@ -209,8 +209,10 @@ def _on_start_over(turn: _Turn, event: Event) -> None:
         if turn.today.count(current) >= turn.goal:
             _follow_up(turn)
             return
-    elif current is None and turn.state.mode is Mode.CONFIRM_RESUME and position is not None:
-        current = position.exercise_id  # not where it was left: from the top
+    elif current is None and position is not None and _resumable(turn) is not None:
+        # A place kept, at the resume question or after an aside to it ("I don't know an
+        # exercise called ..."): that exercise, not where it was left, from the top.
+        current = position.exercise_id
         turn.effect(SavePosition(None))
     if current is not None:
         turn.say("dialog.start_over_set", name=_name(turn, current))

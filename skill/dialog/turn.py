@@ -384,10 +384,14 @@ def _say_streaks(turn: _Turn) -> None:
         turn.say("dialog.best_streak", count=best)
 
 
-def _menu_question(turn: _Turn) -> None:
-    """The question asked whenever nothing is running: start the round, or what else."""
+def _menu_question(turn: _Turn, *, told_what_to_ask: bool = False) -> None:
+    """The question asked whenever nothing is running: start the round, or what else.
+
+    ``told_what_to_ask``: help has just said what can be asked, so with nothing left to start
+    the question comes alone (a new user heard "you can ask how to do an exercise" twice)."""
     if turn.today.goal_met(turn.goal) or not turn.today.active():
-        turn.ask("dialog.ask_anything_else", "dialog.reprompt_anything_else", Mode.MENU)
+        question = "ask_what_would_you_like" if told_what_to_ask else "ask_anything_else"
+        turn.ask(f"dialog.{question}", "dialog.reprompt_anything_else", Mode.MENU)
     else:
         round_ = turn.today.current_round(turn.goal)
         # "Carry on with round 2" once any exercise has its set of round 2: "start" is for a
