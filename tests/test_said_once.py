@@ -238,3 +238,22 @@ def test_band_foot_pulls_in_english_counts_the_left_foot_then_the_right():
     assert heard[1][1].startswith("You've finished the first side. Next come 10 reps on your")
     assert "That's 6 of 10 on your right foot." in heard[2][0]
     assert not any("of 20" in part + answer for part, answer in heard)
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_a_first_part_with_no_rep_yet_asks_to_begin_not_to_keep_going(locale):
+    """Found by a new user: at the shortest replies (60 s), tiptoe walking's first part is the
+    set-up alone, and it asked "Ready to keep going?" before anything had started."""
+    strings = strings_for(locale)
+    snapshot = Snapshot(Profile(safety_heard=True), DayProgress(DAY, {}))
+    outcome = handle(
+        DialogState(),
+        Event(EventKind.START_EXERCISE, exercise="tiptoe_walking"),
+        Context(snapshot, strings, 60.0),
+    )
+    first = to_plain_text(outcome.reply.speech)
+    assert first.endswith(to_plain_text(strings.say("dialog.ask_first_part"))), first
+    assert to_plain_text(strings.say("dialog.ask_next_part")) not in first
+    following = handle(outcome.state, Event(EventKind.NEXT), Context(snapshot, strings, 60.0))
+    second = to_plain_text(following.reply.speech)
+    assert second.endswith(to_plain_text(strings.say("dialog.ask_next_part"))), second

@@ -232,7 +232,10 @@ def _narrate(turn: _Turn, exercise_id: str, segment_index: int) -> None:
     turn.state = replace(turn.state, exercise=exercise_id, segment=segment_index)
     if segment_index < len(segments) - 1:
         _say_reps_so_far(turn, exercise_id, segment.last_rep)
-        turn.ask("dialog.ask_next_part", "dialog.reprompt_next_part", Mode.IN_SET)
+        # A part with the set-up and no rep yet (short replies, a long first rep) is not
+        # "keep going": nothing has started.
+        question = "ask_next_part" if segment.last_rep else "ask_first_part"
+        turn.ask(f"dialog.{question}", "dialog.reprompt_next_part", Mode.IN_SET)
         return
     turn.ssml(_encouragement(turn, exercise_id))
     turn.say("coach.set_done", name=_name(turn, exercise_id))
