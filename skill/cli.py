@@ -20,17 +20,22 @@ _REPO = Path(__file__).resolve().parent.parent
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from .console import Console, Resolver, chat, local_zone_name
+    from .console import Console, Resolver, chat, default_model_dir, local_zone_name
     from .entry import make_handler
     from .store.sqlite import SqliteStore
 
-    store = SqliteStore(args.store)
     config = Config(default_timezone=args.timezone or local_zone_name(), budget_seconds=args.budget)
     try:
         resolver = Resolver.for_locale(args.locale)
     except FileNotFoundError:
-        print(f"leg-skill: no interaction model for locale {args.locale}", file=sys.stderr)
+        models = default_model_dir() / "interactionModels" / "custom"
+        known = ", ".join(sorted(path.stem for path in models.glob("*.json")))
+        print(
+            f"leg-skill: no interaction model for locale {args.locale} (there are: {known})",
+            file=sys.stderr,
+        )
         return 2
+    store = SqliteStore(args.store)  # once the arguments are known to be usable
     console = Console(
         make_handler(config, store),
         resolver,

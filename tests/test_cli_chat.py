@@ -33,6 +33,7 @@ def chat(tmp_path: Path, *args: str, env: dict[str, str] | None = None, text: st
         (["--budget", "1000"], "'1000': give a number of seconds from 60 to 240"),
         (["--budget", "soon"], "'soon': give a number of seconds from 60 to 240"),
         (["--timezone", "Mars/Olympus"], "'Mars/Olympus' is not an IANA time zone"),
+        (["--locale", "xx-XX"], "no interaction model for locale xx-XX (there are: de-DE, en-AU"),
     ],
 )
 def test_unusable_values_are_refused_in_one_line(tmp_path, args, message):
