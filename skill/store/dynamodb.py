@@ -40,9 +40,9 @@ from __future__ import annotations
 import contextlib
 import copy
 import logging
+import os
 import threading
 import time
-import uuid
 from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
@@ -358,7 +358,7 @@ class DynamoDbStore(Store):
         """
         if not exercise_id or exercise_id in _DAY_RESERVED:
             raise StoreError("invalid exercise id")
-        write_id = uuid.uuid4().hex
+        write_id = os.urandom(16).hex()  # 128 random bits, as uuid4's (not imported: 0.7 ms)
         try:
             response = self._call(
                 "update_item",

@@ -29,7 +29,6 @@ import hmac
 import http.client
 import json
 import os
-import random
 import threading
 import time
 import zlib
@@ -368,6 +367,8 @@ class DynamoDbHttpClient:
                     raise
                 full_failure = error
             # Standard mode's backoff: a random share of 2**(attempt - 1) seconds, capped.
+            import random  # here: only a retry needs it (1 ms of a cold start)
+
             pause = random.random() * min(_BACKOFF_CAP_SECONDS, 2.0 ** (attempt - 1))
             if deadline is not None and pause >= deadline.remaining():
                 raise _out_of_time(full_failure, attempt)
