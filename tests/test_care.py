@@ -26,7 +26,7 @@ USER = "amzn1.ask.account.CARE"
 # in parts ("Ready to keep going?"); the 240 s default says those sets in one reply
 # (tests/test_cues.py, tests/test_dialog_walk.py and tests/test_audio.py run at the default).
 PARTS_BUDGET = 90.0
-ADVICE = "If the pain doesn't ease, talk to your doctor or a physical therapist."
+ADVICE = "If it doesn't ease, talk to your doctor or a physical therapist."
 URGENT = "If it feels serious, call for help right away."  # after a fall or chest pain too
 
 
@@ -75,6 +75,15 @@ def to_the_last_rep(console, exercise: str) -> None:
 
 
 # --- it hurts --------------------------------------------------------------------------------
+
+
+def test_dizziness_gets_advice_that_does_not_call_it_pain(console):
+    """Found by a new user: "I feel dizzy" was told "if the pain doesn't ease"."""
+    console.say("open leg exercises")
+    console.say("start tiptoe walking")
+    text = said(console.say("i feel dizzy"))
+    assert text.startswith("Stop there and rest. " + ADVICE), text
+    assert "pain" not in text
 
 
 def test_it_hurts_mid_set_stops_keeps_the_place_and_offers_to_leave_it_out(console, store):
