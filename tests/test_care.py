@@ -182,6 +182,16 @@ def test_starting_a_left_out_exercise_asks_first(console, store):
     assert said(console.say("yes")).startswith("Toe grips. Set 1 of 3 today.")
 
 
+def test_adding_back_an_exercise_left_out_after_pain_says_why_and_asks_first(console, store):
+    """Found by a new user: "add toe grips back" after leaving it out for the pain said "your
+    routine already has toe grips", though the day still left it out."""
+    for utterance in ("open leg exercises", "start toe grips", "it hurts", "yes"):
+        console.say(utterance)
+    text = said(console.say("add toe grips back"))
+    assert text == "You left toe grips out for today after it hurt. Want to start toe grips now?"
+    assert said(console.say("yes")).startswith("Toe grips. Set 1 of 3 today.")
+
+
 def test_with_every_exercise_left_out_nothing_is_offered(console, store):
     for exercise_id in ("toe_grips", "tiptoe_walking", "ankle_circles", "band_foot_pulls"):
         store.leave_out(USER, TODAY, exercise_id)

@@ -126,6 +126,12 @@ def _on_add_exercise(turn: _Turn, event: Event) -> None:
         _follow_up(turn)
         return
     name = _name(turn, exercise_id)
+    if exercise_id not in routine_out and exercise_id in turn.today.left_out:
+        # Left out for today after "it hurts", not out of the routine: say so, and offer it
+        # as "start it" does (a new user heard "your routine already has it" instead).
+        turn.say("dialog.left_out_earlier", name=name)
+        _offer_exercise(turn, exercise_id)
+        return
     if exercise_id not in routine_out:
         turn.say("settings.already_in", name=name)
         _follow_up(turn)
