@@ -115,22 +115,6 @@ def field(
     return _Field(default, default_factory, repr, compare)
 
 
-class _Spec:
-    """A record class's fields, as :func:`replace` and the generated methods read them."""
-
-    __slots__ = ("defaults", "factories", "names")
-
-    def __init__(
-        self,
-        names: tuple[str, ...],
-        defaults: dict[str, Any],
-        factories: dict[str, Callable[[], Any]],
-    ) -> None:
-        self.names = names
-        self.defaults = defaults
-        self.factories = factories
-
-
 def _is_class_var(annotation: object) -> bool:
     text = annotation if isinstance(annotation, str) else repr(annotation)
     return text.startswith(("ClassVar", "typing.ClassVar", "t.ClassVar"))
@@ -246,7 +230,7 @@ def _build(cls: _C, frozen: bool) -> _C:
             method.__qualname__ = f"{qualname}.{name}"
         setattr(cls, name, method)
     cls.__match_args__ = fields  # type: ignore[attr-defined,misc]
-    cls.__record__ = _Spec(fields, defaults, factories)  # type: ignore[attr-defined]
+    cls.__record_fields__ = fields  # type: ignore[attr-defined]  # what replace() copies
     return cls
 
 
@@ -314,11 +298,11 @@ def replace(instance: _T, /, **changes: Any) -> _T:
     TypeError
         ``instance`` is not a record, or a name in ``changes`` is not one of its fields.
     """
-    spec = getattr(instance.__class__, "__record__", None)
-    if not isinstance(spec, _Spec):
+    names = instance.__class__.__dict__.get("__record_fields__")
+    if names is None:
         raise TypeError(f"replace() needs a record, not {instance.__class__.__qualname__}")
     state = instance.__dict__
-    for name in spec.names:
+    for name in names:
         if name not in changes:
             changes[name] = state[name]
     return instance.__class__(**changes)
