@@ -18,6 +18,7 @@ from .turn import (
     _narrate,
     _next_in_round,
     _offer_exercise,
+    _place_expired,
     _record_set,
     _reps_through,
     _resumable,
@@ -32,12 +33,7 @@ from .turn import (
 def _on_launch(turn: _Turn, event: Event) -> None:
     profile = turn.snapshot.profile
     position = profile.position
-    if position is not None and (
-        turn.today.count(position.exercise_id) >= turn.goal
-        or (position.day is not None and position.day != turn.today.day)
-    ):
-        # Its sets are done, or it was kept on another day: a new day starts with its own
-        # routine, not mid-set with no instructions (a new user found that).
+    if position is not None and _place_expired(turn, position):
         turn.effect(SavePosition(None))
         position = None
     if not profile.safety_heard and turn.today.total() == 0 and position is None:
@@ -203,16 +199,15 @@ def _advance(turn: _Turn) -> None:
 
 def _on_start_over(turn: _Turn, event: Event) -> None:
     current = turn.state.exercise
-    position = turn.snapshot.profile.position
     if current is not None and _at_last_segment(turn):
         _record_set(turn)  # the set was done: it counts, and "start over" does it once more
         if turn.today.count(current) >= turn.goal:
             _follow_up(turn)
             return
-    elif current is None and position is not None and _resumable(turn) is not None:
+    elif current is None and (kept := _resumable(turn)) is not None:
         # A place kept, at the resume question or after an aside to it ("I don't know an
         # exercise called ..."): that exercise, not where it was left, from the top.
-        current = position.exercise_id
+        current = kept.exercise_id
         turn.effect(SavePosition(None))
     if current is not None:
         turn.say("dialog.start_over_set", name=_name(turn, current))

@@ -506,16 +506,21 @@ def _forget_place(turn: _Turn, exercise_id: str) -> None:
         turn.effect(SavePosition(None))
 
 
+def _place_expired(turn: _Turn, kept: Position) -> bool:
+    """A kept place that is never to be picked up: its exercise done ``goal`` times today, or
+    kept on another day (a new day starts with its own routine, not mid-set)."""
+    return turn.today.count(kept.exercise_id) >= turn.goal or (
+        kept.day is not None and kept.day != turn.today.day
+    )
+
+
 def _resumable(turn: _Turn) -> Position | None:
-    """The place kept last time while it can still be picked up: kept today (a set paused on
-    another day starts again with that day's routine), its exercise neither done ``goal``
-    times today nor left out."""
+    """The place kept last time while it can still be picked up: not expired
+    (:func:`_place_expired`) and its exercise not left out."""
     kept = turn.snapshot.profile.position
     if kept is None or kept.exercise_id not in turn.today.active():
         return None
-    if kept.day is not None and kept.day != turn.today.day:
-        return None
-    return kept if turn.today.count(kept.exercise_id) < turn.goal else None
+    return None if _place_expired(turn, kept) else kept
 
 
 def _reps_through(turn: _Turn, exercise_id: str, segment_index: int) -> int:
