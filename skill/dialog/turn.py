@@ -120,15 +120,14 @@ class _Turn:
             known[effect.exercise_id] = known.get(effect.exercise_id, 0) + 1
             profile = replace(profile, known=known)
         self.snapshot = Snapshot(profile, today)
-        snapshot = self.snapshot
         if (
-            isinstance(effect, (ResetDay, SetGoal, ChangeSettings))
-            and snapshot.profile.last_met_day == snapshot.today.day
-            and not snapshot.today.goal_met(snapshot.profile.goal)
+            not isinstance(effect, (RecordGoalMet, WithdrawGoalMet))
+            and profile.last_met_day == today.day
+            and not self.snapshot.today.goal_met(profile.goal)
         ):
             # Today's goal was met and no longer is (sets cleared, the goal raised, an
             # exercise back in the routine): today leaves the streak.
-            self.effect(WithdrawGoalMet(snapshot.today.day))
+            self.effect(WithdrawGoalMet(today.day))
 
     def outcome(self) -> Outcome:
         speech = render(self.parts, self.s)
