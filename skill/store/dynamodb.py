@@ -534,31 +534,19 @@ class DynamoDbStore(Store):
         )
 
     def record_goal_met(self, user_id: str, day: date) -> Profile:
-        """Extend the streak once for ``day``, however many devices report it.
-
-        See :meth:`_change_streak`; a day already recorded is not written again.
-        """
-
-        def change(profile: Profile) -> Profile | None:
-            return None if profile.last_met_day == day else next_streak(profile, day)
-
-        return self._change_streak(user_id, "record_goal_met", change)
+        """Extend the streak once for ``day``, however many devices report it
+        (:meth:`_change_streak`; a day already recorded is not written again)."""
+        return self._change_streak(user_id, "record_goal_met", lambda p: next_streak(p, day))
 
     def withdraw_goal_met(self, user_id: str, day: date) -> Profile:
-        """Take ``day`` out of the streak once, if it is the last day recorded as met.
-
-        See :meth:`_change_streak`; any other day changes nothing and is not written.
-        """
-
-        def change(profile: Profile) -> Profile | None:
-            return None if profile.last_met_day != day else withdrawn_streak(profile, day)
-
-        return self._change_streak(user_id, "withdraw_goal_met", change)
+        """Take ``day`` out of the streak once, if it is the last day recorded as met
+        (:meth:`_change_streak`; any other day changes nothing and is not written)."""
+        return self._change_streak(user_id, "withdraw_goal_met", lambda p: withdrawn_streak(p, day))
 
     def _change_streak(
-        self, user_id: str, operation: str, change: Callable[[Profile], Profile | None]
+        self, user_id: str, operation: str, change: Callable[[Profile], Profile]
     ) -> Profile:
-        """Write ``change(profile)``'s streak fields; ``None`` from it: nothing to write.
+        """Write ``change(profile)``'s streak fields; nothing when it changes nothing.
 
         One consistent ``GetItem`` of the profile, then an ``UpdateItem`` conditional on the
         streak fields being as read; if another device changed them meanwhile, the change is
@@ -574,7 +562,7 @@ class DynamoDbStore(Store):
         for _ in range(_GOAL_MET_ATTEMPTS):
             profile = _profile(item)
             after = change(profile)
-            if after is None:
+            if after == profile:
                 return profile
             names = {
                 "#streak": "streak",
@@ -858,29 +846,26 @@ def _day_value(day: date | None) -> dict[str, str] | None:
 
 
 def _streak_before_value(before: StreakBefore | None) -> dict[str, Any] | None:
-    """The streak before the last day met, as a map attribute (dates as ``S``, left out
-    when there are none)."""
+    """The streak before the last day met, as a map attribute of what
+    :meth:`~skill.progress.StreakBefore.to_dict` gives (numbers as ``N``, dates as ``S``,
+    absent dates left out)."""
     if before is None:
         return None
-    fields: dict[str, Any] = {"streak": _n(before.streak), "best": _n(before.best_streak)}
-    for name, day in (("last_met", before.last_met_day), ("rest_day", before.rest_day)):
-        if day is not None:
-            fields[name] = {"S": day_key(day)}
-    return {"M": fields}
+    return {
+        "M": {
+            name: {"N": str(value)} if isinstance(value, int) else {"S": value}
+            for name, value in before.to_dict().items()
+            if value is not None
+        }
+    }
 
 
 def _streak_before(item: Mapping[str, Any]) -> StreakBefore | None:
+    """What :func:`_streak_before_value` wrote, through ``StreakBefore.from_dict``."""
     raw = item.get("streak_before", {}).get("M")
     if not raw:
         return None
-    return StreakBefore.from_dict(
-        {
-            "streak": raw.get("streak", {}).get("N"),
-            "best": raw.get("best", {}).get("N"),
-            "last_met": raw.get("last_met", {}).get("S"),
-            "rest_day": raw.get("rest_day", {}).get("S"),
-        }
-    )
+    return StreakBefore.from_dict({name: v.get("N", v.get("S")) for name, v in raw.items()})
 
 
 def _profile(item: Mapping[str, Any] | None) -> Profile:
