@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse
 
+from .console import model_locales
 from .records import record
 
 __all__ = [
@@ -140,7 +141,7 @@ def _locales(manifest: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _models(package: Path) -> set[str]:
-    return {p.stem for p in (package / "interactionModels" / "custom").glob("*.json")}
+    return set(model_locales(package))
 
 
 def _summarise(problems: list[str], ok_detail: str) -> tuple[bool, str]:

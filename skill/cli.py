@@ -20,7 +20,7 @@ _REPO = Path(__file__).resolve().parent.parent
 
 
 def _chat(args: argparse.Namespace) -> int:
-    from .console import Console, Resolver, chat, default_model_dir, local_zone_name
+    from .console import Console, Resolver, chat, local_zone_name, model_locales
     from .entry import make_handler
     from .store.sqlite import SqliteStore
 
@@ -28,8 +28,7 @@ def _chat(args: argparse.Namespace) -> int:
     try:
         resolver = Resolver.for_locale(args.locale)
     except FileNotFoundError:
-        models = default_model_dir() / "interactionModels" / "custom"
-        known = ", ".join(sorted(path.stem for path in models.glob("*.json")))
+        known = ", ".join(model_locales())
         print(
             f"leg-skill: no interaction model for locale {args.locale} (there are: {known})",
             file=sys.stderr,

@@ -60,6 +60,23 @@ def default_model_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "interaction_model"
 
 
+def model_locales(model_dir: Path | None = None) -> list[str]:
+    """The locales with an interaction model (``interactionModels/custom/<locale>.json``).
+
+    Parameters
+    ----------
+    model_dir : Path, optional
+        A skill package directory (``interaction_model/`` by default).
+
+    Returns
+    -------
+    list of str
+        Sorted, such as ``["de-DE", "en-AU", ...]``.
+    """
+    models = (model_dir or default_model_dir()) / "interactionModels" / "custom"
+    return sorted(path.stem for path in models.glob("*.json"))
+
+
 def local_zone_name() -> str:
     """The machine's IANA time zone, from ``TZ`` or ``/etc/localtime``; UTC if unknown."""
     tz = os.environ.get("TZ", "").lstrip(":")

@@ -34,7 +34,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from .console import Resolution, Resolver, default_model_dir
+from .console import Resolution, Resolver, default_model_dir, model_locales
 from .records import field, record
 from .utterances import normalize
 
@@ -172,10 +172,9 @@ def annotated_locales(model_dir: Path | None = None) -> list[str]:
     """The locales with a model and a source for their language (or for themselves)."""
     model_dir = model_dir or default_model_dir()
     sources = annotation_dir(model_dir) / "source"
-    models = sorted(p.stem for p in (model_dir / "interactionModels" / "custom").glob("*.json"))
     return [
         locale
-        for locale in models
+        for locale in model_locales(model_dir)
         if (sources / f"{_language(locale)}.txt").exists() or (sources / f"{locale}.txt").exists()
     ]
 
