@@ -74,13 +74,18 @@ class Position:
         segment = data.get("segment", 0)
         if exercise_id not in EXERCISE_IDS or not isinstance(segment, (int, float)):
             return None
-        day = None
-        if isinstance(data.get("day"), str):
-            try:
-                day = date.fromisoformat(str(data["day"]))
-            except ValueError:
-                day = None  # a day that cannot be read: kept as before days were recorded
-        return cls(str(exercise_id), max(0, int(segment)), day)
+        # A day that cannot be read: kept as before days were recorded.
+        return cls(str(exercise_id), max(0, int(segment)), _iso_date(data.get("day")))
+
+
+def _iso_date(value: object) -> date | None:
+    """``"2026-11-24"`` as a date; ``None`` for anything else (never raises)."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 @record(frozen=True)
@@ -118,12 +123,11 @@ class StreakBefore:
         if not isinstance(data, Mapping):
             return None
         try:
-            last_met, rest_day = data.get("last_met"), data.get("rest_day")
             return cls(
                 streak=max(0, int(data.get("streak") or 0)),
                 best_streak=max(0, int(data.get("best") or 0)),
-                last_met_day=date.fromisoformat(str(last_met)) if last_met else None,
-                rest_day=date.fromisoformat(str(rest_day)) if rest_day else None,
+                last_met_day=_iso_date(data.get("last_met")),
+                rest_day=_iso_date(data.get("rest_day")),
             )
         except (TypeError, ValueError):
             return None
