@@ -128,7 +128,8 @@ SAY_BACK: tuple[SayBack, ...] = (
     SayBack("settings.how_to_change", "FasterIntent"),
     SayBack("settings.how_to_change", "LessTalkIntent"),
     SayBack("settings.how_to_change", "MoreDetailIntent"),
-    SayBack("settings.how_to_change", "CountdownOffIntent"),
+    SayBack("settings.countdown_off_command", "CountdownOffIntent"),
+    SayBack("settings.countdown_on_command", "CountdownOnIntent"),
     SayBack("settings.how_to_change", "ResetSettingsIntent"),
     SayBack("settings.equipment_needed", "NoEquipmentIntent", slot=("equipment", "band")),
     SayBack("settings.equipment_needed", "NoEquipmentIntent", slot=("equipment", "pencil")),
@@ -140,7 +141,7 @@ def say_back_sentences(strings: Strings, check: SayBack) -> str:
     fields: dict[str, Any] = {}
     if check.exercise is not None:
         fields["name"] = strings.exercise_name(check.exercise)
-    fields.update(round=2)
+    fields.update(round=2, command=strings.text("settings.countdown_off_command"))
     return to_plain_text(strings.say(check.key, **fields))
 
 
@@ -222,6 +223,7 @@ def _variants(strings: Strings, key: str, value: Any) -> Iterator[tuple[str, dic
         "rate": strings.text("settings.rate_85"),
         "detail": strings.text("settings.detail_is_auto"),
         "countdown": strings.text("settings.countdown_is_on"),
+        "command": strings.text("settings.countdown_off_command"),
     }
     for combination in itertools.product(*axes) if axes else [()]:
         fields = dict(fixed)

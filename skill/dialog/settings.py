@@ -159,8 +159,9 @@ def _on_settings(turn: _Turn, event: Event) -> None:
     if settings.routine_out:
         names = [_name(turn, e) for e in sorted(settings.routine_out, key=_order)]
         turn.say("settings.summary_out", count=len(names), names=turn.s.join(names))
-    # The countdown's way back on, when it is off.
-    turn.say("settings.how_to_change" if settings.cues else "settings.how_to_change_countdown_off")
+    # The countdown's way off, or its way back on when it is off.
+    command = "countdown_off_command" if settings.cues else "countdown_on_command"
+    turn.say("settings.how_to_change", command=turn.s.text(f"settings.{command}"))
     _follow_up(turn)
 
 
